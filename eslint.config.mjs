@@ -1,0 +1,48 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "data/**", "jest.config.js", "scripts/*.js"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "no-console": ["error", { allow: ["error"] }],
+    },
+  },
+  {
+    // Matching is pure: it takes plain values and returns plain values with reasons (STYLE.md).
+    files: ["src/services/matching/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "typeorm",
+                "typeorm/*",
+                "graphql",
+                "graphql/*",
+                "type-graphql",
+                "@apollo/*",
+                "mysql2",
+                "better-sqlite3",
+              ],
+              message: "services/matching is pure: no database or GraphQL imports.",
+            },
+            {
+              group: ["**/entities/**", "**/schema/**", "**/resolvers/**", "**/loaders/**"],
+              message: "services/matching is pure: plain values only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/cli/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    rules: { "no-console": "off" },
+  },
+);

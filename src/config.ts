@@ -1,0 +1,102 @@
+/**
+ * The only reader of process.env. Validated once at start: a bad value stops the start with a
+ * message naming the variable (SPEC §1).
+ */
+
+export const DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef";
+
+export interface Config {
+  nodeEnv: string;
+  production: boolean;
+  port: number;
+  databaseUrl: string;
+  databaseReplicaUrls: string[];
+  authJwtSecret: string;
+  seedDemo: boolean;
+  maxQueryNodes: number;
+  riskDisclosureVersion: string;
+  assessmentValidityDays: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, "must be a whole number");
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}`);
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const v = raw.trim().toLowerCase();
+  if (["true", "1", "yes"].includes(v)) return true;
+  if (["false", "0", "no"].includes(v)) return false;
+  throw new ConfigError(name, "must be true or false");
+}
+
+export function validateDatabaseUrl(name: string, url: string, allowSqlite = true): string {
+  if (allowSqlite && /^sqlite:.+/.test(url)) return url;
+  if (/^mysql:\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/.test(url)) return url;
+  throw new ConfigError(
+    name,
+    allowSqlite ? "must be sqlite:<file>, sqlite::memory: or mysql://user:pass@host:port/db" : "must be mysql:// URLs",
+  );
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? "development";
+  const production = nodeEnv === "production";
+
+  const secret = env.AUTH_JWT_SECRET;
+  if (production && (secret === undefined || secret === "")) {
+    throw new ConfigError("AUTH_JWT_SECRET", "is required when NODE_ENV=production");
+  }
+  if (secret !== undefined && secret !== "" && secret.length < 32) {
+    throw new ConfigError("AUTH_JWT_SECRET", "must be at least 32 characters");
+  }
+
+  const replicas = (env.DATABASE_REPLICA_URLS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((u) => validateDatabaseUrl("DATABASE_REPLICA_URLS", u, false));
+
+  const logLevel = (env.LOG_LEVEL ?? "info").trim();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+
+  const disclosure = (env.RISK_DISCLOSURE_VERSION ?? "2026-01").trim();
+  if (!/^[A-Za-z0-9._-]{1,32}$/.test(disclosure)) {
+    throw new ConfigError("RISK_DISCLOSURE_VERSION", "must be 1-32 letters, digits, dots, dashes or underscores");
+  }
+
+  return {
+    nodeEnv,
+    production,
+    port: integer(env, "PORT", 4000, 0, 65535),
+    databaseUrl: validateDatabaseUrl("DATABASE_URL", (env.DATABASE_URL ?? "sqlite:./data/margin.sqlite").trim()),
+    databaseReplicaUrls: replicas,
+    authJwtSecret: secret !== undefined && secret !== "" ? secret : DEV_JWT_SECRET,
+    seedDemo: boolean(env, "SEED_DEMO", !production),
+    maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
+    riskDisclosureVersion: disclosure,
+    assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),
+    logLevel: logLevel as Config["logLevel"],
+  };
+}

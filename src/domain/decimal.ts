@@ -1,0 +1,40 @@
+import Decimal from "decimal.js";
+import type { ValueTransformer } from "typeorm";
+
+// decimal.js keeps 20 significant digits by default: DECIMAL(20,2) money fits exactly, and the
+// default rounding is half-up, as SPEC §2 wants.
+export const ZERO = new Decimal(0);
+
+export function dec(value: Decimal.Value): Decimal {
+  return new Decimal(value);
+}
+
+/** Money: 2 dp, half-up (SPEC §2). */
+export function money(value: Decimal.Value): string {
+  return new Decimal(value).toFixed(2, Decimal.ROUND_HALF_UP);
+}
+
+/** Ratios and rates: 4 dp. */
+export function ratio(value: Decimal.Value): string {
+  return new Decimal(value).toFixed(4, Decimal.ROUND_HALF_UP);
+}
+
+/** A plain decimal literal: optional sign, digits, optional fraction. No exponent, no spaces. */
+export const DECIMAL_PATTERN = /^-?(0|[1-9]\d{0,17})(\.\d{1,4})?$/;
+
+/**
+ * DECIMAL columns come back as strings from MariaDB and as numbers from SQLite; both become a
+ * Decimal here, and a Decimal goes in as its fixed-scale text so neither driver rounds through a float.
+ */
+export function decimalTransformer(scale: number): ValueTransformer {
+  return {
+    to(value: Decimal | string | null | undefined): string | null | undefined {
+      if (value === null || value === undefined) return value;
+      return new Decimal(value).toFixed(scale, Decimal.ROUND_HALF_UP);
+    },
+    from(value: string | number | null): Decimal | null {
+      if (value === null || value === undefined) return null;
+      return new Decimal(typeof value === "number" ? value.toString() : value);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { AlertEntity } from "./alert.entity";
+import { AssetSnapshotEntity } from "./asset-snapshot.entity";
+import { AuditEntryEntity } from "./audit-entry.entity";
+import { ClientEntity } from "./client.entity";
+import { CreditFacilityEntity } from "./credit-facility.entity";
+import { FacilityApprovalEntity } from "./facility-approval.entity";
+import { PortraitEntity } from "./portrait.entity";
+import { PostLoanReviewEntity } from "./post-loan-review.entity";
+import { ProductSegmentEntity } from "./product-segment.entity";
+import { ProductEntity } from "./product.entity";
+import { RiskAssessmentEntity } from "./risk-assessment.entity";
+import { SegmentEntity } from "./segment.entity";
+import { TradeEntity } from "./trade.entity";
+
+export {
+  AlertEntity,
+  AssetSnapshotEntity,
+  AuditEntryEntity,
+  ClientEntity,
+  CreditFacilityEntity,
+  FacilityApprovalEntity,
+  PortraitEntity,
+  PostLoanReviewEntity,
+  ProductEntity,
+  ProductSegmentEntity,
+  RiskAssessmentEntity,
+  SegmentEntity,
+  TradeEntity,
+};
+
+export const ENTITIES = [
+  ClientEntity,
+  RiskAssessmentEntity,
+  AssetSnapshotEntity,
+  TradeEntity,
+  PortraitEntity,
+  SegmentEntity,
+  ProductEntity,
+  ProductSegmentEntity,
+  CreditFacilityEntity,
+  FacilityApprovalEntity,
+  PostLoanReviewEntity,
+  AlertEntity,
+  AuditEntryEntity,
+];

@@ -1,0 +1,5 @@
+import { Initial1795927244264 } from "./1795927244264-Initial";
+
+/** Every migration, in order; the app and the CLI run the same list on MySQL and SQLite. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: Function[] = [Initial1795927244264];

@@ -1,0 +1,14 @@
+import { ClientResolver, PortraitResolver, RiskAssessmentResolver } from "./client.resolver";
+import { AlertResolver, CreditFacilityResolver, PostLoanReviewResolver, ProductResolver } from "./facility.resolver";
+import { QueryResolver } from "./query.resolver";
+
+export const RESOLVERS = [
+  QueryResolver,
+  ClientResolver,
+  RiskAssessmentResolver,
+  PortraitResolver,
+  CreditFacilityResolver,
+  PostLoanReviewResolver,
+  AlertResolver,
+  ProductResolver,
+] as const;

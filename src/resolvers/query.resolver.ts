@@ -1,0 +1,204 @@
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
+import { ArrayMaxSize, MaxLength } from "class-validator";
+import type { Context } from "../schema/context";
+import { fromGlobalId, idOf } from "../schema/global-id";
+import {
+  presentAlert,
+  presentAssessment,
+  presentClient,
+  presentFacility,
+  presentPortrait,
+  presentProduct,
+  presentReview,
+  presentSegment,
+} from "../schema/presenters";
+import { ClientConnection, ClientGql, ViewerGql } from "../schema/types/client";
+import { ProductGql, SegmentGql } from "../schema/types/catalogue";
+import { AlertConnection, CreditFacilityConnection, PostLoanReviewConnection } from "../schema/types/facility";
+import { AlertFilterInput, ClientFilterInput, FacilityFilterInput, ReviewFilterInput } from "../schema/types/filters";
+import { toConnection } from "../schema/types/connection";
+import { Node } from "../schema/types/node";
+import { BadInputError } from "../errors";
+
+@ArgsType()
+class PageArgs {
+  @Field(() => Int, { defaultValue: 50 })
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(512)
+  after?: string | null;
+}
+
+@ArgsType()
+class ClientsArgs extends PageArgs {
+  @Field(() => ClientFilterInput, { nullable: true })
+  filter?: ClientFilterInput | null;
+}
+
+@ArgsType()
+class FacilitiesArgs extends PageArgs {
+  @Field(() => FacilityFilterInput, { nullable: true })
+  filter?: FacilityFilterInput | null;
+}
+
+@ArgsType()
+class ReviewsArgs extends PageArgs {
+  @Field(() => ReviewFilterInput, { nullable: true })
+  filter?: ReviewFilterInput | null;
+}
+
+@ArgsType()
+class AlertsArgs extends PageArgs {
+  @Field(() => AlertFilterInput, { nullable: true })
+  filter?: AlertFilterInput | null;
+}
+
+@ArgsType()
+class NodesArgs {
+  @Field(() => [ID])
+  @ArrayMaxSize(500)
+  ids!: string[];
+}
+
+/** Loads any node by global ID through the same loaders (and so the same scoping) as every other path. */
+async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
+  const parsed = fromGlobalId(globalId);
+  if (parsed === null) return null;
+  const { loaders, viewer } = ctx;
+  const visibleClient = async (clientId: number) => (await loaders.client.load(clientId)) !== null;
+  switch (parsed.type) {
+    case "Client": {
+      const c = await loaders.client.load(parsed.id);
+      return c && presentClient(c, viewer);
+    }
+    case "Portrait": {
+      const p = await loaders.portrait.load(parsed.id);
+      return p && (await visibleClient(p.clientId)) ? presentPortrait(p) : null;
+    }
+    case "RiskAssessment": {
+      const a = await loaders.assessment.load(parsed.id);
+      return a && (await visibleClient(a.clientId)) ? presentAssessment(a, ctx.clock.now()) : null;
+    }
+    case "Segment": {
+      const s = await loaders.segment.load(parsed.id);
+      return s && presentSegment(s);
+    }
+    case "Product": {
+      const p = await loaders.product.load(parsed.id);
+      return p && presentProduct(p);
+    }
+    case "CreditFacility": {
+      const f = await loaders.facility.load(parsed.id);
+      return f && presentFacility(f);
+    }
+    case "PostLoanReview": {
+      const r = await loaders.review.load(parsed.id);
+      return r && presentReview(r);
+    }
+    case "Alert": {
+      const a = await loaders.alert.load(parsed.id);
+      return a && presentAlert(a);
+    }
+    default:
+      return null;
+  }
+}
+
+@Resolver()
+export class QueryResolver {
+  @Query(() => Node, { nullable: true })
+  node(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+    return loadNode(ctx, id);
+  }
+
+  @Query(() => [Node], { nullable: "items" })
+  nodes(@Args() { ids }: NodesArgs, @Ctx() ctx: Context): Promise<(Node | null)[]> {
+    return Promise.all(ids.map((id) => loadNode(ctx, id)));
+  }
+
+  @Query(() => ViewerGql)
+  viewer(@Ctx() { viewer }: Context): ViewerGql {
+    return Object.assign(new ViewerGql(), { subject: viewer.subject, roles: viewer.roles, branch: viewer.branch });
+  }
+
+  @Query(() => ClientGql, { nullable: true })
+  async client(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID, { nullable: true }) id?: string | null,
+    @Arg("clientNo", () => String, { nullable: true }) clientNo?: string | null,
+  ): Promise<ClientGql | null> {
+    if ((id ?? null) === null && (clientNo ?? null) === null) {
+      throw new BadInputError("Give id or clientNo");
+    }
+    if (id !== null && id !== undefined) {
+      const dbId = idOf(id, "Client");
+      const c = dbId === null ? null : await ctx.loaders.client.load(dbId);
+      if (c === null || (clientNo != null && c.clientNo !== clientNo)) return null;
+      return presentClient(c, ctx.viewer);
+    }
+    const c = await ctx.services.reader.clientByNo(String(clientNo).slice(0, 64), ctx.scope);
+    if (c === null) return null;
+    ctx.loaders.client.prime(c.id, c);
+    return presentClient(c, ctx.viewer);
+  }
+
+  @Query(() => ClientConnection)
+  async clients(@Args() { first, after, filter }: ClientsArgs, @Ctx() ctx: Context): Promise<ClientConnection> {
+    if (filter?.segmentCode != null) {
+      throw new BadInputError("filter.segmentCode is not available yet", "filter");
+    }
+    const page = await ctx.services.reader.listClients({ first, after }, filter, ctx.scope);
+    for (const c of page.rows) ctx.loaders.client.prime(c.id, c);
+    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
+  }
+
+  @Query(() => [SegmentGql])
+  async segments(
+    @Ctx() ctx: Context,
+    @Arg("activeOnly", () => Boolean, { defaultValue: true }) activeOnly: boolean,
+  ): Promise<SegmentGql[]> {
+    return (await ctx.services.reader.segments(activeOnly)).map(presentSegment);
+  }
+
+  @Query(() => SegmentGql, { nullable: true })
+  async segment(@Arg("code") code: string, @Ctx() ctx: Context): Promise<SegmentGql | null> {
+    const s = await ctx.services.reader.segmentByCode(code.slice(0, 64));
+    return s && presentSegment(s);
+  }
+
+  @Query(() => [ProductGql])
+  async products(
+    @Ctx() ctx: Context,
+    @Arg("activeOnly", () => Boolean, { defaultValue: true }) activeOnly: boolean,
+  ): Promise<ProductGql[]> {
+    return (await ctx.services.reader.products(activeOnly)).map(presentProduct);
+  }
+
+  @Query(() => ProductGql, { nullable: true })
+  async product(@Arg("code") code: string, @Ctx() ctx: Context): Promise<ProductGql | null> {
+    const p = await ctx.services.reader.productByCode(code.slice(0, 64));
+    return p && presentProduct(p);
+  }
+
+  @Query(() => CreditFacilityConnection)
+  async facilities(
+    @Args() { first, after, filter }: FacilitiesArgs,
+    @Ctx() ctx: Context,
+  ): Promise<CreditFacilityConnection> {
+    const page = await ctx.services.reader.listFacilities({ first, after }, filter, ctx.scope);
+    return toConnection(CreditFacilityConnection, page, presentFacility);
+  }
+
+  @Query(() => PostLoanReviewConnection)
+  async reviews(@Args() { first, after, filter }: ReviewsArgs, @Ctx() ctx: Context): Promise<PostLoanReviewConnection> {
+    const page = await ctx.services.reader.listReviews({ first, after }, filter, ctx.scope);
+    return toConnection(PostLoanReviewConnection, page, presentReview);
+  }
+
+  @Query(() => AlertConnection)
+  async alerts(@Args() { first, after, filter }: AlertsArgs, @Ctx() ctx: Context): Promise<AlertConnection> {
+    const page = await ctx.services.reader.listAlerts({ first, after }, filter, ctx.scope);
+    return toConnection(AlertConnection, page, presentAlert);
+  }
+}

@@ -1,0 +1,220 @@
+import type Decimal from "decimal.js";
+import type {
+  AlertEntity,
+  ClientEntity,
+  CreditFacilityEntity,
+  PortraitEntity,
+  PostLoanReviewEntity,
+  ProductEntity,
+  RiskAssessmentEntity,
+  SegmentEntity,
+} from "../entities";
+import type { StoredFitReason } from "../entities/credit-facility.entity";
+import { money, ratio } from "../domain/decimal";
+import { canReadPersonalData, maskIdNumber, maskName, maskPhone } from "../services/access/policy";
+import type { Viewer } from "../services/access/viewer";
+import { toGlobalId } from "./global-id";
+import { ClientGql, PortraitGql, RiskAssessmentGql, ScoreFactorGql } from "./types/client";
+import {
+  FitReasonGql,
+  ProductEligibilityGql,
+  ProductGql,
+  SegmentCriteriaGql,
+  SegmentGql,
+  ServiceStrategyGql,
+} from "./types/catalogue";
+import { AlertGql, CreditFacilityGql, PostLoanReviewGql, ReviewSnapshotGql } from "./types/facility";
+
+/**
+ * Entity → GraphQL type, field by field. A column reaches the API only when a line here names it;
+ * personal data passes through the masking policy.
+ */
+
+const moneyOrNull = (d: Decimal | null): string | null => (d === null ? null : money(d));
+const ratioOrNull = (d: Decimal | null): string | null => (d === null ? null : ratio(d));
+
+export function presentClient(c: ClientEntity, viewer: Viewer): ClientGql {
+  const clear = canReadPersonalData(viewer, c);
+  const out = new ClientGql();
+  out.id = toGlobalId("Client", c.id);
+  out.dbId = c.id;
+  out.latestPortraitId = c.latestPortraitId;
+  out.clientNo = c.clientNo;
+  out.type = c.type;
+  out.status = c.status;
+  out.investorCategory = c.investorCategory;
+  out.name = clear ? c.name : maskName(c.name);
+  out.idNumber = clear ? c.idNumber : maskIdNumber(c.idNumber);
+  out.phone = c.phone === null ? null : clear ? c.phone : maskPhone(c.phone);
+  out.branch = c.branch;
+  out.tradingSince = c.tradingSince;
+  out.openedAt = c.openedAt;
+  out.createdAt = c.createdAt;
+  return out;
+}
+
+export function presentAssessment(a: RiskAssessmentEntity, now: Date): RiskAssessmentGql {
+  const out = new RiskAssessmentGql();
+  out.id = toGlobalId("RiskAssessment", a.id);
+  out.clientDbId = a.clientId;
+  out.score = a.score;
+  out.riskLevel = a.riskLevel;
+  out.lowestCategory = a.lowestCategory;
+  out.horizon = a.horizon;
+  out.assessedAt = a.assessedAt;
+  out.validUntil = a.validUntil;
+  out.expired = a.validUntil.getTime() <= now.getTime();
+  return out;
+}
+
+export function presentPortrait(p: PortraitEntity): PortraitGql {
+  const out = new PortraitGql();
+  out.id = toGlobalId("Portrait", p.id);
+  out.clientDbId = p.clientId;
+  out.asOf = p.asOf;
+  out.computedAt = p.computedAt;
+  out.riskLevel = p.riskLevel;
+  out.horizon = p.horizon;
+  out.lowestCategory = p.lowestCategory;
+  out.avgDailyAssets20d = money(p.avgDailyAssets20d);
+  out.assetDays = p.assetDays;
+  out.totalAssets = money(p.totalAssets);
+  out.financialAssets = moneyOrNull(p.financialAssets);
+  out.annualIncome = moneyOrNull(p.annualIncome);
+  out.experienceMonths = p.experienceMonths;
+  out.annualTurnover = money(p.annualTurnover);
+  out.marginCallsLast12m = p.marginCallsLast12m;
+  out.defaultsCount = p.defaultsCount;
+  out.creditScore = p.creditScore;
+  out.creditRating = p.creditRating;
+  out.creditFactors = p.creditFactors.map((f) => Object.assign(new ScoreFactorGql(), f));
+  out.professionalEligible = p.professionalEligible;
+  return out;
+}
+
+export function presentSegment(s: SegmentEntity): SegmentGql {
+  const out = new SegmentGql();
+  out.id = toGlobalId("Segment", s.id);
+  out.dbId = s.id;
+  out.code = s.code;
+  out.name = s.name;
+  out.description = s.description;
+  out.priority = s.priority;
+  out.active = s.active;
+  out.criteria = Object.assign(new SegmentCriteriaGql(), {
+    minAvgDailyAssets: moneyOrNull(s.minAvgDailyAssets),
+    maxAvgDailyAssets: moneyOrNull(s.maxAvgDailyAssets),
+    clientTypes: s.clientTypes,
+    investorCategories: s.investorCategories,
+    riskLevels: s.riskLevels,
+    horizons: s.horizons,
+    minExperienceMonths: s.minExperienceMonths,
+    minCreditRating: s.minCreditRating,
+  });
+  out.strategy = Object.assign(new ServiceStrategyGql(), {
+    approvalTier: s.approvalTier,
+    reviewIntervalDays: s.reviewIntervalDays,
+    advisoryService: s.advisoryService,
+  });
+  return out;
+}
+
+export function presentProduct(p: ProductEntity): ProductGql {
+  const out = new ProductGql();
+  out.id = toGlobalId("Product", p.id);
+  out.dbId = p.id;
+  out.code = p.code;
+  out.name = p.name;
+  out.kind = p.kind;
+  out.riskLevel = p.riskLevel;
+  out.horizon = p.horizon;
+  out.active = p.active;
+  out.minLimit = money(p.minLimit);
+  out.maxLimit = money(p.maxLimit);
+  out.termDays = p.termDays;
+  out.maxExtensions = p.maxExtensions;
+  out.annualRate = ratio(p.annualRate);
+  out.initialMarginRatio = ratio(p.initialMarginRatio);
+  out.warningLine = ratio(p.warningLine);
+  out.marginCallLine = ratio(p.marginCallLine);
+  out.liquidationLine = ratio(p.liquidationLine);
+  out.withdrawalLine = ratio(p.withdrawalLine);
+  out.eligibility = Object.assign(new ProductEligibilityGql(), {
+    minAvgDailyAssets: money(p.eligibilityMinAvgDailyAssets),
+    minExperienceMonths: p.eligibilityMinExperienceMonths,
+    minCreditRating: p.eligibilityMinCreditRating,
+    clientTypes: p.eligibilityClientTypes,
+    professionalOnly: p.eligibilityProfessionalOnly,
+  });
+  return out;
+}
+
+export function presentFitReason(r: StoredFitReason): FitReasonGql {
+  return Object.assign(new FitReasonGql(), {
+    code: r.code,
+    passed: r.passed,
+    message: r.message,
+    required: r.required,
+    actual: r.actual,
+  });
+}
+
+export function presentFacility(f: CreditFacilityEntity): CreditFacilityGql {
+  const out = new CreditFacilityGql();
+  out.id = toGlobalId("CreditFacility", f.id);
+  out.dbId = f.id;
+  out.clientDbId = f.clientId;
+  out.productDbId = f.productId;
+  out.status = f.status;
+  out.requestedLimit = money(f.requestedLimit);
+  out.approvedLimit = moneyOrNull(f.approvedLimit);
+  out.usedAmount = money(f.usedAmount);
+  out.collateralValue = money(f.collateralValue);
+  out.maintenanceRatio = ratioOrNull(f.maintenanceRatio);
+  out.annualRate = ratio(f.annualRate);
+  out.startDate = f.startDate;
+  out.maturityDate = f.maturityDate;
+  out.extensionsUsed = f.extensionsUsed;
+  out.disclosureVersion = f.disclosureVersion;
+  out.disclosureAcknowledgedAt = f.disclosureAcknowledgedAt;
+  out.decisionReasons = f.decisionReasons.map(presentFitReason);
+  out.approvedBy = f.approvedBy;
+  out.createdAt = f.createdAt;
+  out.version = f.version;
+  return out;
+}
+
+export function presentReview(r: PostLoanReviewEntity): PostLoanReviewGql {
+  const out = new PostLoanReviewGql();
+  out.id = toGlobalId("PostLoanReview", r.id);
+  out.clientDbId = r.clientId;
+  out.facilityDbId = r.facilityId;
+  out.trigger = r.trigger;
+  out.status = r.status;
+  out.dueDate = r.dueDate;
+  out.assignee = r.assignee;
+  out.startedAt = r.startedAt;
+  out.completedAt = r.completedAt;
+  out.snapshot = r.snapshot === null ? null : Object.assign(new ReviewSnapshotGql(), r.snapshot);
+  out.recommendation = r.recommendation;
+  out.outcome = r.outcome;
+  out.newLimit = moneyOrNull(r.newLimit);
+  out.notes = r.notes;
+  out.version = r.version;
+  return out;
+}
+
+export function presentAlert(a: AlertEntity): AlertGql {
+  const out = new AlertGql();
+  out.id = toGlobalId("Alert", a.id);
+  out.clientDbId = a.clientId;
+  out.facilityDbId = a.facilityId;
+  out.kind = a.kind;
+  out.severity = a.severity;
+  out.message = a.message;
+  out.raisedAt = a.raisedAt;
+  out.deadline = a.deadline;
+  out.resolvedAt = a.resolvedAt;
+  out.resolvedBy = a.resolvedBy;
+  return out;
+}

@@ -1,0 +1,240 @@
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import { ApolloServer, HeaderMap, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import { createLoaders } from "../loaders";
+import type { Context } from "../schema/context";
+import { formatError } from "../schema/errors";
+import { bearerToken, verifyToken } from "../services/access/tokens";
+import { branchScope } from "../services/access/viewer";
+import type { Services } from "../services";
+import { DomainError } from "../errors";
+import { withSqlTally } from "../db/sql-counter";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface App {
+  server: http.Server;
+  apollo: ApolloServer<Context>;
+  /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > MAX_BODY_BYTES) {
+      reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MB"));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MB"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+function errorBody(code: string, message: string): unknown {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface RequestObservation {
+  requestId: string;
+  status: number;
+  sqlStatements: number;
+  ms: number;
+}
+
+export async function createApp(opts: {
+  schema: GraphQLSchema;
+  services: Services;
+  logger: Logger;
+  /** Called after each GraphQL request (metrics, tests). */
+  observe?: (o: RequestObservation) => void;
+}): Promise<App> {
+  const { schema, services, logger } = opts;
+  const { config } = services;
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    formatError,
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async didEncounterErrors({ contextValue, errors }) {
+              for (const err of errors) {
+                const original = err.originalError;
+                const expected =
+                  original instanceof DomainError || (err.extensions?.code !== undefined && original === undefined);
+                if (!expected && !(original && "extensions" in original)) {
+                  logger.error(
+                    { requestId: contextValue.requestId, err: original?.message ?? err.message, path: err.path },
+                    "unexpected error",
+                  );
+                }
+              }
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL) {
+    const method = (req.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "POST") {
+      sendJson(res, 405, errorBody("METHOD_NOT_ALLOWED", "Use GET or POST"), { allow: "GET, POST" });
+      return;
+    }
+    const token = bearerToken(req.headers.authorization);
+    if (token === null) {
+      sendJson(res, 401, errorBody("UNAUTHENTICATED", "A bearer token is required"), {
+        "www-authenticate": "Bearer",
+      });
+      return;
+    }
+    let viewer;
+    try {
+      viewer = await verifyToken(config.authJwtSecret, token);
+    } catch (err) {
+      sendJson(res, 401, errorBody("UNAUTHENTICATED", (err as Error).message), { "www-authenticate": "Bearer" });
+      return;
+    }
+    const raw = method === "POST" ? await readBody(req) : "";
+    let body: unknown = undefined;
+    if (method === "POST") {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendJson(res, 400, errorBody("BAD_REQUEST", "The body is not valid JSON"));
+        return;
+      }
+      if (Array.isArray(body)) {
+        sendJson(res, 400, errorBody("BATCHING_NOT_SUPPORTED", "Send one operation per request"));
+        return;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    }
+    const scope = branchScope(viewer);
+    const tally = { statements: 0 };
+    const started = process.hrtime.bigint();
+    const response = await withSqlTally(tally, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search: url.search, body },
+        context: async (): Promise<Context> => ({
+          requestId,
+          viewer,
+          scope,
+          loaders: createLoaders(services.reader, scope),
+          services,
+          clock: services.clock,
+        }),
+      }),
+    );
+    for (const [k, v] of response.headers) res.setHeader(k, v);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    const observation = {
+      requestId,
+      status: res.statusCode,
+      sqlStatements: tally.statements,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+    };
+    logger.debug(observation, "graphql request");
+    opts.observe?.(observation);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    try {
+      switch (url.pathname) {
+        case "/graphql":
+          await handleGraphQL(req, res, requestId, url);
+          return;
+        case "/healthz":
+          sendJson(res, 200, { status: "ok" });
+          return;
+        case "/readyz": {
+          const ready = await services.health.ready();
+          sendJson(res, ready.ok ? 200 : 503, ready);
+          return;
+        }
+        default:
+          sendJson(res, 404, errorBody("NOT_FOUND", "No such route"));
+      }
+    } catch (err) {
+      if (err instanceof HttpError) {
+        if (!res.headersSent) sendJson(res, err.status, errorBody(err.code, err.message), { connection: "close" });
+        return;
+      }
+      logger.error({ requestId, err: (err as Error).message }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", "Internal server error"));
+      else res.end();
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 5000;
+
+  return {
+    server,
+    apollo,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+export type { BaseContext };

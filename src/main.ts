@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig, type Config } from "./config";
-import { createDataSource } from "./db/data-source";
+import { openDataSource } from "./db/data-source";
 import { systemClock, today } from "./domain/clock";
 import { Role } from "./domain/enums";
 import { createLogger, type Logger } from "./log";
@@ -25,8 +25,7 @@ export async function main(): Promise<App> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const dataSource = createDataSource({ url: config.databaseUrl, logSink: logger });
-  await dataSource.initialize();
+  const dataSource = await openDataSource({ url: config.databaseUrl, logSink: logger });
   const applied = await dataSource.runMigrations({ transaction: "each" });
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
 

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { createDataSource } from "../db/data-source";
+import { openDataSource } from "../db/data-source";
 
 /**
  * Development tool: writes a migration that brings the schema of the existing migrations to the
@@ -14,8 +14,7 @@ interface Statement {
 }
 
 async function statementsFor(url: string): Promise<{ up: Statement[]; down: Statement[] }> {
-  const ds = createDataSource({ url });
-  await ds.initialize();
+  const ds = await openDataSource({ url });
   try {
     await ds.runMigrations();
     const sql = await ds.driver.createSchemaBuilder().log();
@@ -83,7 +82,8 @@ ${render(sqlite.down)}
 }
 
 function engine(queryRunner: QueryRunner): "mysql" | "sqlite" {
-  return queryRunner.connection.options.type === "mysql" ? "mysql" : "sqlite";
+  const type = queryRunner.connection.options.type;
+  return type === "mysql" || type === "mariadb" ? "mysql" : "sqlite";
 }
 `;
   fs.writeFileSync(file, body);

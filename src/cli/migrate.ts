@@ -1,12 +1,11 @@
 import "reflect-metadata";
 import { loadConfig } from "../config";
-import { createDataSource } from "../db/data-source";
+import { openDataSource } from "../db/data-source";
 
 /** Applies pending migrations to DATABASE_URL. */
 async function run(): Promise<void> {
   const config = loadConfig();
-  const ds = createDataSource({ url: config.databaseUrl });
-  await ds.initialize();
+  const ds = await openDataSource({ url: config.databaseUrl });
   try {
     const applied = await ds.runMigrations({ transaction: "each" });
     console.log(applied.length === 0 ? "schema is up to date" : `applied: ${applied.map((m) => m.name).join(", ")}`);

@@ -17,6 +17,8 @@ export interface DataSourceSettings {
   /** Throwaway test databases only. */
   synchronize?: boolean;
   poolSize?: number;
+  /** MariaDB reports column defaults differently from MySQL; TypeORM needs to know which it talks to. */
+  mariadb?: boolean;
 }
 
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
@@ -32,7 +34,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
   if (engineOf(settings.url) === "mysql") {
     return {
       ...common,
-      type: "mysql",
+      type: settings.mariadb ? "mariadb" : "mysql",
       url: settings.url,
       charset: "utf8mb4_unicode_ci",
       // Store and read every instant as UTC; DATE columns stay 'YYYY-MM-DD' strings.
@@ -61,4 +63,24 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
 
 export function createDataSource(settings: DataSourceSettings): DataSource {
   return new DataSource(dataSourceOptions(settings));
+}
+
+/** Whether a mysql:// URL points at MariaDB (asked of the server itself). */
+export async function isMariaDb(url: string): Promise<boolean> {
+  const mysql = await import("mysql2/promise");
+  const conn = await mysql.createConnection({ uri: url, connectTimeout: 5000 });
+  try {
+    const [rows] = await conn.query("SELECT VERSION() AS v");
+    return /mariadb/i.test(String((rows as { v: string }[])[0]?.v ?? ""));
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Creates and initialises the DataSource for a URL, detecting MariaDB behind mysql://. */
+export async function openDataSource(settings: DataSourceSettings): Promise<DataSource> {
+  const mariadb = engineOf(settings.url) === "mysql" ? await isMariaDb(settings.url) : false;
+  const ds = createDataSource({ ...settings, mariadb });
+  await ds.initialize();
+  return ds;
 }

@@ -341,5 +341,6 @@ export class Initial1795927244264 implements MigrationInterface {
 }
 
 function engine(queryRunner: QueryRunner): "mysql" | "sqlite" {
-  return queryRunner.connection.options.type === "mysql" ? "mysql" : "sqlite";
+  const type = queryRunner.connection.options.type;
+  return type === "mysql" || type === "mariadb" ? "mysql" : "sqlite";
 }

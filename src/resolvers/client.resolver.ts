@@ -39,7 +39,7 @@ export class ClientResolver {
   async reviews(
     @Root() client: ClientGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
     @Arg("status", () => ReviewStatus, { nullable: true }) status?: ReviewStatus | null,
   ): Promise<PostLoanReviewConnection> {
@@ -51,9 +51,9 @@ export class ClientResolver {
   async alerts(
     @Root() client: ClientGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
-    @Arg("openOnly", () => Boolean, { defaultValue: true }) openOnly?: boolean,
+    @Arg("openOnly", () => Boolean, { nullable: true, defaultValue: true }) openOnly?: boolean,
   ): Promise<AlertConnection> {
     const page = await ctx.loaders.alertsOfClient.load(
       childPageKey(client.dbId, first, after, openOnly === false ? "all" : "open"),

@@ -33,7 +33,7 @@ export class CreditFacilityResolver {
   async reviews(
     @Root() f: CreditFacilityGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { defaultValue: 20 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<PostLoanReviewConnection> {
     const page = await ctx.loaders.reviewsOfFacility.load(childPageKey(f.dbId, first, after, ""));

@@ -12,7 +12,9 @@ import {
   presentReview,
   presentSegment,
 } from "../schema/presenters";
-import { ClientConnection, ClientGql, ViewerGql } from "../schema/types/client";
+import { ClientConnection, ClientGql, RiskQuestionnaireGql, ViewerGql } from "../schema/types/client";
+import { presentQuestionnaire } from "../schema/presenters";
+import { RISK_QUESTIONNAIRE } from "../services/profile/questionnaire";
 import { ProductGql, SegmentGql } from "../schema/types/catalogue";
 import { AlertConnection, CreditFacilityConnection, PostLoanReviewConnection } from "../schema/types/facility";
 import { AlertFilterInput, ClientFilterInput, FacilityFilterInput, ReviewFilterInput } from "../schema/types/filters";
@@ -22,7 +24,7 @@ import { BadInputError } from "../errors";
 
 @ArgsType()
 class PageArgs {
-  @Field(() => Int, { defaultValue: 50 })
+  @Field(() => Int, { nullable: true, defaultValue: 50 })
   first!: number;
 
   @Field(() => String, { nullable: true })
@@ -122,6 +124,11 @@ export class QueryResolver {
     return Object.assign(new ViewerGql(), { subject: viewer.subject, roles: viewer.roles, branch: viewer.branch });
   }
 
+  @Query(() => RiskQuestionnaireGql)
+  riskQuestionnaire(): RiskQuestionnaireGql {
+    return presentQuestionnaire(RISK_QUESTIONNAIRE);
+  }
+
   @Query(() => ClientGql, { nullable: true })
   async client(
     @Ctx() ctx: Context,
@@ -156,9 +163,9 @@ export class QueryResolver {
   @Query(() => [SegmentGql])
   async segments(
     @Ctx() ctx: Context,
-    @Arg("activeOnly", () => Boolean, { defaultValue: true }) activeOnly: boolean,
+    @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: true }) activeOnly: boolean,
   ): Promise<SegmentGql[]> {
-    return (await ctx.services.reader.segments(activeOnly)).map(presentSegment);
+    return (await ctx.services.reader.segments(activeOnly ?? true)).map(presentSegment);
   }
 
   @Query(() => SegmentGql, { nullable: true })
@@ -170,9 +177,9 @@ export class QueryResolver {
   @Query(() => [ProductGql])
   async products(
     @Ctx() ctx: Context,
-    @Arg("activeOnly", () => Boolean, { defaultValue: true }) activeOnly: boolean,
+    @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: true }) activeOnly: boolean,
   ): Promise<ProductGql[]> {
-    return (await ctx.services.reader.products(activeOnly)).map(presentProduct);
+    return (await ctx.services.reader.products(activeOnly ?? true)).map(presentProduct);
   }
 
   @Query(() => ProductGql, { nullable: true })

@@ -7,7 +7,7 @@ import { authChecker } from "./context";
 /** The executable schema: type-graphql classes, one authChecker, class-validator on every input. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
+    resolvers: RESOLVERS,
     authChecker,
     authMode: "error",
     validate: { forbidUnknownValues: false },

@@ -14,7 +14,16 @@ import { money, ratio } from "../domain/decimal";
 import { canReadPersonalData, maskIdNumber, maskName, maskPhone } from "../services/access/policy";
 import type { Viewer } from "../services/access/viewer";
 import { toGlobalId } from "./global-id";
-import { ClientGql, PortraitGql, RiskAssessmentGql, ScoreFactorGql } from "./types/client";
+import type { Questionnaire } from "../services/profile/questionnaire";
+import {
+  ClientGql,
+  PortraitGql,
+  QuestionGql,
+  QuestionOptionGql,
+  RiskAssessmentGql,
+  RiskQuestionnaireGql,
+  ScoreFactorGql,
+} from "./types/client";
 import {
   FitReasonGql,
   ProductEligibilityGql,
@@ -217,4 +226,25 @@ export function presentAlert(a: AlertEntity): AlertGql {
   out.resolvedAt = a.resolvedAt;
   out.resolvedBy = a.resolvedBy;
   return out;
+}
+
+export function presentQuestionnaire(q: Questionnaire): RiskQuestionnaireGql {
+  return Object.assign(new RiskQuestionnaireGql(), {
+    version: q.version,
+    questions: q.questions.map((question) =>
+      Object.assign(new QuestionGql(), {
+        id: question.id,
+        text: question.text,
+        options: question.options.map((o) =>
+          Object.assign(new QuestionOptionGql(), {
+            id: o.id,
+            text: o.text,
+            points: o.points,
+            lowestCategory: o.lowestCategory,
+            horizon: o.horizon,
+          }),
+        ),
+      }),
+    ),
+  });
 }

@@ -53,11 +53,13 @@ function mysqlEngine(base: string): TestEngine {
       await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       const url = `mysql://${parsed.username || "root"}${parsed.password ? `:${parsed.password}` : ""}@${parsed.host}/${name}`;
-      const ds = createDataSource({ url, poolSize: 25 });
+      const [version] = (await admin.query("SELECT VERSION() AS v")) as unknown as [{ v: string }[]];
+      const ds = createDataSource({ url, poolSize: 25, mariadb: /mariadb/i.test(version[0].v) });
       try {
         await ds.initialize();
         await ds.runMigrations();
       } catch (err) {
+        if (ds.isInitialized) await ds.destroy();
         await admin.end();
         throw err;
       }

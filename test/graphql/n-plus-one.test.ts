@@ -1,0 +1,78 @@
+import { Role } from "../../src/domain/enums";
+import { ENGINES, type TestDatabase } from "../support/engines";
+import {
+  buildAlert,
+  buildAssessment,
+  buildClient,
+  buildFacility,
+  buildPortrait,
+  buildProduct,
+  buildReview,
+  buildSegment,
+} from "../support/factories";
+import { startTestServer, type TestServer } from "../support/server";
+
+const PAGE = `query($first: Int!) {
+  clients(first: $first) {
+    nodes {
+      clientNo
+      riskAssessment { riskLevel expired }
+      portrait { avgDailyAssets20d creditRating }
+      facilities { status product { code segments { code } } }
+      reviews(first: 3) { totalCount nodes { status dueDate } }
+      alerts(first: 3) { nodes { kind severity } }
+    }
+  }
+}`;
+
+describe.each(ENGINES)("no N+1 on $name", (engine) => {
+  let db: TestDatabase;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    db = await engine.create();
+    const { ds } = db;
+    const segment = await buildSegment(ds, { code: "B" });
+    const products = [await buildProduct(ds, {}, [segment]), await buildProduct(ds)];
+    for (let i = 0; i < 110; i += 1) {
+      const client = await buildClient(ds, { branch: i % 2 === 0 ? "SH-PUDONG" : "BJ-XICHENG" });
+      await buildAssessment(ds, client);
+      await buildPortrait(ds, client);
+      const facility = await buildFacility(ds, client, products[i % 2]);
+      for (let r = 0; r < 1 + (i % 4); r += 1) await buildReview(ds, facility);
+      for (let a = 0; a < i % 3; a += 1) await buildAlert(ds, facility);
+    }
+    server = await startTestServer(ds);
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("runs the same number of SQL statements for a page of 10 and of 100 clients", async () => {
+    const token = await server.token(Role.RISK_OFFICER);
+    const ten = await server.gql<{ clients: { nodes: unknown[] } }>(token, PAGE, { first: 10 });
+    const tenStatements = server.lastStatements();
+    const hundred = await server.gql<{ clients: { nodes: unknown[] } }>(token, PAGE, { first: 100 });
+    const hundredStatements = server.lastStatements();
+
+    expect(ten.body.errors).toBeUndefined();
+    expect(hundred.body.errors).toBeUndefined();
+    expect(ten.body.data!.clients.nodes).toHaveLength(10);
+    expect(hundred.body.data!.clients.nodes).toHaveLength(100);
+    // clients, assessments, portraits, facilities, products, product segments, segments, reviews,
+    // review counts, alerts: one statement each, whatever the page size.
+    expect(tenStatements).toBe(10);
+    expect(hundredStatements).toBe(tenStatements);
+  });
+
+  it("keeps the count constant for a branch-scoped relationship manager too", async () => {
+    const token = await server.token(Role.RELATIONSHIP_MANAGER, { branch: "SH-PUDONG" });
+    await server.gql(token, PAGE, { first: 10 });
+    const ten = server.lastStatements();
+    const res = await server.gql<{ clients: { nodes: unknown[] } }>(token, PAGE, { first: 50 });
+    expect(res.body.data!.clients.nodes).toHaveLength(50);
+    expect(server.lastStatements()).toBe(ten);
+  });
+});

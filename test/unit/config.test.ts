@@ -1,0 +1,49 @@
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from "../../src/config";
+
+describe("configuration (SPEC §1)", () => {
+  it("has the documented defaults", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 4000,
+      databaseUrl: "sqlite:./data/margin.sqlite",
+      databaseReplicaUrls: [],
+      authJwtSecret: DEV_JWT_SECRET,
+      seedDemo: true,
+      maxQueryNodes: 50000,
+      riskDisclosureVersion: "2026-01",
+      assessmentValidityDays: 730,
+      logLevel: "info",
+    });
+  });
+
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "postgres://x/y"],
+    ["DATABASE_REPLICA_URLS", "sqlite:./x"],
+    ["SEED_DEMO", "maybe"],
+    ["MAX_QUERY_NODES", "0"],
+    ["ASSESSMENT_VALIDITY_DAYS", "-3"],
+    ["LOG_LEVEL", "loud"],
+    ["AUTH_JWT_SECRET", "short"],
+    ["RISK_DISCLOSURE_VERSION", "has spaces"],
+  ])("refuses a bad %s and names it", (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(variable);
+  });
+
+  it("requires AUTH_JWT_SECRET in production and does not seed there by default", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow("AUTH_JWT_SECRET");
+    const c = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: "x".repeat(40) });
+    expect(c.seedDemo).toBe(false);
+    expect(c.production).toBe(true);
+  });
+
+  it("accepts mysql URLs and replica lists", () => {
+    const c = loadConfig({
+      DATABASE_URL: "mysql://root@127.0.0.1:3306/margin",
+      DATABASE_REPLICA_URLS: "mysql://ro@127.0.0.1:3307/margin, mysql://ro@127.0.0.1:3308/margin",
+    });
+    expect(c.databaseReplicaUrls).toHaveLength(2);
+  });
+});

@@ -56,3 +56,15 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/** One or more business-rule refusals of a single request (each with its field). */
+export class Refusal extends Error {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.message).join("; "));
+    this.name = "Refusal";
+  }
+
+  static of(code: UserErrorCode, message: string, field: string[] | null = null): Refusal {
+    return new Refusal([new UserError(code, message, field)]);
+  }
+}

@@ -43,3 +43,19 @@ export function hydrate<T extends ObjectLiteral>(ds: DataSource, target: EntityT
 export function toCount(value: unknown): number {
   return typeof value === "number" ? value : Number(value ?? 0);
 }
+
+/** Multi-row INSERT of already-converted values, in chunks the drivers accept. */
+export async function insertRows(
+  run: (sql: string, params: unknown[]) => Promise<unknown>,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  chunk = 500,
+): Promise<void> {
+  const cols = columns.map((c) => `\`${c}\``).join(", ");
+  const tuple = `(${placeholders(columns.length)})`;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    await run(`INSERT INTO \`${table}\` (${cols}) VALUES ${part.map(() => tuple).join(", ")}`, part.flat());
+  }
+}

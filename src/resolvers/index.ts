@@ -1,5 +1,6 @@
 import { ClientResolver, PortraitResolver, RiskAssessmentResolver } from "./client.resolver";
 import { AlertResolver, CreditFacilityResolver, PostLoanReviewResolver, ProductResolver } from "./facility.resolver";
+import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
 
 export const RESOLVERS = [
@@ -11,4 +12,5 @@ export const RESOLVERS = [
   PostLoanReviewResolver,
   AlertResolver,
   ProductResolver,
+  ProfileMutations,
 ] as const;

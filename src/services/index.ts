@@ -3,6 +3,10 @@ import type { Config } from "../config";
 import type { Clock } from "../domain/clock";
 import { HealthService } from "./health";
 import { BookReader } from "./read/book-reader";
+import { ClientIntakeService } from "./profile/client-intake";
+import { PortraitService } from "./profile/portrait-service";
+import { RawDataService } from "./profile/raw-data";
+import { RiskAssessmentService } from "./profile/risk-assessment";
 
 /** The composition of services the API uses; built once in main.ts (or a test), never imported as a global. */
 export interface Services {
@@ -11,8 +15,22 @@ export interface Services {
   dataSource: DataSource;
   reader: BookReader;
   health: HealthService;
+  intake: ClientIntakeService;
+  assessments: RiskAssessmentService;
+  rawData: RawDataService;
+  portraits: PortraitService;
 }
 
 export function createServices(config: Config, dataSource: DataSource, clock: Clock): Services {
-  return { config, clock, dataSource, reader: new BookReader(dataSource), health: new HealthService(dataSource) };
+  return {
+    config,
+    clock,
+    dataSource,
+    reader: new BookReader(dataSource),
+    health: new HealthService(dataSource),
+    intake: new ClientIntakeService(dataSource, clock),
+    assessments: new RiskAssessmentService(dataSource, clock, config.assessmentValidityDays),
+    rawData: new RawDataService(dataSource, clock),
+    portraits: new PortraitService(dataSource, clock),
+  };
 }

@@ -35,9 +35,13 @@ let seq = 0;
 const next = () => (seq += 1);
 const at = (n: number) => new Date(T0.getTime() + n * 1000);
 
-async function save<T extends ObjectLiteral>(ds: DataSource, target: EntityTarget<T>, row: DeepPartial<T>): Promise<T> {
+async function save<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  row: DeepPartial<NoInfer<T>>,
+): Promise<T> {
   const repo = ds.getRepository(target);
-  return repo.save(repo.create(row));
+  return (await repo.save(repo.create(row) as T)) as T;
 }
 
 export function buildClient(ds: DataSource, o: Partial<ClientEntity> = {}): Promise<ClientEntity> {

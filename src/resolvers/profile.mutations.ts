@@ -1,0 +1,96 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Role } from "../domain/enums";
+import { today } from "../domain/clock";
+import type { Context } from "../schema/context";
+import { idOf } from "../schema/global-id";
+import { presentAssessment, presentClient, presentPortrait } from "../schema/presenters";
+import {
+  ClientPayload,
+  PortraitPayload,
+  RecordAssetSnapshotsInput,
+  RecordPayload,
+  RecordTradesInput,
+  RefreshPortraitInput,
+  RegisterClientInput,
+  RiskAssessmentPayload,
+  SubmitRiskAssessmentInput,
+  UpdateClientInput,
+} from "../schema/types/payloads";
+import { withUserErrors } from "../schema/user-errors";
+
+@Resolver()
+export class ProfileMutations {
+  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Mutation(() => ClientPayload)
+  async registerClient(@Arg("input") input: RegisterClientInput, @Ctx() ctx: Context): Promise<ClientPayload> {
+    const r = await withUserErrors(() => ctx.services.intake.registerClient(ctx.viewer, input));
+    return Object.assign(new ClientPayload(), {
+      client: r.value && presentClient(r.value, ctx.viewer),
+      userErrors: r.userErrors,
+    });
+  }
+
+  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Mutation(() => ClientPayload)
+  async updateClient(@Arg("input") input: UpdateClientInput, @Ctx() ctx: Context): Promise<ClientPayload> {
+    const r = await withUserErrors(() =>
+      ctx.services.intake.updateClient(ctx.viewer, { ...input, clientId: idOf(input.clientId, "Client") }),
+    );
+    return Object.assign(new ClientPayload(), {
+      client: r.value && presentClient(r.value, ctx.viewer),
+      userErrors: r.userErrors,
+    });
+  }
+
+  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Mutation(() => RiskAssessmentPayload)
+  async submitRiskAssessment(
+    @Arg("input") input: SubmitRiskAssessmentInput,
+    @Ctx() ctx: Context,
+  ): Promise<RiskAssessmentPayload> {
+    const r = await withUserErrors(() =>
+      ctx.services.assessments.submit(ctx.viewer, { ...input, clientId: idOf(input.clientId, "Client") }),
+    );
+    return Object.assign(new RiskAssessmentPayload(), {
+      riskAssessment: r.value && presentAssessment(r.value, ctx.clock.now()),
+      userErrors: r.userErrors,
+    });
+  }
+
+  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Mutation(() => RecordPayload)
+  async recordAssetSnapshots(
+    @Arg("input") input: RecordAssetSnapshotsInput,
+    @Ctx() ctx: Context,
+  ): Promise<RecordPayload> {
+    const r = await withUserErrors(() =>
+      ctx.services.rawData.recordAssetSnapshots(ctx.viewer, idOf(input.clientId, "Client"), input.snapshots),
+    );
+    return Object.assign(new RecordPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
+  }
+
+  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Mutation(() => RecordPayload)
+  async recordTrades(@Arg("input") input: RecordTradesInput, @Ctx() ctx: Context): Promise<RecordPayload> {
+    const r = await withUserErrors(() =>
+      ctx.services.rawData.recordTrades(ctx.viewer, idOf(input.clientId, "Client"), input.trades),
+    );
+    return Object.assign(new RecordPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
+  }
+
+  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Mutation(() => PortraitPayload)
+  async refreshPortrait(@Arg("input") input: RefreshPortraitInput, @Ctx() ctx: Context): Promise<PortraitPayload> {
+    const r = await withUserErrors(() =>
+      ctx.services.portraits.refreshPortrait(
+        ctx.viewer,
+        idOf(input.clientId, "Client"),
+        input.asOf ?? today(ctx.clock),
+      ),
+    );
+    return Object.assign(new PortraitPayload(), {
+      portrait: r.value && presentPortrait(r.value),
+      userErrors: r.userErrors,
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import { Refusal } from "../errors";
+import { UserErrorGql } from "./types/payloads";
+
+/**
+ * Runs a use case and turns its business refusals into payload `userErrors` (HTTP 200); every other
+ * error stays a top-level error (FORBIDDEN, BAD_USER_INPUT, or masked if unexpected).
+ */
+export async function withUserErrors<T>(
+  run: () => Promise<T>,
+): Promise<{ value: T; userErrors: [] } | { value: null; userErrors: UserErrorGql[] }> {
+  try {
+    return { value: await run(), userErrors: [] };
+  } catch (err) {
+    if (err instanceof Refusal) {
+      return {
+        value: null,
+        userErrors: err.errors.map((e) =>
+          Object.assign(new UserErrorGql(), { field: e.field, message: e.message, code: e.code }),
+        ),
+      };
+    }
+    throw err;
+  }
+}

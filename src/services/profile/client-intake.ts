@@ -1,0 +1,189 @@
+import Decimal from "decimal.js";
+import { QueryFailedError, type DataSource } from "typeorm";
+import { ClientEntity } from "../../entities";
+import { today, type Clock } from "../../domain/clock";
+import { ClientType, InvestorCategory, UserErrorCode, type ClientStatus } from "../../domain/enums";
+import { Refusal, UserError } from "../../errors";
+import { toGlobalId } from "../../domain/global-id";
+import { assertMayWriteForBranch } from "../access/writes";
+import type { Viewer } from "../access/viewer";
+import { writeAudit } from "../audit/audit";
+import { isValidCreditCode, isValidMobile, isValidResidentId } from "./identity";
+
+export interface RegisterClientProps {
+  clientNo: string;
+  type: ClientType;
+  name: string;
+  idNumber: string;
+  phone?: string | null;
+  branch: string;
+  openedAt: string;
+  tradingSince?: string | null;
+  investorCategory?: InvestorCategory | null;
+  annualIncome?: Decimal | null;
+  financialAssets?: Decimal | null;
+}
+
+export interface UpdateClientProps {
+  clientId: number | null;
+  phone?: string | null;
+  status?: ClientStatus | null;
+  investorCategory?: InvestorCategory | null;
+  annualIncome?: Decimal | null;
+  financialAssets?: Decimal | null;
+  tradingSince?: string | null;
+}
+
+const field = (name: string) => ["input", name];
+
+function nonNegative(errors: UserError[], name: string, value: Decimal | null | undefined): void {
+  if (value !== null && value !== undefined && value.isNegative()) {
+    errors.push(new UserError(UserErrorCode.INVALID, `${name} must not be negative`, field(name)));
+  }
+}
+
+function notFuture(errors: UserError[], name: string, value: string | null | undefined, todayDate: string): void {
+  if (value && value > todayDate) {
+    errors.push(new UserError(UserErrorCode.INVALID, `${name} must not be in the future`, field(name)));
+  }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const driverError = err.driverError as { code?: string; errno?: number } | undefined;
+  return driverError?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(err.message);
+}
+
+/** Opening and maintaining a client record (SPEC §3 raw data; §6 who may). */
+export class ClientIntakeService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Registers a client. Refuses (INVALID, with the field): a clientNo not of 4–32 capitals and
+   * digits, a blank name, an ID number whose checksum fails (resident ID for individuals, unified
+   * social credit code for institutions), a phone that is not a mainland mobile, dates in the
+   * future, negative amounts; a taken clientNo is DUPLICATE. Writes nothing when refused.
+   */
+  async registerClient(viewer: Viewer, props: RegisterClientProps): Promise<ClientEntity> {
+    assertMayWriteForBranch(viewer, props.branch);
+    const now = this.clock.now();
+    const todayDate = today(this.clock);
+    const errors: UserError[] = [];
+    if (!/^[A-Z0-9]{4,32}$/.test(props.clientNo)) {
+      errors.push(
+        new UserError(UserErrorCode.INVALID, "clientNo must be 4–32 capital letters or digits", field("clientNo")),
+      );
+    }
+    const name = props.name.trim();
+    if (name.length === 0) errors.push(new UserError(UserErrorCode.INVALID, "name must not be blank", field("name")));
+    if (props.type === ClientType.INDIVIDUAL && !isValidResidentId(props.idNumber, todayDate)) {
+      errors.push(
+        new UserError(UserErrorCode.INVALID, "idNumber is not a valid 18-character resident ID", field("idNumber")),
+      );
+    }
+    if (props.type === ClientType.INSTITUTION && !isValidCreditCode(props.idNumber)) {
+      errors.push(
+        new UserError(
+          UserErrorCode.INVALID,
+          "idNumber is not a valid 18-character unified social credit code",
+          field("idNumber"),
+        ),
+      );
+    }
+    if (props.phone !== null && props.phone !== undefined && !isValidMobile(props.phone)) {
+      errors.push(new UserError(UserErrorCode.INVALID, "phone must be a mainland mobile number", field("phone")));
+    }
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(props.branch)) {
+      errors.push(new UserError(UserErrorCode.INVALID, "branch must be 1–32 letters, digits, - or _", field("branch")));
+    }
+    notFuture(errors, "openedAt", props.openedAt, todayDate);
+    notFuture(errors, "tradingSince", props.tradingSince, todayDate);
+    nonNegative(errors, "annualIncome", props.annualIncome);
+    nonNegative(errors, "financialAssets", props.financialAssets);
+    if (errors.length > 0) throw new Refusal(errors);
+
+    try {
+      return await this.ds.transaction(async (manager) => {
+        const taken = await manager.existsBy(ClientEntity, { clientNo: props.clientNo });
+        if (taken) throw Refusal.of(UserErrorCode.DUPLICATE, "clientNo is already registered", field("clientNo"));
+        const client = manager.create(ClientEntity, {
+          clientNo: props.clientNo,
+          type: props.type,
+          name,
+          idNumber: props.idNumber,
+          phone: props.phone ?? null,
+          branch: props.branch,
+          openedAt: props.openedAt,
+          tradingSince: props.tradingSince ?? null,
+          investorCategory: props.investorCategory ?? InvestorCategory.ORDINARY,
+          annualIncome: props.annualIncome ?? null,
+          financialAssets: props.financialAssets ?? null,
+          latestPortraitId: null,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+        });
+        await manager.save(client);
+        await writeAudit(manager, {
+          at: now,
+          actor: viewer.subject,
+          action: "registerClient",
+          entityType: "Client",
+          entityId: toGlobalId("Client", client.id),
+          changes: { ...props, name },
+        });
+        return client;
+      });
+    } catch (err) {
+      // Two registrations racing for one clientNo: the unique index decides.
+      if (isDuplicateKey(err))
+        throw Refusal.of(UserErrorCode.DUPLICATE, "clientNo is already registered", field("clientNo"));
+      throw err;
+    }
+  }
+
+  /**
+   * Updates the mutable part of a client record. Unknown client: NOT_FOUND; a client of another
+   * branch for a branch-scoped manager: FORBIDDEN; the same field rules as registration.
+   */
+  async updateClient(viewer: Viewer, props: UpdateClientProps): Promise<ClientEntity> {
+    const todayDate = today(this.clock);
+    const now = this.clock.now();
+    return this.ds.transaction(async (manager) => {
+      const client = props.clientId === null ? null : await manager.findOneBy(ClientEntity, { id: props.clientId });
+      if (client === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such client", field("clientId"));
+      assertMayWriteForBranch(viewer, client.branch);
+      const errors: UserError[] = [];
+      if (props.phone !== null && props.phone !== undefined && !isValidMobile(props.phone)) {
+        errors.push(new UserError(UserErrorCode.INVALID, "phone must be a mainland mobile number", field("phone")));
+      }
+      notFuture(errors, "tradingSince", props.tradingSince, todayDate);
+      nonNegative(errors, "annualIncome", props.annualIncome);
+      nonNegative(errors, "financialAssets", props.financialAssets);
+      if (errors.length > 0) throw new Refusal(errors);
+
+      const changes: Partial<ClientEntity> = {};
+      if (props.phone !== undefined && props.phone !== null) changes.phone = props.phone;
+      if (props.status) changes.status = props.status;
+      if (props.investorCategory) changes.investorCategory = props.investorCategory;
+      if (props.annualIncome) changes.annualIncome = props.annualIncome;
+      if (props.financialAssets) changes.financialAssets = props.financialAssets;
+      if (props.tradingSince) changes.tradingSince = props.tradingSince;
+      if (Object.keys(changes).length === 0) return client;
+      Object.assign(client, changes, { updatedAt: now, version: client.version + 1 });
+      await manager.save(client);
+      await writeAudit(manager, {
+        at: now,
+        actor: viewer.subject,
+        action: "updateClient",
+        entityType: "Client",
+        entityId: toGlobalId("Client", client.id),
+        changes,
+      });
+      return client;
+    });
+  }
+}

@@ -306,3 +306,52 @@ const PORTRAIT_COLUMNS = [
   "creditFactors",
   "professionalEligible",
 ] as const;
+
+export interface BulkRefreshOptions {
+  asOf: string;
+  actor: string;
+  now: Date;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Recomputes every client's portrait in keyset batches of client ids, one transaction per batch,
+ * and leaves one audit entry for the run.
+ */
+export async function refreshAllPortraits(
+  ds: DataSource,
+  opts: BulkRefreshOptions,
+): Promise<RefreshOutcome & { clients: number; ms: number }> {
+  const started = Date.now();
+  const refresher = new PortraitRefresher(ds);
+  const batchSize = opts.batchSize ?? 1000;
+  const total = Number(((await ds.query("SELECT COUNT(*) AS n FROM `client`")) as { n: unknown }[])[0].n);
+  let after = 0;
+  let done = 0;
+  let downgrades = 0;
+  for (;;) {
+    const rows = (await ds.query("SELECT `id` FROM `client` WHERE `id` > ? ORDER BY `id` LIMIT ?", [
+      after,
+      batchSize,
+    ])) as { id: unknown }[];
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => Number(r.id));
+    const outcome = await refresher.refreshBatch(ids, opts.asOf, opts.actor, opts.now, null);
+    downgrades += outcome.downgrades;
+    done += ids.length;
+    after = ids[ids.length - 1];
+    opts.onProgress?.(done, total);
+  }
+  await ds.transaction((manager) =>
+    writeAudit(manager, {
+      at: opts.now,
+      actor: opts.actor,
+      action: "refreshPortraits",
+      entityType: "Portrait",
+      entityId: "*",
+      changes: { asOf: opts.asOf, portraits: done, downgrades },
+    }),
+  );
+  return { clients: done, portraits: done, downgrades, ms: Date.now() - started };
+}

@@ -14,7 +14,13 @@ async function run(): Promise<void> {
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
     if (flag === "--as-of" && value !== undefined && isCalendarDate(value)) asOf = value;
-    else if (flag === "--batch" && value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 5000)
+    else if (
+      flag === "--batch" &&
+      value !== undefined &&
+      /^\d+$/.test(value) &&
+      Number(value) >= 1 &&
+      Number(value) <= 5000
+    )
       batchSize = Number(value);
     else {
       console.error("usage: npm run refresh-portraits -- [--as-of YYYY-MM-DD] [--batch 1-5000]");

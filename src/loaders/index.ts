@@ -13,6 +13,8 @@ import { AlertEntity as AlertTable, PostLoanReviewEntity as ReviewTable } from "
 import type { ReviewStatus } from "../domain/enums";
 import type { BranchScope } from "../services/access/viewer";
 import type { BookReader, Where } from "../services/read/book-reader";
+import { productRef, segmentRef, subjectOf, type Catalogue } from "../services/fit/catalogue";
+import type { FitSubject } from "../services/matching";
 import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../services/read/paging";
 
 /**
@@ -110,7 +112,50 @@ function keyOf(k: ChildPageKey): string {
   return `${k.parentId}|${k.first}|${k.after ?? ""}|${k.filter}`;
 }
 
-export function createLoaders(reader: BookReader, scope: BranchScope) {
+async function loadCatalogue(reader: BookReader): Promise<Catalogue> {
+  const [segments, products] = await Promise.all([reader.segments(false), reader.products(true)]);
+  const links = await reader.productSegments(products.map((p) => p.id));
+  const codeOf = new Map(segments.map((s) => [s.id, s.code]));
+  const codesOf = new Map<number, string[]>();
+  for (const l of links) codesOf.set(l.productId, [...(codesOf.get(l.productId) ?? []), codeOf.get(l.segmentId)!]);
+  return {
+    segments: segments.filter((s) => s.active).map(segmentRef),
+    products: products.map((p) => productRef(p, codesOf.get(p.id) ?? [])),
+  };
+}
+
+/** Everything the fit of one client needs, gathered through the other loaders (so still batched). */
+export interface ClientFitInputs {
+  subject: FitSubject;
+  facilities: CreditFacilityEntity[];
+}
+
+export function createLoaders(reader: BookReader, scope: BranchScope, now: () => Date = () => new Date()) {
+  const base = createBaseLoaders(reader, scope);
+  let catalogue: Promise<Catalogue> | null = null;
+  return {
+    ...base,
+    /** Segments and products, loaded once per request. */
+    catalogue: (): Promise<Catalogue> => (catalogue ??= loadCatalogue(reader)),
+    fitInputs: new DataLoader<number, ClientFitInputs | null>(async (clientIds) => {
+      const clients = await base.client.loadMany(clientIds);
+      return Promise.all(
+        clients.map(async (c) => {
+          if (c === null || c instanceof Error || c.latestPortraitId === null) return null;
+          const [portrait, assessment, facilities] = await Promise.all([
+            base.portrait.load(c.latestPortraitId),
+            base.latestAssessment.load(c.id),
+            base.facilitiesOfClient.load(c.id),
+          ]);
+          const subject = subjectOf(c, portrait, assessment, now());
+          return subject && { subject, facilities };
+        }),
+      );
+    }),
+  };
+}
+
+function createBaseLoaders(reader: BookReader, scope: BranchScope) {
   return {
     client: new DataLoader<number, ClientEntity | null>(async (ids) =>
       byKey(ids, await reader.clientsByIds(ids, scope), (c) => c.id),

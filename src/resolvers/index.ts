@@ -1,7 +1,10 @@
 import { ClientResolver, PortraitResolver, RiskAssessmentResolver } from "./client.resolver";
 import { AlertResolver, CreditFacilityResolver, PostLoanReviewResolver, ProductResolver } from "./facility.resolver";
+import { CatalogueMutations } from "./catalogue.mutations";
+import { ClientFitResolver, SimulationResolver } from "./fit.resolver";
 import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
+import { SegmentResolver } from "./segment.resolver";
 
 export const RESOLVERS = [
   QueryResolver,
@@ -13,4 +16,8 @@ export const RESOLVERS = [
   AlertResolver,
   ProductResolver,
   ProfileMutations,
+  ClientFitResolver,
+  SimulationResolver,
+  SegmentResolver,
+  CatalogueMutations,
 ] as const;

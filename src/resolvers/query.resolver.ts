@@ -21,6 +21,7 @@ import { AlertFilterInput, ClientFilterInput, FacilityFilterInput, ReviewFilterI
 import { toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
 import { BadInputError } from "../errors";
+import { membershipOf } from "./segment.resolver";
 
 @ArgsType()
 class PageArgs {
@@ -152,10 +153,12 @@ export class QueryResolver {
 
   @Query(() => ClientConnection)
   async clients(@Args() { first, after, filter }: ClientsArgs, @Ctx() ctx: Context): Promise<ClientConnection> {
-    if (filter?.segmentCode != null) {
-      throw new BadInputError("filter.segmentCode is not available yet", "filter");
+    let membership = null;
+    if (filter?.segmentCode !== null && filter?.segmentCode !== undefined) {
+      const segment = await ctx.services.reader.segmentByCode(filter.segmentCode);
+      membership = segment === null ? { sql: "1 = 0", params: [] } : await membershipOf(ctx, segment.id);
     }
-    const page = await ctx.services.reader.listClients({ first, after }, filter, ctx.scope);
+    const page = await ctx.services.reader.listClients({ first, after }, filter, ctx.scope, membership);
     for (const c of page.rows) ctx.loaders.client.prime(c.id, c);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }

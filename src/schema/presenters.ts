@@ -24,8 +24,12 @@ import {
   RiskQuestionnaireGql,
   ScoreFactorGql,
 } from "./types/client";
+import type { ProductFitResult, SegmentFitResult } from "../services/matching";
+import type { ProductRef, SegmentRef } from "../services/fit/catalogue";
 import {
   FitReasonGql,
+  ProductFitGql,
+  SegmentFitGql,
   ProductEligibilityGql,
   ProductGql,
   SegmentCriteriaGql,
@@ -246,5 +250,25 @@ export function presentQuestionnaire(q: Questionnaire): RiskQuestionnaireGql {
         ),
       }),
     ),
+  });
+}
+
+export function presentSegmentFit(fit: SegmentFitResult<SegmentRef>): SegmentFitGql {
+  return Object.assign(new SegmentFitGql(), {
+    segment: presentSegment(fit.segment.entity),
+    matched: fit.matched,
+    score: fit.score,
+    reasons: fit.reasons.map(presentFitReason),
+  });
+}
+
+export function presentProductFit(fit: ProductFitResult<ProductRef>): ProductFitGql {
+  return Object.assign(new ProductFitGql(), {
+    product: presentProduct(fit.product.entity),
+    eligible: fit.eligible,
+    score: fit.score,
+    recommendedLimit: fit.recommendedLimit === null ? null : money(fit.recommendedLimit),
+    blockers: fit.blockers.map(presentFitReason),
+    reasons: fit.reasons.map(presentFitReason),
   });
 }

@@ -163,7 +163,7 @@ export async function createApp(opts: {
           requestId,
           viewer,
           scope,
-          loaders: createLoaders(services.reader, scope),
+          loaders: createLoaders(services.reader, scope, () => services.clock.now()),
           services,
           clock: services.clock,
         }),

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { Clock } from "../domain/clock";
+import { CatalogueAdminService } from "./catalogue/catalogue-admin";
 import { HealthService } from "./health";
 import { BookReader } from "./read/book-reader";
 import { ClientIntakeService } from "./profile/client-intake";
@@ -19,6 +20,7 @@ export interface Services {
   assessments: RiskAssessmentService;
   rawData: RawDataService;
   portraits: PortraitService;
+  catalogueAdmin: CatalogueAdminService;
 }
 
 export function createServices(config: Config, dataSource: DataSource, clock: Clock): Services {
@@ -32,5 +34,6 @@ export function createServices(config: Config, dataSource: DataSource, clock: Cl
     assessments: new RiskAssessmentService(dataSource, clock, config.assessmentValidityDays),
     rawData: new RawDataService(dataSource, clock),
     portraits: new PortraitService(dataSource, clock),
+    catalogueAdmin: new CatalogueAdminService(dataSource, clock),
   };
 }

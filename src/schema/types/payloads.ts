@@ -1,7 +1,16 @@
 import { ArrayMaxSize, IsInt, Max, MaxLength, Min } from "class-validator";
 import type Decimal from "decimal.js";
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { ClientStatus, ClientType, InvestorCategory, TradeSide, UserErrorCode } from "../../domain/enums";
+import {
+  ClientStatus,
+  ClientType,
+  CreditRating,
+  InvestmentHorizon,
+  InvestorCategory,
+  RiskLevel,
+  TradeSide,
+  UserErrorCode,
+} from "../../domain/enums";
 import "../enums";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../scalars";
 import { ClientGql, PortraitGql, RiskAssessmentGql } from "./client";
@@ -225,4 +234,34 @@ export class RefreshPortraitInput {
 
   @Field(() => DateScalar, { nullable: true })
   asOf?: string | null;
+}
+
+@InputType("PortraitInput")
+export class PortraitInput {
+  @Field(() => ClientType)
+  clientType!: ClientType;
+
+  @Field(() => InvestorCategory, { nullable: true, defaultValue: InvestorCategory.ORDINARY })
+  investorCategory?: InvestorCategory | null;
+
+  @Field(() => RiskLevel, { nullable: true })
+  riskLevel?: RiskLevel | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  lowestCategory?: boolean | null;
+
+  @Field(() => InvestmentHorizon, { nullable: true })
+  horizon?: InvestmentHorizon | null;
+
+  @Field(() => DecimalScalar)
+  avgDailyAssets20d!: Decimal;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(0)
+  @Max(12000)
+  experienceMonths!: number;
+
+  @Field(() => CreditRating)
+  creditRating!: CreditRating;
 }

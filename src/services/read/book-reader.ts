@@ -1,5 +1,7 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import DecimalValue from "decimal.js";
 import type Decimal from "decimal.js";
+import type { SqlPredicate } from "./segment-sql";
 import {
   AlertEntity,
   ClientEntity,
@@ -146,8 +148,13 @@ export class BookReader {
     return row ?? null;
   }
 
-  private clientWhere(filter: ClientListFilter | null | undefined, scope: BranchScope): { where: Where; join: string } {
+  private clientWhere(
+    filter: ClientListFilter | null | undefined,
+    scope: BranchScope,
+    membership: SqlPredicate | null,
+  ): { where: Where; join: string } {
     const where = new Where();
+    if (membership !== null) where.add(`(${membership.sql})`, ...membership.params);
     scopeClause(where, scope, "c.`branch`");
     const f = filter ?? {};
     where.inList("c.`type`", f.types);
@@ -157,6 +164,7 @@ export class BookReader {
       where.add("c.`clientNo` LIKE ? ESCAPE '!'", likePrefix(f.clientNoPrefix));
     }
     const needsPortrait =
+      membership !== null ||
       (f.riskLevels ?? null) !== null ||
       (f.creditRatings ?? null) !== null ||
       (f.minAvgDailyAssets ?? null) !== null ||
@@ -169,15 +177,16 @@ export class BookReader {
     return { where, join };
   }
 
-  /** Clients by clientNo, keyset-paged. */
+  /** Clients by clientNo, keyset-paged; `membership` restricts them to a segment's members. */
   async listClients(
     args: PageArgs,
     filter: ClientListFilter | null | undefined,
     scope: BranchScope,
+    membership: SqlPredicate | null = null,
   ): Promise<Page<ClientEntity>> {
     const first = checkFirst(args.first);
     const after = decodeCursor("client", args.after, 1);
-    const { where, join } = this.clientWhere(filter, scope);
+    const { where, join } = this.clientWhere(filter, scope, membership);
     const countWhere = [...where.params];
     const countSql = `SELECT COUNT(*) AS n FROM \`client\` c ${join} ${where.sql()}`;
     if (after !== null) where.add("c.`clientNo` > ?", String(after[0]));
@@ -192,6 +201,36 @@ export class BookReader {
       hasPreviousPage: after !== null,
       cursorOf: (c) => encodeCursor("client", [c.clientNo]),
       total: async () => toCount(((await this.ds.query(countSql, countWhere)) as { n: unknown }[])[0]?.n),
+    };
+  }
+
+  /** Aggregates over a segment's members, in the database (SPEC §8). */
+  async segmentStats(membership: SqlPredicate, scope: BranchScope): Promise<SegmentStatsRow> {
+    const { where, join } = this.clientWhere(null, scope, membership);
+    const base = `FROM \`client\` c ${join} ${where.sql()}`;
+    const [totals, levels, ratings, facilities] = await Promise.all([
+      this.ds.query(`SELECT COUNT(*) AS n, SUM(p.\`avgDailyAssets20d\`) AS total ${base}`, where.params),
+      this.ds.query(`SELECT p.\`riskLevel\` AS k, COUNT(*) AS n ${base} GROUP BY p.\`riskLevel\``, where.params),
+      this.ds.query(`SELECT p.\`creditRating\` AS k, COUNT(*) AS n ${base} GROUP BY p.\`creditRating\``, where.params),
+      this.ds.query(
+        `SELECT COUNT(*) AS n, SUM(f.\`approvedLimit\`) AS approved, SUM(f.\`usedAmount\`) AS used
+           FROM \`credit_facility\` f JOIN \`client\` c ON c.\`id\` = f.\`clientId\` ${join}
+           ${where.sql()} ${where.parts.length === 0 ? "WHERE" : "AND"} f.\`status\` IN ('ACTIVE', 'MARGIN_CALL', 'SUSPENDED')`,
+        where.params,
+      ),
+    ]);
+    const t = (totals as { n: unknown; total: unknown }[])[0];
+    const f = (facilities as { n: unknown; approved: unknown; used: unknown }[])[0];
+    const counts = (rows: unknown) =>
+      (rows as { k: string | null; n: unknown }[]).map((r) => ({ key: r.k, count: toCount(r.n) }));
+    return {
+      clientCount: toCount(t.n),
+      totalAvgDailyAssets: decimalOf(t.total),
+      riskLevels: counts(levels),
+      creditRatings: counts(ratings),
+      activeFacilityCount: toCount(f.n),
+      totalApprovedLimit: decimalOf(f.approved),
+      totalUsedAmount: decimalOf(f.used),
     };
   }
 
@@ -423,3 +462,19 @@ export class BookReader {
 }
 
 export { Where };
+
+export interface SegmentStatsRow {
+  clientCount: number;
+  totalAvgDailyAssets: Decimal;
+  riskLevels: { key: string | null; count: number }[];
+  creditRatings: { key: string | null; count: number }[];
+  activeFacilityCount: number;
+  totalApprovedLimit: Decimal;
+  totalUsedAmount: Decimal;
+}
+
+/** SUM is a DECIMAL string on MariaDB, a number (or null over no rows) on SQLite. */
+function decimalOf(v: unknown): Decimal {
+  if (v === null || v === undefined) return new DecimalValue(0);
+  return new DecimalValue(typeof v === "number" ? v.toFixed(2) : String(v));
+}

@@ -1,0 +1,34 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Role } from "../domain/enums";
+import type { Context } from "../schema/context";
+import { presentProduct, presentSegment } from "../schema/presenters";
+import {
+  ProductPayload,
+  SegmentPayload,
+  UpsertProductInput,
+  UpsertSegmentInput,
+} from "../schema/types/catalogue-inputs";
+import { withUserErrors } from "../schema/user-errors";
+
+@Resolver()
+export class CatalogueMutations {
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SegmentPayload)
+  async upsertSegment(@Arg("input") input: UpsertSegmentInput, @Ctx() ctx: Context): Promise<SegmentPayload> {
+    const r = await withUserErrors(() => ctx.services.catalogueAdmin.upsertSegment(ctx.viewer, input));
+    return Object.assign(new SegmentPayload(), {
+      segment: r.value && presentSegment(r.value),
+      userErrors: r.userErrors,
+    });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ProductPayload)
+  async upsertProduct(@Arg("input") input: UpsertProductInput, @Ctx() ctx: Context): Promise<ProductPayload> {
+    const r = await withUserErrors(() => ctx.services.catalogueAdmin.upsertProduct(ctx.viewer, input));
+    return Object.assign(new ProductPayload(), {
+      product: r.value && presentProduct(r.value),
+      userErrors: r.userErrors,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../schema/context";
+import { presentProductFit, presentSegmentFit } from "../schema/presenters";
+import { ClientGql } from "../schema/types/client";
+import { FitSimulationGql, ProductFitGql, SegmentFitGql } from "../schema/types/catalogue";
+import { PortraitInput } from "../schema/types/payloads";
+import { simulatedSubject } from "../services/fit/catalogue";
+import { clientProductFits, clientSegment, clientSegmentFits } from "../services/fit/fit-service";
+import { checkFirst } from "../services/read/paging";
+import { BadInputError } from "../errors";
+
+@Resolver(() => ClientGql)
+export class ClientFitResolver {
+  @FieldResolver(() => SegmentFitGql, {
+    nullable: true,
+    description: "Best segment for the latest portrait, computed on demand; null when none matches.",
+  })
+  async segment(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<SegmentFitGql | null> {
+    const [inputs, catalogue] = await Promise.all([ctx.loaders.fitInputs.load(client.dbId), ctx.loaders.catalogue()]);
+    const fit = inputs && clientSegment(inputs.subject, catalogue);
+    return fit ? presentSegmentFit(fit) : null;
+  }
+
+  @FieldResolver(() => [SegmentFitGql], { description: "Every active segment, matched first, then by priority." })
+  async segmentFits(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<SegmentFitGql[]> {
+    const [inputs, catalogue] = await Promise.all([ctx.loaders.fitInputs.load(client.dbId), ctx.loaders.catalogue()]);
+    return inputs ? clientSegmentFits(inputs.subject, catalogue).map(presentSegmentFit) : [];
+  }
+
+  @FieldResolver(() => [ProductFitGql], { description: "Active products, eligible first, then by score." })
+  async productFits(
+    @Root() client: ClientGql,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 10 }) first: number,
+    @Arg("eligibleOnly", () => Boolean, { nullable: true, defaultValue: false }) eligibleOnly: boolean,
+  ): Promise<ProductFitGql[]> {
+    checkFirst(first);
+    const [inputs, catalogue] = await Promise.all([ctx.loaders.fitInputs.load(client.dbId), ctx.loaders.catalogue()]);
+    if (inputs === null) return [];
+    return clientProductFits(inputs.subject, inputs.facilities, catalogue, {
+      first,
+      eligibleOnly: eligibleOnly === true,
+    }).map(presentProductFit);
+  }
+}
+
+@Resolver()
+export class SimulationResolver {
+  @Query(() => FitSimulationGql, { description: "What-if matching of a portrait that is not stored." })
+  async simulateFit(@Arg("input") input: PortraitInput, @Ctx() ctx: Context): Promise<FitSimulationGql> {
+    if (input.avgDailyAssets20d.isNegative())
+      throw new BadInputError("avgDailyAssets20d must not be negative", "input");
+    const subject = simulatedSubject(input);
+    const catalogue = await ctx.loaders.catalogue();
+    const segment = clientSegment(subject, catalogue);
+    return Object.assign(new FitSimulationGql(), {
+      segment: segment && presentSegmentFit(segment),
+      segmentFits: clientSegmentFits(subject, catalogue).map(presentSegmentFit),
+      productFits: clientProductFits(subject, [], catalogue, { first: 500, eligibleOnly: false }).map(
+        presentProductFit,
+      ),
+    });
+  }
+}

@@ -1,0 +1,132 @@
+import Decimal from "decimal.js";
+import type {
+  ClientEntity,
+  CreditFacilityEntity,
+  PortraitEntity,
+  ProductEntity,
+  RiskAssessmentEntity,
+  SegmentEntity,
+} from "../../entities";
+import {
+  ClientStatus,
+  FacilityStatus,
+  type ClientType,
+  type CreditRating,
+  type InvestmentHorizon,
+  type InvestorCategory,
+  type RiskLevel,
+} from "../../domain/enums";
+import type { FitSubject, ProductDef, SegmentDef } from "../matching";
+
+/** Entities → the plain values matching takes (matching itself never sees an entity). */
+
+export type SegmentRef = SegmentDef & { entity: SegmentEntity };
+export type ProductRef = ProductDef & { entity: ProductEntity };
+
+export interface Catalogue {
+  /** Active segments, by priority then code. */
+  segments: SegmentRef[];
+  /** Active products, by code. */
+  products: ProductRef[];
+}
+
+export function segmentRef(s: SegmentEntity): SegmentRef {
+  return {
+    entity: s,
+    code: s.code,
+    priority: s.priority,
+    active: s.active,
+    criteria: {
+      minAvgDailyAssets: s.minAvgDailyAssets,
+      maxAvgDailyAssets: s.maxAvgDailyAssets,
+      clientTypes: s.clientTypes,
+      investorCategories: s.investorCategories,
+      riskLevels: s.riskLevels,
+      horizons: s.horizons,
+      minExperienceMonths: s.minExperienceMonths,
+      minCreditRating: s.minCreditRating,
+    },
+  };
+}
+
+export function productRef(p: ProductEntity, segmentCodes: string[]): ProductRef {
+  return {
+    entity: p,
+    code: p.code,
+    riskLevel: p.riskLevel,
+    horizon: p.horizon,
+    active: p.active,
+    minLimit: p.minLimit,
+    maxLimit: p.maxLimit,
+    eligibility: {
+      minAvgDailyAssets: p.eligibilityMinAvgDailyAssets,
+      minExperienceMonths: p.eligibilityMinExperienceMonths,
+      minCreditRating: p.eligibilityMinCreditRating,
+      clientTypes: p.eligibilityClientTypes,
+      professionalOnly: p.eligibilityProfessionalOnly,
+    },
+    segmentCodes,
+  };
+}
+
+/** What matching needs about a stored client; null without a portrait. */
+export function subjectOf(
+  client: ClientEntity,
+  portrait: PortraitEntity | null,
+  assessment: RiskAssessmentEntity | null,
+  now: Date,
+): FitSubject | null {
+  if (portrait === null) return null;
+  return {
+    clientType: client.type,
+    clientStatus: client.status,
+    investorCategory: client.investorCategory,
+    riskLevel: portrait.riskLevel,
+    lowestCategory: portrait.lowestCategory,
+    horizon: portrait.horizon,
+    avgDailyAssets20d: portrait.avgDailyAssets20d,
+    experienceMonths: portrait.experienceMonths,
+    creditRating: portrait.creditRating,
+    assessmentValid: assessment !== null && assessment.validUntil.getTime() > now.getTime(),
+  };
+}
+
+/** What-if subject from a portrait given in the request (simulateFit): an active client. */
+export function simulatedSubject(input: {
+  clientType: ClientType;
+  investorCategory?: InvestorCategory | null;
+  riskLevel?: RiskLevel | null;
+  lowestCategory?: boolean | null;
+  horizon?: InvestmentHorizon | null;
+  avgDailyAssets20d: Decimal;
+  experienceMonths: number;
+  creditRating: CreditRating;
+}): FitSubject {
+  const riskLevel = input.riskLevel ?? null;
+  return {
+    clientType: input.clientType,
+    clientStatus: ClientStatus.ACTIVE,
+    investorCategory: input.investorCategory ?? ("ORDINARY" as InvestorCategory),
+    riskLevel,
+    lowestCategory: input.lowestCategory ?? false,
+    horizon: input.horizon ?? null,
+    avgDailyAssets20d: new Decimal(input.avgDailyAssets20d),
+    experienceMonths: input.experienceMonths,
+    creditRating: input.creditRating,
+    assessmentValid: riskLevel !== null,
+  };
+}
+
+/** Facility states whose approved limits count against a new one (SPEC §4). */
+const LIMIT_HOLDING: readonly FacilityStatus[] = [
+  FacilityStatus.PENDING_SIGNATURE,
+  FacilityStatus.ACTIVE,
+  FacilityStatus.MARGIN_CALL,
+  FacilityStatus.SUSPENDED,
+];
+
+export function openLimitsExcluding(facilities: readonly CreditFacilityEntity[], productId: number): Decimal {
+  return facilities
+    .filter((f) => f.productId !== productId && LIMIT_HOLDING.includes(f.status) && f.approvedLimit !== null)
+    .reduce((sum, f) => sum.plus(f.approvedLimit!), new Decimal(0));
+}

@@ -67,6 +67,21 @@ describe.each(ENGINES)("no N+1 on $name", (engine) => {
     expect(hundredStatements).toBe(tenStatements);
   });
 
+  it("matching loads segments and products once per request: segment and productFits cost the same for 10 and 100 clients", async () => {
+    const FITS = `query($first: Int!) { clients(first: $first) { nodes { clientNo
+      segment { segment { code } matched reasons { code passed } }
+      productFits(first: 3) { product { code } eligible recommendedLimit blockers { code } } } } }`;
+    const token = await server.token(Role.ANALYST);
+    const ten = await server.gql<{ clients: { nodes: { segment: unknown }[] } }>(token, FITS, { first: 10 });
+    const tenStatements = server.lastStatements();
+    const hundred = await server.gql<{ clients: { nodes: { segment: unknown }[] } }>(token, FITS, { first: 100 });
+    expect(ten.body.errors).toBeUndefined();
+    expect(hundred.body.data!.clients.nodes.filter((n) => n.segment !== null)).toHaveLength(100);
+    // clients, portraits, assessments, facilities, segments, products, product segments
+    expect(tenStatements).toBe(7);
+    expect(server.lastStatements()).toBe(tenStatements);
+  });
+
   it("keeps the count constant for a branch-scoped relationship manager too", async () => {
     const token = await server.token(Role.RELATIONSHIP_MANAGER, { branch: "SH-PUDONG" });
     await server.gql(token, PAGE, { first: 10 });

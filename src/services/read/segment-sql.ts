@@ -31,8 +31,9 @@ function matches(segment: SegmentDef): SqlPredicate {
   }
   inList("c.`type`", c.clientTypes);
   inList("c.`investorCategory`", c.investorCategories);
-  inList("p.`riskLevel`", c.riskLevels);
-  inList("p.`horizon`", c.horizons);
+  // COALESCE keeps NULL two-valued: under NOT(...) a NULL would drop the row instead of passing it.
+  inList("COALESCE(p.`riskLevel`, '')", c.riskLevels);
+  inList("COALESCE(p.`horizon`, '')", c.horizons);
   if (c.minExperienceMonths !== null) {
     parts.push("p.`experienceMonths` >= ?");
     params.push(c.minExperienceMonths);

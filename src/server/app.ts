@@ -183,7 +183,7 @@ export async function createApp(opts: {
       sqlStatements: tally.statements,
       ms: Number(process.hrtime.bigint() - started) / 1e6,
     };
-    logger.debug(observation, "graphql request");
+    logger.info({ ...observation, subject: viewer.subject }, "graphql request");
     opts.observe?.(observation);
   }
 

@@ -142,6 +142,28 @@ describe.each(ENGINES)("client intake and the portrait over GraphQL on $name", (
     ]);
   });
 
+  it("serves concurrent registrations: distinct ones all land, one clientNo raced five times lands once", async () => {
+    const input = (clientNo: string) => ({
+      clientNo,
+      type: "INDIVIDUAL",
+      name: "赵六",
+      idNumber: VALID_ID,
+      branch: "SH-PUDONG",
+      openedAt: "2021-03-01",
+    });
+    type R = { registerClient: { client: { id: string } | null; userErrors: { code: string }[] } };
+    const distinct = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => server.gql<R>(rm, REGISTER, { input: input(`C2000000${i}`) })),
+    );
+    expect(distinct.every((r) => r.body.data!.registerClient.client !== null)).toBe(true);
+    const raced = await Promise.all(
+      Array.from({ length: 5 }, () => server.gql<R>(rm, REGISTER, { input: input("C30000000") })),
+    );
+    const codes = raced.map((r) => r.body.data!.registerClient.userErrors[0]?.code ?? "OK").sort();
+    expect(codes).toEqual(["DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "OK"]);
+    await db.ds.query("DELETE FROM `client` WHERE `clientNo` LIKE 'C2000000%' OR `clientNo` = 'C30000000'");
+  });
+
   it("forbids registering into another branch and forbids a VIEWER (SPEC §6)", async () => {
     const input = {
       clientNo: "C10000003",

@@ -1,3 +1,4 @@
+import { inTransaction } from "../../db/transaction";
 import Decimal from "decimal.js";
 import { In, type DataSource } from "typeorm";
 import { ProductEntity, ProductSegmentEntity, SegmentEntity } from "../../entities";
@@ -147,7 +148,7 @@ export class CatalogueAdminService {
     if (errors.length > 0) throw new Refusal(errors);
 
     const now = this.clock.now();
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const existing = await manager.findOneBy(SegmentEntity, { code: p.code });
       const values = {
         code: p.code,
@@ -225,7 +226,7 @@ export class CatalogueAdminService {
 
     const codes = [...new Set(p.segmentCodes ?? [])];
     const now = this.clock.now();
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const segments = codes.length === 0 ? [] : await manager.findBy(SegmentEntity, { code: In(codes) });
       const unknown = codes.filter((c) => !segments.some((s) => s.code === c));
       if (unknown.length > 0) {

@@ -1,3 +1,4 @@
+import { inTransaction } from "../../db/transaction";
 import Decimal from "decimal.js";
 import { QueryFailedError, type DataSource } from "typeorm";
 import { ClientEntity } from "../../entities";
@@ -106,7 +107,7 @@ export class ClientIntakeService {
     if (errors.length > 0) throw new Refusal(errors);
 
     try {
-      return await this.ds.transaction(async (manager) => {
+      return await inTransaction(this.ds, async (manager) => {
         const taken = await manager.existsBy(ClientEntity, { clientNo: props.clientNo });
         if (taken) throw Refusal.of(UserErrorCode.DUPLICATE, "clientNo is already registered", field("clientNo"));
         const client = manager.create(ClientEntity, {
@@ -152,7 +153,7 @@ export class ClientIntakeService {
   async updateClient(viewer: Viewer, props: UpdateClientProps): Promise<ClientEntity> {
     const todayDate = today(this.clock);
     const now = this.clock.now();
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const client = props.clientId === null ? null : await manager.findOneBy(ClientEntity, { id: props.clientId });
       if (client === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such client", field("clientId"));
       assertMayWriteForBranch(viewer, client.branch);

@@ -1,3 +1,4 @@
+import { inTransaction } from "../../db/transaction";
 import Decimal from "decimal.js";
 import type { DataSource, EntityManager } from "typeorm";
 import { PortraitEntity } from "../../entities";
@@ -166,7 +167,7 @@ export class PortraitRefresher {
     audit: { action: string; entityId: string } | null,
   ): Promise<RefreshOutcome & { values: Map<number, PortraitValues> }> {
     if (clientIds.length === 0) return { portraits: 0, downgrades: 0, values: new Map() };
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const gathered = await this.gatherInputs(manager, clientIds, asOf);
       const values = new Map<number, PortraitValues>();
       const at = sqlInstant(now);
@@ -343,7 +344,7 @@ export async function refreshAllPortraits(
     after = ids[ids.length - 1];
     opts.onProgress?.(done, total);
   }
-  await ds.transaction((manager) =>
+  await inTransaction(ds, (manager) =>
     writeAudit(manager, {
       at: opts.now,
       actor: opts.actor,

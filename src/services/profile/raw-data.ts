@@ -1,3 +1,4 @@
+import { inTransaction } from "../../db/transaction";
 import Decimal from "decimal.js";
 import type { DataSource, EntityManager } from "typeorm";
 import { AssetSnapshotEntity, ClientEntity, TradeEntity } from "../../entities";
@@ -81,7 +82,7 @@ export class RawDataService {
         errors.push(new UserError(UserErrorCode.INVALID, "liabilities must not be negative", at("liabilities")));
     });
     const now = this.clock.now();
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const client = await loadClient(manager, clientId);
       if (errors.length > 0) throw new Refusal(errors);
       if (items.length === 0) return 0;
@@ -140,7 +141,7 @@ export class RawDataService {
         errors.push(new UserError(UserErrorCode.INVALID, "amount must be positive", at("amount")));
     });
     const now = this.clock.now();
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const client = await loadClient(manager, clientId);
       if (errors.length > 0) throw new Refusal(errors);
       for (let i = 0; i < items.length; i += 500) {

@@ -1,3 +1,4 @@
+import { inTransaction } from "../../db/transaction";
 import type { DataSource } from "typeorm";
 import { ClientEntity, RiskAssessmentEntity } from "../../entities";
 import type { Clock } from "../../domain/clock";
@@ -34,7 +35,7 @@ export class RiskAssessmentService {
    */
   async submit(viewer: Viewer, props: SubmitRiskAssessmentProps): Promise<RiskAssessmentEntity> {
     const now = this.clock.now();
-    return this.ds.transaction(async (manager) => {
+    return inTransaction(this.ds, async (manager) => {
       const client = props.clientId === null ? null : await manager.findOneBy(ClientEntity, { id: props.clientId });
       if (client === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such client", ["input", "clientId"]);
       assertMayWriteForBranch(viewer, client.branch);

@@ -2,6 +2,7 @@ import { ClientResolver, PortraitResolver, RiskAssessmentResolver } from "./clie
 import { AlertResolver, CreditFacilityResolver, PostLoanReviewResolver, ProductResolver } from "./facility.resolver";
 import { CatalogueMutations } from "./catalogue.mutations";
 import { ClientFitResolver, SimulationResolver } from "./fit.resolver";
+import { LifecycleMutations } from "./lifecycle.mutations";
 import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
 import { SegmentResolver } from "./segment.resolver";
@@ -20,4 +21,5 @@ export const RESOLVERS = [
   SimulationResolver,
   SegmentResolver,
   CatalogueMutations,
+  LifecycleMutations,
 ] as const;

@@ -1,10 +1,11 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
 import { ArrayMaxSize, MaxLength } from "class-validator";
 import type { Context } from "../schema/context";
 import { fromGlobalId, idOf } from "../schema/global-id";
 import {
   presentAlert,
   presentAssessment,
+  presentAudit,
   presentClient,
   presentFacility,
   presentPortrait,
@@ -16,8 +17,23 @@ import { ClientConnection, ClientGql, RiskQuestionnaireGql, ViewerGql } from "..
 import { presentQuestionnaire } from "../schema/presenters";
 import { RISK_QUESTIONNAIRE } from "../services/profile/questionnaire";
 import { ProductGql, SegmentGql } from "../schema/types/catalogue";
-import { AlertConnection, CreditFacilityConnection, PostLoanReviewConnection } from "../schema/types/facility";
-import { AlertFilterInput, ClientFilterInput, FacilityFilterInput, ReviewFilterInput } from "../schema/types/filters";
+import {
+  AlertConnection,
+  AuditEntryConnection,
+  CreditFacilityConnection,
+  PostLoanReviewConnection,
+} from "../schema/types/facility";
+import {
+  AlertFilterInput,
+  AuditFilterInput,
+  ClientFilterInput,
+  FacilityFilterInput,
+  ReviewFilterInput,
+} from "../schema/types/filters";
+import { Role } from "../domain/enums";
+import { hasAnyRole } from "../services/access/viewer";
+
+const AUDIT_ROLES = [Role.COMPLIANCE, Role.ADMIN];
 import { toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
 import { BadInputError } from "../errors";
@@ -55,6 +71,12 @@ class ReviewsArgs extends PageArgs {
 class AlertsArgs extends PageArgs {
   @Field(() => AlertFilterInput, { nullable: true })
   filter?: AlertFilterInput | null;
+}
+
+@ArgsType()
+class AuditArgs extends PageArgs {
+  @Field(() => AuditFilterInput, { nullable: true })
+  filter?: AuditFilterInput | null;
 }
 
 @ArgsType()
@@ -102,6 +124,12 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
     case "Alert": {
       const a = await loaders.alert.load(parsed.id);
       return a && presentAlert(a);
+    }
+    case "AuditEntry": {
+      // The audit trail is for COMPLIANCE and ADMIN only, by node as by auditLog.
+      if (!hasAnyRole(viewer, AUDIT_ROLES)) return null;
+      const [entry] = await ctx.services.reader.auditByIds([parsed.id]);
+      return entry ? presentAudit(entry) : null;
     }
     default:
       return null;
@@ -204,6 +232,13 @@ export class QueryResolver {
   async reviews(@Args() { first, after, filter }: ReviewsArgs, @Ctx() ctx: Context): Promise<PostLoanReviewConnection> {
     const page = await ctx.services.reader.listReviews({ first, after }, filter, ctx.scope);
     return toConnection(PostLoanReviewConnection, page, presentReview);
+  }
+
+  @Authorized(...AUDIT_ROLES)
+  @Query(() => AuditEntryConnection)
+  async auditLog(@Args() { first, after, filter }: AuditArgs, @Ctx() ctx: Context): Promise<AuditEntryConnection> {
+    const page = await ctx.services.reader.listAudit({ first, after }, filter);
+    return toConnection(AuditEntryConnection, page, presentAudit);
   }
 
   @Query(() => AlertConnection)

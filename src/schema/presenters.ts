@@ -1,6 +1,7 @@
 import type Decimal from "decimal.js";
 import type {
   AlertEntity,
+  AuditEntryEntity,
   ClientEntity,
   CreditFacilityEntity,
   PortraitEntity,
@@ -36,7 +37,7 @@ import {
   SegmentGql,
   ServiceStrategyGql,
 } from "./types/catalogue";
-import { AlertGql, CreditFacilityGql, PostLoanReviewGql, ReviewSnapshotGql } from "./types/facility";
+import { AlertGql, AuditEntryGql, CreditFacilityGql, PostLoanReviewGql, ReviewSnapshotGql } from "./types/facility";
 
 /**
  * Entity → GraphQL type, field by field. A column reaches the API only when a line here names it;
@@ -270,5 +271,17 @@ export function presentProductFit(fit: ProductFitResult<ProductRef>): ProductFit
     recommendedLimit: fit.recommendedLimit === null ? null : money(fit.recommendedLimit),
     blockers: fit.blockers.map(presentFitReason),
     reasons: fit.reasons.map(presentFitReason),
+  });
+}
+
+export function presentAudit(a: AuditEntryEntity): AuditEntryGql {
+  return Object.assign(new AuditEntryGql(), {
+    id: toGlobalId("AuditEntry", a.id),
+    at: a.at,
+    actor: a.actor,
+    action: a.action,
+    entityType: a.entityType,
+    entityId: a.entityId,
+    changes: a.changes,
   });
 }

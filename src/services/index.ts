@@ -3,6 +3,9 @@ import type { Config } from "../config";
 import type { Clock } from "../domain/clock";
 import { CatalogueAdminService } from "./catalogue/catalogue-admin";
 import { HealthService } from "./health";
+import { FacilityService } from "./lifecycle/facilities";
+import { MonitoringService } from "./lifecycle/monitoring";
+import { ReviewService } from "./lifecycle/reviews";
 import { BookReader } from "./read/book-reader";
 import { ClientIntakeService } from "./profile/client-intake";
 import { PortraitService } from "./profile/portrait-service";
@@ -21,6 +24,9 @@ export interface Services {
   rawData: RawDataService;
   portraits: PortraitService;
   catalogueAdmin: CatalogueAdminService;
+  facilities: FacilityService;
+  monitoring: MonitoringService;
+  reviews: ReviewService;
 }
 
 export function createServices(config: Config, dataSource: DataSource, clock: Clock): Services {
@@ -35,5 +41,8 @@ export function createServices(config: Config, dataSource: DataSource, clock: Cl
     rawData: new RawDataService(dataSource, clock),
     portraits: new PortraitService(dataSource, clock),
     catalogueAdmin: new CatalogueAdminService(dataSource, clock),
+    facilities: new FacilityService(dataSource, clock, config.riskDisclosureVersion),
+    monitoring: new MonitoringService(dataSource, clock),
+    reviews: new ReviewService(dataSource, clock),
   };
 }

@@ -4,6 +4,7 @@ import type Decimal from "decimal.js";
 import type { SqlPredicate } from "./segment-sql";
 import {
   AlertEntity,
+  AuditEntryEntity,
   ClientEntity,
   CreditFacilityEntity,
   PortraitEntity,
@@ -413,6 +414,44 @@ export class BookReader {
     )) as { parent: unknown; n: unknown }[];
     for (const r of rows) counts.set(Number(r.parent), toCount(r.n));
     return counts;
+  }
+
+  // ------------------------------------------------------------------ audit
+
+  /** The audit trail by (at, id), keyset-paged, with its filter (SPEC §5 audit). */
+  async listAudit(
+    args: PageArgs,
+    filter: { entityId?: string | null; actor?: string | null; action?: string | null } | null | undefined,
+  ): Promise<Page<AuditEntryEntity>> {
+    const first = checkFirst(args.first);
+    const afterKey = decodeCursor("audit", args.after, 2);
+    const where = new Where();
+    const f = filter ?? {};
+    if (f.entityId) where.add("a.`entityId` = ?", f.entityId);
+    if (f.actor) where.add("a.`actor` = ?", f.actor);
+    if (f.action) where.add("a.`action` = ?", f.action);
+    const countSql = `SELECT COUNT(*) AS n FROM \`audit_entry\` a ${where.sql()}`;
+    const countParams = [...where.params];
+    if (afterKey !== null) {
+      const at = sqlInstant(new Date(String(afterKey[0])));
+      where.add("(a.`at` > ? OR (a.`at` = ? AND a.`id` > ?))", at, at, Number(afterKey[1]));
+    }
+    const rows = await this.rows(
+      AuditEntryEntity,
+      `SELECT a.* FROM \`audit_entry\` a ${where.sql()} ORDER BY a.\`at\`, a.\`id\` LIMIT ?`,
+      [...where.params, first + 1],
+    );
+    return {
+      rows: rows.slice(0, first),
+      hasNextPage: rows.length > first,
+      hasPreviousPage: afterKey !== null,
+      cursorOf: (r) => encodeCursor("audit", [r.at.toISOString(), r.id]),
+      total: async () => toCount(((await this.ds.query(countSql, countParams)) as { n: unknown }[])[0]?.n),
+    };
+  }
+
+  auditByIds(ids: readonly number[]): Promise<AuditEntryEntity[]> {
+    return this.byIds(AuditEntryEntity, ids);
   }
 
   // ------------------------------------------------------------------ catalogue

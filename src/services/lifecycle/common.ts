@@ -1,0 +1,201 @@
+import Decimal from "decimal.js";
+import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import {
+  AlertEntity,
+  ClientEntity,
+  CreditFacilityEntity,
+  PortraitEntity,
+  PostLoanReviewEntity,
+  ProductEntity,
+  ProductSegmentEntity,
+  RiskAssessmentEntity,
+  SegmentEntity,
+} from "../../entities";
+import { hydrate } from "../../db/sql";
+import { AlertKind, AlertSeverity, ReviewStatus, ReviewTrigger, UserErrorCode } from "../../domain/enums";
+import { Refusal } from "../../errors";
+import { addDays } from "../profile/portrait";
+import { productFit, bestSegment, type FitSubject, type ProductFitResult } from "../matching";
+import {
+  openLimitsExcluding,
+  productRef,
+  segmentRef,
+  subjectOf,
+  type ProductRef,
+  type SegmentRef,
+} from "../fit/catalogue";
+
+/** Loads one row for update: a row lock on MySQL (SQLite transactions are already serialised). */
+export async function lockById<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  id: number | null,
+): Promise<T | null> {
+  if (id === null) return null;
+  const table = manager.connection.getMetadata(target).tableName;
+  const forUpdate = manager.connection.options.type === "better-sqlite3" ? "" : " FOR UPDATE";
+  const rows = (await manager.query(`SELECT * FROM \`${table}\` WHERE \`id\` = ?${forUpdate}`, [
+    id,
+  ])) as ObjectLiteral[];
+  return hydrate(manager.connection, target, rows)[0] ?? null;
+}
+
+/**
+ * The optimistic check, enforced by the database: the UPDATE only matches the row at the version the
+ * caller saw; no match means someone else wrote first (CONFLICT, and the transaction rolls back).
+ */
+export async function updateVersioned<T extends ObjectLiteral & { id: number; version: number }>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  row: T,
+  expectedVersion: number,
+  changes: Partial<T>,
+): Promise<T> {
+  const result = await manager.update(
+    target,
+    { id: row.id, version: expectedVersion } as never,
+    { ...changes, version: expectedVersion + 1 } as never,
+  );
+  if (!result.affected) throw conflict();
+  return Object.assign(row, changes, { version: expectedVersion + 1 });
+}
+
+export function conflict(): Refusal {
+  return Refusal.of(UserErrorCode.CONFLICT, "The record was changed by someone else; reload and retry", [
+    "input",
+    "expectedVersion",
+  ]);
+}
+
+export function checkVersion(current: number, expected: number): void {
+  if (current !== expected) throw conflict();
+}
+
+/** `date` plus n weekdays (Saturdays and Sundays skipped). */
+export function addWeekdays(date: string, n: number): string {
+  let d = date;
+  let left = n;
+  while (left > 0) {
+    d = addDays(d, 1);
+    const day = new Date(`${d}T00:00:00.000Z`).getUTCDay();
+    if (day !== 0 && day !== 6) left -= 1;
+  }
+  return d;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Raises an alert unless one of the same kind is still open for the facility (or client). Returns 1 if raised. */
+export async function raiseAlert(
+  manager: EntityManager,
+  a: {
+    clientId: number;
+    facilityId: number | null;
+    kind: AlertKind;
+    severity: AlertSeverity;
+    message: string;
+    deadline?: string | null;
+    at: Date;
+  },
+): Promise<number> {
+  const open = await manager.existsBy(AlertEntity, {
+    clientId: a.clientId,
+    facilityId: a.facilityId === null ? IsNull() : a.facilityId,
+    kind: a.kind,
+    resolvedAt: IsNull(),
+  });
+  if (open) return 0;
+  await manager.insert(AlertEntity, {
+    clientId: a.clientId,
+    facilityId: a.facilityId,
+    kind: a.kind,
+    severity: a.severity,
+    message: a.message,
+    raisedAt: a.at,
+    deadline: a.deadline ?? null,
+    resolvedAt: null,
+    resolvedBy: null,
+    createdAt: a.at,
+  });
+  return 1;
+}
+
+/** Creates a system review unless one of the same trigger is already open for the facility. Returns 1 if created. */
+export async function openReview(
+  manager: EntityManager,
+  facility: CreditFacilityEntity,
+  trigger: ReviewTrigger,
+  dueDate: string,
+  at: Date,
+  notes: string | null = null,
+): Promise<number> {
+  const open = await manager.count(PostLoanReviewEntity, {
+    where: [
+      { facilityId: facility.id, trigger, status: ReviewStatus.SCHEDULED },
+      { facilityId: facility.id, trigger, status: ReviewStatus.IN_PROGRESS },
+    ],
+  });
+  if (open > 0) return 0;
+  await manager.insert(PostLoanReviewEntity, {
+    clientId: facility.clientId,
+    facilityId: facility.id,
+    trigger,
+    status: ReviewStatus.SCHEDULED,
+    dueDate,
+    assignee: null,
+    startedAt: null,
+    completedAt: null,
+    snapshot: null,
+    recommendation: null,
+    outcome: null,
+    newLimit: null,
+    notes,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  });
+  return 1;
+}
+
+export interface FitNow {
+  client: ClientEntity;
+  subject: FitSubject | null;
+  assessment: RiskAssessmentEntity | null;
+  assessmentValid: boolean;
+  segment: SegmentRef | null;
+  fit: ProductFitResult<ProductRef> | null;
+}
+
+/** The product fit of a client now, from its latest portrait, inside the caller's transaction. */
+export async function fitNow(
+  manager: EntityManager,
+  client: ClientEntity,
+  product: ProductEntity,
+  now: Date,
+): Promise<FitNow> {
+  const [portrait, assessment, facilities, segments, links] = await Promise.all([
+    client.latestPortraitId === null ? null : manager.findOneBy(PortraitEntity, { id: client.latestPortraitId }),
+    manager.findOne(RiskAssessmentEntity, {
+      where: { clientId: client.id },
+      order: { assessedAt: "DESC", id: "DESC" },
+    }),
+    manager.findBy(CreditFacilityEntity, { clientId: client.id }),
+    manager.find(SegmentEntity, { order: { priority: "ASC", code: "ASC" } }),
+    manager.findBy(ProductSegmentEntity, { productId: product.id }),
+  ]);
+  const active = segments.filter((s) => s.active).map(segmentRef);
+  const subject = subjectOf(client, portrait, assessment, now);
+  const assessmentValid = assessment !== null && assessment.validUntil.getTime() > now.getTime();
+  if (subject === null) return { client, subject, assessment, assessmentValid, segment: null, fit: null };
+  const segment = bestSegment(subject, active);
+  const codes = links.map((l) => segments.find((s) => s.id === l.segmentId)?.code).filter((c): c is string => !!c);
+  const fit = productFit(subject, productRef(product, codes), {
+    segmentCode: segment?.code ?? null,
+    openLimitsExcluding: () => openLimitsExcluding(facilities, product.id),
+  });
+  return { client, subject, assessment, assessmentValid, segment, fit };
+}
+
+export const ZERO = new Decimal(0);

@@ -13,6 +13,12 @@ export interface Context {
   loaders: Loaders;
   services: Services;
   clock: Clock;
+  /**
+   * Facts gathered while Apollo handles the request, shared by reference (Apollo copies the context
+   * object itself): the cost rule's figures, reported in `extensions.cost`, and the operation's name
+   * (from the document, so a valid GraphQL name) as a metrics label.
+   */
+  meta: { cost?: { requestedNodes: number; limit: number }; operationName?: string };
 }
 
 /** Roles, in one place: `@Authorized(Role.X, …)` on a field; no roles listed = any authenticated viewer. */

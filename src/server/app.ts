@@ -6,7 +6,10 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { createLoaders } from "../loaders";
 import type { Context } from "../schema/context";
-import { formatError } from "../schema/errors";
+import { createFormatError } from "../schema/errors";
+import { estimateCost, MAX_ALIASES, MAX_DEPTH } from "../schema/cost";
+import { GraphQLError } from "graphql";
+import { Metrics } from "./metrics";
 import { bearerToken, verifyToken } from "../services/access/tokens";
 import { branchScope } from "../services/access/viewer";
 import type { Services } from "../services";
@@ -84,19 +87,45 @@ export async function createApp(opts: {
   const { schema, services, logger } = opts;
   const { config } = services;
 
+  const metrics = new Metrics(services.dataSource);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    formatError,
+    formatError: createFormatError(config.production),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {
+            // The cost rule (SPEC §7): before any resolver runs.
+            async didResolveOperation({ document, operationName, operation, request, contextValue, schema: s }) {
+              const cost = estimateCost(s, document, operationName, request.variables ?? {});
+              contextValue.meta.operationName = operation?.name?.value ?? "anonymous";
+              contextValue.meta.cost = { requestedNodes: cost.requestedNodes, limit: config.maxQueryNodes };
+              const refuse = (message: string) =>
+                new GraphQLError(message, {
+                  extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 }, cost: contextValue.meta.cost },
+                });
+              if (cost.depth > MAX_DEPTH) throw refuse(`The query is ${cost.depth} levels deep; at most ${MAX_DEPTH}`);
+              if (cost.aliases > MAX_ALIASES)
+                throw refuse(`The query uses ${cost.aliases} aliases; at most ${MAX_ALIASES}`);
+              if (cost.requestedNodes > config.maxQueryNodes) {
+                throw refuse(`The query may return ${cost.requestedNodes} nodes; at most ${config.maxQueryNodes}`);
+              }
+            },
+            async willSendResponse({ response, contextValue }) {
+              if (response.body.kind === "single" && contextValue.meta.cost) {
+                response.body.singleResult.extensions = {
+                  ...response.body.singleResult.extensions,
+                  cost: contextValue.meta.cost,
+                };
+              }
+            },
             async didEncounterErrors({ contextValue, errors }) {
               for (const err of errors) {
+                metrics.errors.inc({ code: String(err.extensions?.code ?? "INTERNAL_SERVER_ERROR") });
                 const original = err.originalError;
                 const expected =
                   original instanceof DomainError || (err.extensions?.code !== undefined && original === undefined);
@@ -156,17 +185,19 @@ export async function createApp(opts: {
     const scope = branchScope(viewer);
     const tally = { statements: 0 };
     const started = process.hrtime.bigint();
+    const context: Context = {
+      requestId,
+      viewer,
+      scope,
+      loaders: createLoaders(services.reader, scope, () => services.clock.now()),
+      services,
+      clock: services.clock,
+      meta: {},
+    };
     const response = await withSqlTally(tally, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers, search: url.search, body },
-        context: async (): Promise<Context> => ({
-          requestId,
-          viewer,
-          scope,
-          loaders: createLoaders(services.reader, scope, () => services.clock.now()),
-          services,
-          clock: services.clock,
-        }),
+        context: async () => context,
       }),
     );
     for (const [k, v] of response.headers) res.setHeader(k, v);
@@ -183,7 +214,12 @@ export async function createApp(opts: {
       sqlStatements: tally.statements,
       ms: Number(process.hrtime.bigint() - started) / 1e6,
     };
-    logger.info({ ...observation, subject: viewer.subject }, "graphql request");
+    const operation = context.meta.operationName ?? "anonymous";
+    const outcome = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "refused" : "ok";
+    metrics.requests.inc({ operation, outcome });
+    metrics.latency.observe({ operation, outcome }, observation.ms / 1000);
+    metrics.sqlStatements.observe({ operation }, tally.statements);
+    logger.info({ ...observation, operation, subject: viewer.subject }, "graphql request");
     opts.observe?.(observation);
   }
 
@@ -196,6 +232,10 @@ export async function createApp(opts: {
       switch (url.pathname) {
         case "/graphql":
           await handleGraphQL(req, res, requestId, url);
+          return;
+        case "/metrics":
+          res.writeHead(200, { "content-type": metrics.registry.contentType });
+          res.end(await metrics.registry.metrics());
           return;
         case "/healthz":
           sendJson(res, 200, { status: "ok" });

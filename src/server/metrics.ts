@@ -1,0 +1,68 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DataSource } from "typeorm";
+
+/** Prometheus metrics: requests and latency by operation and outcome, errors by code, pool state, event-loop lag. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<"operation" | "outcome">;
+  readonly latency: Histogram<"operation" | "outcome">;
+  readonly errors: Counter<"code">;
+  readonly sqlStatements: Histogram<"operation">;
+
+  constructor(ds: DataSource) {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    this.requests = new Counter({
+      name: "graphql_requests_total",
+      help: "GraphQL requests by operation name and outcome",
+      labelNames: ["operation", "outcome"],
+      registers: [this.registry],
+    });
+    this.latency = new Histogram({
+      name: "graphql_request_duration_seconds",
+      help: "GraphQL request latency by operation name and outcome",
+      labelNames: ["operation", "outcome"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.errors = new Counter({
+      name: "graphql_errors_total",
+      help: "GraphQL errors by extensions.code",
+      labelNames: ["code"],
+      registers: [this.registry],
+    });
+    this.sqlStatements = new Histogram({
+      name: "graphql_sql_statements",
+      help: "SQL statements per GraphQL request",
+      labelNames: ["operation"],
+      buckets: [0, 1, 2, 4, 6, 8, 12, 20, 50, 100],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: "db_pool_connections",
+      help: "Database pool connections by state (MySQL; SQLite has one connection)",
+      labelNames: ["state"],
+      registers: [this.registry],
+      collect() {
+        const pool = (
+          ds.driver as unknown as {
+            pool?: {
+              _allConnections?: { length: number };
+              _freeConnections?: { length: number };
+              _connectionQueue?: { length: number };
+            };
+          }
+        ).pool;
+        if (!pool) {
+          this.set({ state: "total" }, ds.isInitialized ? 1 : 0);
+          return;
+        }
+        const all = pool._allConnections?.length ?? 0;
+        const free = pool._freeConnections?.length ?? 0;
+        this.set({ state: "total" }, all);
+        this.set({ state: "idle" }, free);
+        this.set({ state: "busy" }, all - free);
+        this.set({ state: "waiting" }, pool._connectionQueue?.length ?? 0);
+      },
+    });
+  }
+}

@@ -10,6 +10,16 @@ import { createFormatError } from "../schema/errors";
 import { estimateCost, MAX_ALIASES, MAX_DEPTH } from "../schema/cost";
 import { GraphQLError } from "graphql";
 import { Metrics } from "./metrics";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { stringify } from "csv-stringify";
+import { Role } from "../domain/enums";
+import { hasAnyRole } from "../services/access/viewer";
+import { segmentRef } from "../services/fit/catalogue";
+import { membershipPredicate } from "../services/read/segment-sql";
+import { EXPORT_COLUMNS, segmentMemberStream, type ExportRow } from "../services/read/segment-export";
+
+const EXPORT_ROLES = [Role.ANALYST, Role.RISK_OFFICER, Role.COMPLIANCE, Role.ADMIN];
 import { bearerToken, verifyToken } from "../services/access/tokens";
 import { branchScope } from "../services/access/viewer";
 import type { Services } from "../services";
@@ -223,12 +233,72 @@ export async function createApp(opts: {
     opts.observe?.(observation);
   }
 
+  /** GET /export/segments/{code}/members?format=ndjson|csv — streamed, no personal data (SPEC §8). */
+  async function handleExport(req: http.IncomingMessage, res: http.ServerResponse, code: string, url: URL) {
+    if ((req.method ?? "GET").toUpperCase() !== "GET") {
+      sendJson(res, 405, errorBody("METHOD_NOT_ALLOWED", "Use GET"), { allow: "GET" });
+      return;
+    }
+    const token = bearerToken(req.headers.authorization);
+    let viewer;
+    try {
+      if (token === null) throw new Error("missing");
+      viewer = await verifyToken(config.authJwtSecret, token);
+    } catch {
+      sendJson(res, 401, errorBody("UNAUTHENTICATED", "A valid bearer token is required"), {
+        "www-authenticate": "Bearer",
+      });
+      return;
+    }
+    if (!hasAnyRole(viewer, EXPORT_ROLES)) {
+      sendJson(res, 403, errorBody("FORBIDDEN", "You are not allowed to do this"));
+      return;
+    }
+    const format = url.searchParams.get("format") ?? "ndjson";
+    if (format !== "ndjson" && format !== "csv") {
+      sendJson(res, 400, errorBody("BAD_USER_INPUT", "format must be ndjson or csv"));
+      return;
+    }
+    const segment = /^[A-Za-z0-9_-]{1,32}$/.test(code) ? await services.reader.segmentByCode(code) : null;
+    if (segment === null) {
+      sendJson(res, 404, errorBody("NOT_FOUND", "No such segment"));
+      return;
+    }
+    const active = (await services.reader.segments(true)).map(segmentRef);
+    const membership = membershipPredicate(segmentRef(segment), active);
+    const rows = await segmentMemberStream(services.exportSource, segment.code, membership, branchScope(viewer));
+    res.writeHead(200, {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="segment-${segment.code}-members.${format}"`,
+    });
+    const encode =
+      format === "csv"
+        ? stringify({ header: true, columns: [...EXPORT_COLUMNS] })
+        : new Transform({
+            writableObjectMode: true,
+            transform(row: ExportRow, _enc, cb) {
+              cb(null, `${JSON.stringify(row)}\n`);
+            },
+          });
+    try {
+      await pipeline(rows, encode, res);
+    } catch (err) {
+      // A client that goes away ends the pipeline, which releases the database connection.
+      if (!res.destroyed) logger.warn({ err: (err as Error).message }, "export aborted");
+    }
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader("x-request-id", requestId);
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
+      const exportMatch = /^\/export\/segments\/([^/]+)\/members$/.exec(url.pathname);
+      if (exportMatch) {
+        await handleExport(req, res, decodeURIComponent(exportMatch[1]), url);
+        return;
+      }
       switch (url.pathname) {
         case "/graphql":
           await handleGraphQL(req, res, requestId, url);

@@ -27,6 +27,8 @@ export interface Services {
   facilities: FacilityService;
   monitoring: MonitoringService;
   reviews: ReviewService;
+  /** Where bulk reads go (a replica when configured; the primary otherwise). */
+  exportSource: DataSource;
 }
 
 export function createServices(config: Config, dataSource: DataSource, clock: Clock): Services {
@@ -44,5 +46,6 @@ export function createServices(config: Config, dataSource: DataSource, clock: Cl
     facilities: new FacilityService(dataSource, clock, config.riskDisclosureVersion),
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
+    exportSource: dataSource,
   };
 }

@@ -8,7 +8,7 @@ import { buildApiSchema } from "./schema/build";
 import { createApp, type App } from "./server/app";
 import { createServices } from "./services";
 import { mintToken } from "./services/access/tokens";
-import { seedDemoBook } from "./services/seed/demo-book";
+import { seedDemoBook } from "./services/demo/demo-book";
 
 const DEMO_CLIENTS = 2000;
 

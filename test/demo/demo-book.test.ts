@@ -1,0 +1,85 @@
+import { FacilityStatus } from "../../src/domain/enums";
+import { refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
+import { isValidCreditCode, isValidResidentId } from "../../src/services/profile/identity";
+import { seedDemoBook } from "../../src/services/demo/demo-book";
+import { ENGINES, type TestDatabase } from "../support/engines";
+
+const AS_OF = "2026-11-27";
+const CLIENTS = 400;
+
+describe.each(ENGINES)("the demo book on $name (SPEC §9)", (engine) => {
+  let a: TestDatabase;
+  let b: TestDatabase;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([engine.create(), engine.create()]);
+    await seedDemoBook(a.ds, { clients: CLIENTS, seed: 7, asOf: AS_OF });
+    await seedDemoBook(b.ds, { clients: CLIENTS, seed: 7, asOf: AS_OF });
+  }, 120_000);
+
+  afterAll(async () => {
+    await a?.drop();
+    await b?.drop();
+  });
+
+  const q = (db: TestDatabase, sql: string) => db.ds.query(sql) as Promise<Record<string, unknown>[]>;
+
+  it("is deterministic: the same seed writes the same book", async () => {
+    for (const sql of [
+      "SELECT * FROM `client` ORDER BY `id`",
+      "SELECT * FROM `asset_snapshot` ORDER BY `clientId`, `date`",
+      "SELECT * FROM `portrait` ORDER BY `id`",
+      "SELECT * FROM `credit_facility` ORDER BY `id`",
+    ]) {
+      expect(await q(b, sql)).toEqual(await q(a, sql));
+    }
+  });
+
+  it("has both client types with valid ID checksums, and facilities in every state", async () => {
+    const clients = (await q(a, "SELECT `type`, `idNumber`, `phone` FROM `client`")) as {
+      type: string;
+      idNumber: string;
+      phone: string | null;
+    }[];
+    expect(new Set(clients.map((c) => c.type))).toEqual(new Set(["INDIVIDUAL", "INSTITUTION"]));
+    for (const c of clients) {
+      expect(c.type === "INDIVIDUAL" ? isValidResidentId(c.idNumber) : isValidCreditCode(c.idNumber)).toBe(true);
+      if (c.phone !== null) expect(c.phone).toMatch(/^1[3-9]\d{9}$/);
+    }
+    const states = (await q(a, "SELECT DISTINCT `status` FROM `credit_facility`")).map((r) => r.status);
+    expect(new Set(states)).toEqual(new Set(Object.values(FacilityStatus)));
+    const reviews = (await q(a, "SELECT DISTINCT `status` FROM `post_loan_review`")).map((r) => r.status);
+    expect(reviews.length).toBeGreaterThanOrEqual(3);
+    const [{ n }] = await q(a, "SELECT COUNT(*) AS n FROM `alert`");
+    expect(Number(n)).toBeGreaterThan(0);
+  });
+
+  it("fills every default segment and has at least 20 trading days of snapshots", async () => {
+    const [tiers] = await q(
+      a,
+      "SELECT SUM(CASE WHEN `avgDailyAssets20d` >= 10000000 THEN 1 ELSE 0 END) AS a, SUM(CASE WHEN `avgDailyAssets20d` >= 1000000 AND `avgDailyAssets20d` < 10000000 THEN 1 ELSE 0 END) AS b, SUM(CASE WHEN `avgDailyAssets20d` >= 500000 AND `avgDailyAssets20d` < 1000000 THEN 1 ELSE 0 END) AS c FROM `portrait`",
+    );
+    expect(Number(tiers.a)).toBeGreaterThan(0);
+    expect(Number(tiers.b)).toBeGreaterThan(0);
+    expect(Number(tiers.c)).toBeGreaterThan(0);
+    const [{ d }] = await q(a, "SELECT COUNT(DISTINCT `date`) AS d FROM `asset_snapshot`");
+    expect(Number(d)).toBeGreaterThanOrEqual(20);
+  });
+
+  it("stores portraits that the portrait computation reproduces exactly from the stored rows", async () => {
+    await refreshAllPortraits(a.ds, { asOf: AS_OF, actor: "test", now: new Date(`${AS_OF}T12:00:00.000Z`) });
+    const diff = await q(
+      a,
+      `SELECT COUNT(*) AS n FROM \`portrait\` s JOIN \`portrait\` r ON r.\`clientId\` = s.\`clientId\` AND r.\`id\` > ${CLIENTS}
+        WHERE s.\`id\` <= ${CLIENTS} AND (s.\`avgDailyAssets20d\` <> r.\`avgDailyAssets20d\` OR s.\`assetDays\` <> r.\`assetDays\`
+          OR s.\`experienceMonths\` <> r.\`experienceMonths\` OR s.\`annualTurnover\` <> r.\`annualTurnover\` OR s.\`creditScore\` <> r.\`creditScore\`
+          OR s.\`creditRating\` <> r.\`creditRating\` OR s.\`marginCallsLast12m\` <> r.\`marginCallsLast12m\` OR s.\`defaultsCount\` <> r.\`defaultsCount\`
+          OR COALESCE(s.\`riskLevel\`, '') <> COALESCE(r.\`riskLevel\`, ''))`,
+    );
+    expect(Number(diff[0].n)).toBe(0);
+  });
+
+  it("refuses to seed a database that already holds clients", async () => {
+    await expect(seedDemoBook(b.ds, { clients: 1, seed: 1, asOf: AS_OF })).rejects.toThrow("already holds clients");
+  });
+});

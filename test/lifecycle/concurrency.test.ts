@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
-import { FacilityStatus, Role } from "../../src/domain/enums";
-import { toGlobalId } from "../../src/domain/global-id";
+import { Role } from "../../src/domain/enums";
+import { idOf, toGlobalId } from "../../src/domain/global-id";
 import type { CreditFacilityEntity } from "../../src/entities";
 import { ENGINES, type TestDatabase, type TestEngine } from "../support/engines";
 import { buildFacility, buildReview } from "../support/factories";
@@ -134,7 +134,9 @@ function suite(engine: TestEngine) {
       const before = await readFacility(server, t.viewer, fx.facilityId);
       const [valued, completed] = await Promise.all([
         mutate(server, t.wang, "recordFacilityValuations", {
-          valuations: [{ facilityId: fx.facilityId, asOf: "2026-11-27", usedAmount: "900000", collateralValue: "1620000" }],
+          valuations: [
+            { facilityId: fx.facilityId, asOf: "2026-11-27", usedAmount: "900000", collateralValue: "1620000" },
+          ],
         }),
         mutate(server, t.li, "completeReview", { reviewId: fx.reviewId, outcome: "SUSPEND", expectedVersion: 2 }),
       ]);
@@ -145,7 +147,11 @@ function suite(engine: TestEngine) {
       const wins = [v, c].filter((x) => x === "OK").length;
       expect(after.version).toBe(before.version + wins);
       if (v === "OK") {
-        expect(after).toMatchObject({ usedAmount: "900000.00", collateralValue: "1620000.00", maintenanceRatio: "1.8000" });
+        expect(after).toMatchObject({
+          usedAmount: "900000.00",
+          collateralValue: "1620000.00",
+          maintenanceRatio: "1.8000",
+        });
       } else {
         expect(after).toMatchObject({ usedAmount: before.usedAmount, maintenanceRatio: before.maintenanceRatio });
       }
@@ -193,18 +199,22 @@ function suite(engine: TestEngine) {
       requestedLimit: "2000000",
     });
     const facilityId = applied.facility!.id;
-    expect((await mutate(server, t.li, "approveFacility", { facilityId, approve: true, expectedVersion: 1 })).userErrors).toEqual(
-      [],
-    );
+    expect(
+      (await mutate(server, t.li, "approveFacility", { facilityId, approve: true, expectedVersion: 1 })).userErrors,
+    ).toEqual([]);
     const [a, b] = await officers(2);
     const codes = outcomes(
       await Promise.all(
-        [a, b].map((token) => mutate(server, token, "approveFacility", { facilityId, approve: true, expectedVersion: 2 })),
+        [a, b].map((token) =>
+          mutate(server, token, "approveFacility", { facilityId, approve: true, expectedVersion: 2 }),
+        ),
       ),
     );
     expect(codes.sort()).toEqual(["CONFLICT", "OK"]);
     expect(await readFacility(server, t.viewer, facilityId)).toMatchObject({ status: "PENDING_SIGNATURE", version: 3 });
-    expect(await countRows(db.ds, "facility_approval", `\`facilityId\` = ${Number(applied.facility && client.id) >= 0 ? facilityDbId(facilityId) : 0}`)).toBe(2);
+    expect(await countRows(db.ds, "facility_approval", `\`facilityId\` = ${idOf(facilityId, "CreditFacility")}`)).toBe(
+      2,
+    );
   });
 
   it("ten applications for one client and product at once: one lands, nine are DUPLICATE", async () => {
@@ -235,25 +245,42 @@ function suite(engine: TestEngine) {
     const results = await Promise.all(
       Array.from({ length: 5 }, () => mutate(server, t.li, "processMaturities", { asOf: "2026-11-27" })),
     );
-    for (const code of outcomes(results)) expect(["OK", "CONFLICT"]).toContain(code);
-    expect(await readFacility(server, t.viewer, matured.facilityId)).toMatchObject({
-      status: "LIQUIDATING",
-      version: 4,
+    const kinds = async (clientId: string) =>
+      (await alertsOf(server, t.viewer, clientId)).map((a) => `${a.kind} ${a.severity}`);
+    const moves = async (facilityId: string) =>
+      countRows(db.ds, "audit_entry", `\`action\` = 'processMaturities' AND \`entityId\` = '${facilityId}'`);
+    // one picture of everything, so a failure shows every symptom at once
+    expect({
+      outcomes: [...new Set(outcomes(results))].filter((c) => c !== "OK" && c !== "CONFLICT"),
+      matured: {
+        ...pick(await readFacility(server, t.viewer, matured.facilityId)),
+        alerts: await kinds(matured.clientId),
+        audited: await moves(matured.facilityId),
+      },
+      free: { ...pick(await readFacility(server, t.viewer, free.facilityId)), audited: await moves(free.facilityId) },
+      soon: { alerts: await kinds(soon.clientId) },
+    }).toEqual({
+      outcomes: [],
+      matured: { status: "LIQUIDATING", version: 4, alerts: ["MATURITY_DUE CRITICAL"], audited: 1 },
+      free: { status: "CLOSED", version: 4, audited: 1 },
+      soon: { alerts: ["MATURITY_DUE INFO"] },
     });
-    expect(await readFacility(server, t.viewer, free.facilityId)).toMatchObject({ status: FacilityStatus.CLOSED, version: 4 });
-    expect((await alertsOf(server, t.viewer, matured.clientId)).map((a) => `${a.kind} ${a.severity}`)).toEqual([
-      "MATURITY_DUE CRITICAL",
-    ]);
-    expect((await alertsOf(server, t.viewer, soon.clientId)).map((a) => `${a.kind} ${a.severity}`)).toEqual([
-      "MATURITY_DUE INFO",
-    ]);
+  });
+
+  it("scheduleReviews run five times at once creates one PERIODIC review per due facility", async () => {
+    const due = await activeFacility({ startDate: "2026-01-05" });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => mutate(server, t.li, "scheduleReviews", { asOf: "2026-11-27" })),
+    );
+    expect({
+      outcomes: [...new Set(outcomes(results))].filter((c) => c !== "OK" && c !== "CONFLICT"),
+      created: results.reduce((n, r) => n + r.count, 0),
+      periodic: (await reviewsOf(server, t.viewer, due.facilityId)).map((r) => `${r.trigger} ${r.status} ${r.dueDate}`),
+    }).toEqual({ outcomes: [], created: 1, periodic: ["PERIODIC SCHEDULED 2026-11-27"] });
   });
 }
 
-/** The numeric id behind a global ID, for a direct SQL check. */
-function facilityDbId(globalId: string): number {
-  return Number(Buffer.from(globalId, "base64url").toString("utf8").split(":")[1]);
-}
+const pick = (f: { status: string; version: number }) => ({ status: f.status, version: f.version });
 
 if (mysql.length > 0) {
   describe.each(mysql)("lifecycle races on $name (SPEC §5)", suite);

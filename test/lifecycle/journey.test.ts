@@ -415,6 +415,27 @@ describe.each(ENGINES)("the facility journey over GraphQL on $name (SPEC §5)", 
     ]);
   });
 
+  it("auditLog pages by keyset: first/after walk the same entries as one page, in the same order", async () => {
+    type Page = {
+      auditLog: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    };
+    const PAGE = `query($after: String) { auditLog(first: 4, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
+    const all = await server.gql<{ auditLog: { nodes: { id: string }[] } }>(
+      t.compliance,
+      `{ auditLog(first: 500) { nodes { id } } }`,
+    );
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 50; i += 1) {
+      const res: Awaited<ReturnType<typeof server.gql<Page>>> = await server.gql<Page>(t.compliance, PAGE, { after });
+      walked.push(...res.body.data!.auditLog.nodes.map((n) => n.id));
+      if (!res.body.data!.auditLog.pageInfo.hasNextPage) break;
+      after = res.body.data!.auditLog.pageInfo.endCursor;
+    }
+    expect(walked).toEqual(all.body.data!.auditLog.nodes.map((n) => n.id));
+    expect(walked.length).toBeGreaterThan(4);
+  });
+
   it("auditLog is for COMPLIANCE and ADMIN only (SPEC §6)", async () => {
     for (const token of [t.li, t.rm, t.analyst, t.viewer]) {
       const res = await server.gql(token, `{ auditLog(first: 5) { nodes { action } } }`);

@@ -86,20 +86,29 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
 
   describe("applyForFacility", () => {
     it.each([
-      ["AUTO (segment C) → PENDING_SIGNATURE approved by system", "800000.00", "PENDING_SIGNATURE", "system", "1200000.00"],
+      [
+        "AUTO (segment C) → PENDING_SIGNATURE approved by system",
+        "800000.00",
+        "PENDING_SIGNATURE",
+        "system",
+        "1200000.00",
+      ],
       ["STANDARD (segment B) → PENDING_APPROVAL", "3200000.00", "PENDING_APPROVAL", null, "2000000.00"],
       ["COMMITTEE (segment A) → PENDING_APPROVAL", "12000000.00", "PENDING_APPROVAL", null, "2000000.00"],
       ["no segment → PENDING_APPROVAL", "400000.00", "PENDING_APPROVAL", null, "600000.00"],
-    ])("the approval tier decides: %s, approvedLimit = min(requested, recommended)", async (_, avg, status, by, limit) => {
-      const fx = await fixture({ avg });
-      const p = await mutate(server, t.rm, "applyForFacility", {
-        clientId: fx.clientId,
-        productId: fx.productId,
-        requestedLimit: "2000000",
-      });
-      expect(p.userErrors).toEqual([]);
-      expect(p.facility).toMatchObject({ status, approvedBy: by, approvedLimit: limit, version: 1 });
-    });
+    ])(
+      "the approval tier decides: %s, approvedLimit = min(requested, recommended)",
+      async (_, avg, status, by, limit) => {
+        const fx = await fixture({ avg });
+        const p = await mutate(server, t.rm, "applyForFacility", {
+          clientId: fx.clientId,
+          productId: fx.productId,
+          requestedLimit: "2000000",
+        });
+        expect(p.userErrors).toEqual([]);
+        expect(p.facility).toMatchObject({ status, approvedBy: by, approvedLimit: limit, version: 1 });
+      },
+    );
 
     it("NOT_ELIGIBLE keeps a REJECTED facility with the blockers in decisionReasons (SPEC §5 apply)", async () => {
       const fx = await fixture({ product: { riskLevel: ProductRiskLevel.R5 } });
@@ -431,7 +440,12 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
         const p = await value(fx.facilityId, "1000000", "1250000", asOf);
         expect(p.userErrors).toEqual([]);
         expect(await alertsOf(server, t.viewer, fx.clientId)).toEqual([
-          expect.objectContaining({ kind: "MARGIN_CALL", severity: "WARNING", deadline, facility: { id: fx.facilityId } }),
+          expect.objectContaining({
+            kind: "MARGIN_CALL",
+            severity: "WARNING",
+            deadline,
+            facility: { id: fx.facilityId },
+          }),
         ]);
         expect(await reviewsOf(server, t.viewer, fx.facilityId)).toEqual([
           expect.objectContaining({ trigger: "MARGIN_CALL", status: "SCHEDULED", dueDate: deadline }),
@@ -518,6 +532,18 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
         maintenanceRatio: "1.7500",
         version: 3,
       });
+    });
+
+    it("a batch is at most 5,000 items: 5,001 is INVALID and writes nothing", async () => {
+      const fx = await withFacility();
+      const before = await footprint(db.ds);
+      const item = { facilityId: fx.facilityId, asOf: "2026-11-26", usedAmount: "1000000", collateralValue: "1000000" };
+      const p = await mutate(server, t.li, "recordFacilityValuations", {
+        valuations: Array.from({ length: 5001 }, () => item),
+      });
+      expect(codes(p.userErrors)).toEqual(["INVALID"]);
+      expect(p.userErrors[0].field).toEqual(["input", "valuations"]);
+      expect(await footprint(db.ds)).toEqual(before);
     });
 
     it("a batch writes every item: two facilities, two states, one alert each at most", async () => {
@@ -762,23 +788,26 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
       ["INCREASE_LIMIT not above the approved limit", ReviewOutcome.INCREASE_LIMIT, "1500000", "INVALID"],
       ["DECREASE_LIMIT below usedAmount", ReviewOutcome.DECREASE_LIMIT, "799999.99", "INVALID"],
       ["DECREASE_LIMIT not below the approved limit", ReviewOutcome.DECREASE_LIMIT, "1500000", "INVALID"],
-    ])("completeReview refuses %s (%s %s → %s): review still IN_PROGRESS, nothing written", async (_, outcome, newLimit, code) => {
-      const fx = await started();
-      const before = await footprint(db.ds);
-      const p = await mutate(server, t.li, "completeReview", {
-        reviewId: fx.reviewId,
-        outcome,
-        newLimit,
-        expectedVersion: 2,
-      });
-      expect(codes(p.userErrors)).toEqual([code]);
-      expect(await footprint(db.ds)).toEqual(before);
-      expect(await readReview(server, t.viewer, fx.reviewId)).toMatchObject({ status: "IN_PROGRESS", version: 2 });
-      expect(await readFacility(server, t.viewer, fx.facilityId)).toMatchObject({
-        approvedLimit: "1500000.00",
-        version: 3,
-      });
-    });
+    ])(
+      "completeReview refuses %s (%s %s → %s): review still IN_PROGRESS, nothing written",
+      async (_, outcome, newLimit, code) => {
+        const fx = await started();
+        const before = await footprint(db.ds);
+        const p = await mutate(server, t.li, "completeReview", {
+          reviewId: fx.reviewId,
+          outcome,
+          newLimit,
+          expectedVersion: 2,
+        });
+        expect(codes(p.userErrors)).toEqual([code]);
+        expect(await footprint(db.ds)).toEqual(before);
+        expect(await readReview(server, t.viewer, fx.reviewId)).toMatchObject({ status: "IN_PROGRESS", version: 2 });
+        expect(await readFacility(server, t.viewer, fx.facilityId)).toMatchObject({
+          approvedLimit: "1500000.00",
+          version: 3,
+        });
+      },
+    );
 
     it("completeReview of a review not started is INVALID_TRANSITION", async () => {
       const fx = await withFacility();
@@ -887,7 +916,12 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
     });
 
     const approve = () => ({ facilityId: fx.pending, approve: true, expectedVersion: 1 });
-    const sign = () => ({ facilityId: fx.signing, disclosureVersion: DISCLOSURE, acknowledged: true, expectedVersion: 1 });
+    const sign = () => ({
+      facilityId: fx.signing,
+      disclosureVersion: DISCLOSURE,
+      acknowledged: true,
+      expectedVersion: 1,
+    });
     const apply = () => ({ clientId: fx.clientId, productId: fx.productId, requestedLimit: "1000000" });
     const onActive = () => ({ facilityId: fx.active, expectedVersion: 3 });
     const valuation = () => ({
@@ -896,7 +930,12 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
 
     it.each<[string, keyof Tokens, MutationName, () => Record<string, unknown>]>([
       ["a VIEWER cannot approve", "viewer", "approveFacility", approve],
-      ["ADMIN cannot approve (credit decisions are kept apart from administration)", "admin", "approveFacility", approve],
+      [
+        "ADMIN cannot approve (credit decisions are kept apart from administration)",
+        "admin",
+        "approveFacility",
+        approve,
+      ],
       ["a RELATIONSHIP_MANAGER cannot approve", "rm", "approveFacility", approve],
       ["a RELATIONSHIP_MANAGER of another branch cannot sign", "rmOther", "signFacility", sign],
       ["a RISK_OFFICER cannot sign", "li", "signFacility", sign],
@@ -949,9 +988,9 @@ describe.each(ENGINES)("facility and review rules on $name (SPEC §5, §6)", (en
       expect((await mutate(server, t.admin, "signFacility", sign())).userErrors).toEqual([]);
       const extended = await mutate(server, t.li, "extendFacility", onActive());
       expect(extended.userErrors).toEqual([]);
-      expect((await mutate(server, t.rm, "closeFacility", { facilityId: fx.active, expectedVersion: 4 })).userErrors).toEqual(
-        [],
-      );
+      expect(
+        (await mutate(server, t.rm, "closeFacility", { facilityId: fx.active, expectedVersion: 4 })).userErrors,
+      ).toEqual([]);
     });
   });
 });

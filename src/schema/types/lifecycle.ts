@@ -43,7 +43,7 @@ export class FacilityValuationInput {
 
 @InputType("RecordFacilityValuationsInput")
 export class RecordFacilityValuationsInput {
-  @Field(() => [FacilityValuationInput]) @ArrayMaxSize(5000) valuations!: FacilityValuationInput[];
+  @Field(() => [FacilityValuationInput]) @ArrayMaxSize(10_000) valuations!: FacilityValuationInput[];
 }
 
 @InputType("ExtendFacilityInput")

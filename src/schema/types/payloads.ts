@@ -188,8 +188,9 @@ export class RecordAssetSnapshotsInput {
   @MaxLength(64)
   clientId!: string;
 
+  // Twice the business limit: just over it is a coded INVALID from the service, far over a bad request.
   @Field(() => [AssetSnapshotInput])
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(2000)
   snapshots!: AssetSnapshotInput[];
 }
 
@@ -222,7 +223,7 @@ export class RecordTradesInput {
   clientId!: string;
 
   @Field(() => [TradeInput])
-  @ArrayMaxSize(5000)
+  @ArrayMaxSize(10_000)
   trades!: TradeInput[];
 }
 

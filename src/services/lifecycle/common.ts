@@ -199,3 +199,19 @@ export async function fitNow(
 }
 
 export const ZERO = new Decimal(0);
+
+/**
+ * Batch jobs (maturities, review scheduling) run one at a time: on MySQL a named lock held by the
+ * transaction's connection until it commits; on SQLite transactions are serialised already.
+ * A second run that waited then finds nothing left to do.
+ */
+export async function holdJobLock(manager: EntityManager, name: string): Promise<void> {
+  if (manager.connection.options.type === "better-sqlite3") return;
+  const rows = (await manager.query("SELECT GET_LOCK(?, 60) AS got", [`margin:${name}`])) as { got: unknown }[];
+  if (Number(rows[0]?.got) !== 1) throw conflict();
+}
+
+export async function releaseJobLock(manager: EntityManager, name: string): Promise<void> {
+  if (manager.connection.options.type === "better-sqlite3") return;
+  await manager.query("SELECT RELEASE_LOCK(?)", [`margin:${name}`]);
+}

@@ -25,7 +25,7 @@ import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { addDays } from "../profile/portrait";
-import { addWeekdays, lockById, openReview, raiseAlert, updateVersioned } from "./common";
+import { addWeekdays, holdJobLock, lockById, openReview, raiseAlert, releaseJobLock, updateVersioned } from "./common";
 import { PortraitEntity, ClientEntity } from "../../entities";
 import { bestSegment } from "../matching";
 import { segmentRef, subjectOf } from "../fit/catalogue";
@@ -205,63 +205,78 @@ export class MonitoringService {
   async processMaturities(viewer: Viewer, asOf: string): Promise<number> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      let changes = 0;
-      const inForce = await manager.find(CreditFacilityEntity, {
-        where: { status: In([...IN_FORCE]) },
-        order: { id: "ASC" },
-      });
-      const horizon = addDays(asOf, 14);
-      for (const f of inForce) {
-        if (f.maturityDate === null) continue;
-        if (f.maturityDate <= asOf) {
-          const locked = (await lockById(manager, CreditFacilityEntity, f.id))!;
-          if (locked.usedAmount.isZero()) {
-            await updateVersioned(manager, CreditFacilityEntity, locked, locked.version, {
-              status: FacilityStatus.CLOSED,
-              updatedAt: now,
-            });
-          } else {
-            await updateVersioned(manager, CreditFacilityEntity, locked, locked.version, {
-              status: FacilityStatus.LIQUIDATING,
-              defaultedAt: locked.defaultedAt ?? now,
-              updatedAt: now,
-            });
-            await raiseAlert(manager, {
-              clientId: f.clientId,
-              facilityId: f.id,
-              kind: AlertKind.MATURITY_DUE,
-              severity: AlertSeverity.CRITICAL,
-              message: `Matured on ${f.maturityDate} with an amount still borrowed`,
-              at: now,
-            });
-          }
-          changes += 1;
-          await this.auditFacility(manager, viewer, locked, "processMaturities", { status: locked.status, asOf });
-        } else if (f.maturityDate <= horizon) {
-          changes += await raiseAlert(manager, {
+      await holdJobLock(manager, "processMaturities");
+      try {
+        return await this.maturities(manager, viewer, asOf, now);
+      } finally {
+        await releaseJobLock(manager, "processMaturities");
+      }
+    });
+  }
+
+  private async maturities(manager: EntityManager, viewer: Viewer, asOf: string, now: Date): Promise<number> {
+    let changes = 0;
+    const inForce = await manager.find(CreditFacilityEntity, {
+      where: { status: In([...IN_FORCE]) },
+      order: { id: "ASC" },
+    });
+    const horizon = addDays(asOf, 14);
+    for (const f of inForce) {
+      if (f.maturityDate === null) continue;
+      if (f.maturityDate <= asOf) {
+        const locked = (await lockById(manager, CreditFacilityEntity, f.id))!;
+        if (locked.usedAmount.isZero()) {
+          await updateVersioned(manager, CreditFacilityEntity, locked, locked.version, {
+            status: FacilityStatus.CLOSED,
+            updatedAt: now,
+          });
+        } else {
+          await updateVersioned(manager, CreditFacilityEntity, locked, locked.version, {
+            status: FacilityStatus.LIQUIDATING,
+            defaultedAt: locked.defaultedAt ?? now,
+            updatedAt: now,
+          });
+          // The reminder gives way to the escalation: resolve the INFO MATURITY_DUE, raise the CRITICAL one.
+          await manager.update(
+            AlertEntity,
+            { facilityId: f.id, kind: AlertKind.MATURITY_DUE, severity: AlertSeverity.INFO, resolvedAt: IsNull() },
+            { resolvedAt: now, resolvedBy: "system" },
+          );
+          await raiseAlert(manager, {
             clientId: f.clientId,
             facilityId: f.id,
             kind: AlertKind.MATURITY_DUE,
-            severity: AlertSeverity.INFO,
-            message: `Matures on ${f.maturityDate}`,
-            deadline: f.maturityDate,
+            severity: AlertSeverity.CRITICAL,
+            message: `Matured on ${f.maturityDate} with an amount still borrowed`,
             at: now,
           });
         }
-      }
-      changes += await this.assessmentAlerts(manager, asOf, now);
-      if (changes > 0) {
-        await writeAudit(manager, {
+        changes += 1;
+        await this.auditFacility(manager, viewer, locked, "processMaturities", { status: locked.status, asOf });
+      } else if (f.maturityDate <= horizon) {
+        changes += await raiseAlert(manager, {
+          clientId: f.clientId,
+          facilityId: f.id,
+          kind: AlertKind.MATURITY_DUE,
+          severity: AlertSeverity.INFO,
+          message: `Matures on ${f.maturityDate}`,
+          deadline: f.maturityDate,
           at: now,
-          actor: viewer.subject,
-          action: "processMaturities",
-          entityType: "CreditFacility",
-          entityId: "*",
-          changes: { asOf, changes },
         });
       }
-      return changes;
-    });
+    }
+    changes += await this.assessmentAlerts(manager, asOf, now);
+    if (changes > 0) {
+      await writeAudit(manager, {
+        at: now,
+        actor: viewer.subject,
+        action: "processMaturities",
+        entityType: "CreditFacility",
+        entityId: "*",
+        changes: { asOf, changes },
+      });
+    }
+    return changes;
   }
 
   private async assessmentAlerts(manager: EntityManager, asOf: string, now: Date): Promise<number> {
@@ -322,51 +337,60 @@ export class MonitoringService {
   async scheduleReviews(viewer: Viewer, asOf: string): Promise<number> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const facilities = await manager.find(CreditFacilityEntity, {
-        where: { status: In([...IN_FORCE]) },
-        order: { id: "ASC" },
-      });
-      if (facilities.length === 0) return 0;
-      const clientIds = [...new Set(facilities.map((f) => f.clientId))];
-      const [clients, segments, reviews] = await Promise.all([
-        manager.findBy(ClientEntity, { id: In(clientIds) }),
-        manager.find(SegmentEntity, { order: { priority: "ASC", code: "ASC" } }),
-        manager.find(PostLoanReviewEntity, {
-          where: { facilityId: In(facilities.map((f) => f.id)), trigger: ReviewTrigger.PERIODIC },
-        }),
-      ]);
-      const portraitIds = clients.map((c) => c.latestPortraitId).filter((id): id is number => id !== null);
-      const portraits = portraitIds.length === 0 ? [] : await manager.findBy(PortraitEntity, { id: In(portraitIds) });
-      const active = segments.filter((s) => s.active).map(segmentRef);
-      let created = 0;
-      for (const f of facilities) {
-        const client = clients.find((c) => c.id === f.clientId)!;
-        const portrait = portraits.find((p) => p.id === client.latestPortraitId) ?? null;
-        const subject = subjectOf(client, portrait, null, now);
-        const interval = (subject && bestSegment(subject, active)?.entity.reviewIntervalDays) ?? 90;
-        const mine = reviews.filter((r) => r.facilityId === f.id);
-        if (mine.some((r) => r.status === ReviewStatus.SCHEDULED || r.status === ReviewStatus.IN_PROGRESS)) continue;
-        const lastDone = mine
-          .filter((r) => r.status === ReviewStatus.COMPLETED && r.completedAt !== null)
-          .map((r) => r.completedAt!.toISOString().slice(0, 10))
-          .sort()
-          .pop();
-        const since = lastDone ?? f.startDate;
-        if (since === null || since > addDays(asOf, -interval)) continue;
-        created += await openReview(manager, f, ReviewTrigger.PERIODIC, asOf, now);
+      await holdJobLock(manager, "scheduleReviews");
+      try {
+        return await this.schedule(manager, viewer, asOf, now);
+      } finally {
+        await releaseJobLock(manager, "scheduleReviews");
       }
-      if (created > 0) {
-        await writeAudit(manager, {
-          at: now,
-          actor: viewer.subject,
-          action: "scheduleReviews",
-          entityType: "PostLoanReview",
-          entityId: "*",
-          changes: { asOf, created },
-        });
-      }
-      return created;
     });
+  }
+
+  private async schedule(manager: EntityManager, viewer: Viewer, asOf: string, now: Date): Promise<number> {
+    const facilities = await manager.find(CreditFacilityEntity, {
+      where: { status: In([...IN_FORCE]) },
+      order: { id: "ASC" },
+    });
+    if (facilities.length === 0) return 0;
+    const clientIds = [...new Set(facilities.map((f) => f.clientId))];
+    const [clients, segments, reviews] = await Promise.all([
+      manager.findBy(ClientEntity, { id: In(clientIds) }),
+      manager.find(SegmentEntity, { order: { priority: "ASC", code: "ASC" } }),
+      manager.find(PostLoanReviewEntity, {
+        where: { facilityId: In(facilities.map((f) => f.id)), trigger: ReviewTrigger.PERIODIC },
+      }),
+    ]);
+    const portraitIds = clients.map((c) => c.latestPortraitId).filter((id): id is number => id !== null);
+    const portraits = portraitIds.length === 0 ? [] : await manager.findBy(PortraitEntity, { id: In(portraitIds) });
+    const active = segments.filter((s) => s.active).map(segmentRef);
+    let created = 0;
+    for (const f of facilities) {
+      const client = clients.find((c) => c.id === f.clientId)!;
+      const portrait = portraits.find((p) => p.id === client.latestPortraitId) ?? null;
+      const subject = subjectOf(client, portrait, null, now);
+      const interval = (subject && bestSegment(subject, active)?.entity.reviewIntervalDays) ?? 90;
+      const mine = reviews.filter((r) => r.facilityId === f.id);
+      if (mine.some((r) => r.status === ReviewStatus.SCHEDULED || r.status === ReviewStatus.IN_PROGRESS)) continue;
+      const lastDone = mine
+        .filter((r) => r.status === ReviewStatus.COMPLETED && r.completedAt !== null)
+        .map((r) => r.completedAt!.toISOString().slice(0, 10))
+        .sort()
+        .pop();
+      const since = lastDone ?? f.startDate;
+      if (since === null || since > addDays(asOf, -interval)) continue;
+      created += await openReview(manager, f, ReviewTrigger.PERIODIC, asOf, now);
+    }
+    if (created > 0) {
+      await writeAudit(manager, {
+        at: now,
+        actor: viewer.subject,
+        action: "scheduleReviews",
+        entityType: "PostLoanReview",
+        entityId: "*",
+        changes: { asOf, created },
+      });
+    }
+    return created;
   }
 
   private auditFacility(

@@ -691,9 +691,7 @@ async function seedClients(
         Math.min(product.max, Math.floor((avg.toNumber() * between(0.5, 1.5)) / 10_000) * 10_000 + 100_000),
       );
       const approved =
-        status === FacilityStatus.REJECTED
-          ? null
-          : requested.times(between(0.7, 1)).div(10_000).floor().times(10_000);
+        status === FacilityStatus.REJECTED ? null : requested.times(between(0.7, 1)).div(10_000).floor().times(10_000);
       const signed = [
         FacilityStatus.ACTIVE,
         FacilityStatus.MARGIN_CALL,

@@ -17,6 +17,13 @@ export interface Config {
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Shared throttle buckets when set; in-process buckets otherwise. */
+  redisUrl: string | null;
+  /** Query-cost points per minute per token subject, and per-role overrides. */
+  rateLimitPerMinute: number;
+  rateLimitByRole: Partial<Record<string, number>>;
+  /** How long a request may wait for the database before it fails as SERVICE_UNAVAILABLE. */
+  dbTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -86,7 +93,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("RISK_DISCLOSURE_VERSION", "must be 1-32 letters, digits, dots, dashes or underscores");
   }
 
+  const redisUrl = (env.REDIS_URL ?? "").trim();
+  if (redisUrl !== "" && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    throw new ConfigError("REDIS_URL", "must be redis://host:port");
+  const byRole: Partial<Record<string, number>> = {};
+  for (const part of (env.RATE_LIMIT_ROLES ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
+    const m = /^(VIEWER|ANALYST|RELATIONSHIP_MANAGER|RISK_OFFICER|COMPLIANCE|ADMIN)=(\d{1,10})$/.exec(part);
+    if (!m) throw new ConfigError("RATE_LIMIT_ROLES", "must be ROLE=points[,ROLE=points…]");
+    byRole[m[1]] = Number(m[2]);
+  }
+
   return {
+    redisUrl: redisUrl === "" ? null : redisUrl,
+    rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),
+    rateLimitByRole: byRole,
+    dbTimeoutMs: integer(env, "DB_TIMEOUT_MS", 5000, 100, 120_000),
     nodeEnv,
     production,
     port: integer(env, "PORT", 4000, 0, 65535),

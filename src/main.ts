@@ -25,7 +25,7 @@ export async function main(): Promise<App> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const dataSource = await openDataSource({ url: config.databaseUrl, logSink: logger });
+  const dataSource = await openDataSource({ url: config.databaseUrl, logSink: logger, timeoutMs: config.dbTimeoutMs });
   const applied = await dataSource.runMigrations({ transaction: "each" });
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
 

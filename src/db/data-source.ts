@@ -17,6 +17,8 @@ export interface DataSourceSettings {
   /** Throwaway test databases only. */
   synchronize?: boolean;
   poolSize?: number;
+  /** Connect timeout: a lost database fails requests after this long instead of hanging. */
+  timeoutMs?: number;
   /** MariaDB reports column defaults differently from MySQL; TypeORM needs to know which it talks to. */
   mariadb?: boolean;
 }
@@ -42,7 +44,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
       dateStrings: ["DATE"],
       supportBigNumbers: true,
       bigNumberStrings: true,
-      connectTimeout: 5000,
+      connectTimeout: settings.timeoutMs ?? 5000,
       poolSize: settings.poolSize ?? 10,
       extra: { waitForConnections: true, queueLimit: 200, enableKeepAlive: true },
     };

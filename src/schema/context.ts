@@ -18,7 +18,10 @@ export interface Context {
    * object itself): the cost rule's figures, reported in `extensions.cost`, and the operation's name
    * (from the document, so a valid GraphQL name) as a metrics label.
    */
-  meta: { cost?: { requestedNodes: number; limit: number }; operationName?: string };
+  meta: {
+    cost?: { requestedNodes: number; limit: number; throttle?: { capacity: number; remaining: number } };
+    operationName?: string;
+  };
 }
 
 /** Roles, in one place: `@Authorized(Role.X, …)` on a field; no roles listed = any authenticated viewer. */

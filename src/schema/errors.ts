@@ -42,7 +42,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: "SERVICE_UNAVAILABLE" },
     };
   }
-  if (formatted.extensions?.code === "QUERY_TOO_COMPLEX") return formatted;
+  if (formatted.extensions?.code === "QUERY_TOO_COMPLEX" || formatted.extensions?.code === "THROTTLED") {
+    return { message: formatted.message, extensions: formatted.extensions };
+  }
   if (original instanceof DomainError) {
     return { message: original.message, path: formatted.path, extensions: { code: original.extensionCode } };
   }

@@ -124,6 +124,29 @@ export async function createApp(opts: {
               if (cost.requestedNodes > config.maxQueryNodes) {
                 throw refuse(`The query may return ${cost.requestedNodes} nodes; at most ${config.maxQueryNodes}`);
               }
+              const v = contextValue.viewer;
+              const capacity = Math.max(...v.roles.map((r) => config.rateLimitByRole[r] ?? config.rateLimitPerMinute));
+              const throttle = await services.rateLimiter.take(
+                v.subject,
+                capacity,
+                Math.max(1, cost.requestedNodes),
+                Date.now(),
+              );
+              contextValue.meta.cost = {
+                ...contextValue.meta.cost,
+                throttle: { capacity: throttle.capacity, remaining: throttle.remaining },
+              };
+              if (!throttle.allowed) {
+                const seconds = Math.ceil(throttle.retryAfterMs / 1000);
+                throw new GraphQLError(`Rate limit reached: retry in ${seconds} s`, {
+                  extensions: {
+                    code: "THROTTLED",
+                    retryAfterMs: throttle.retryAfterMs,
+                    cost: contextValue.meta.cost,
+                    http: { status: 429, headers: new HeaderMap([["retry-after", String(seconds)]]) },
+                  },
+                });
+              }
             },
             async willSendResponse({ response, contextValue }) {
               if (response.body.kind === "single" && contextValue.meta.cost) {
@@ -343,6 +366,7 @@ export async function createApp(opts: {
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await services.rateLimiter.close();
     },
   };
 }

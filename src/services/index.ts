@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Clock } from "../domain/clock";
 import { CatalogueAdminService } from "./catalogue/catalogue-admin";
 import { HealthService } from "./health";
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "./access/rate-limit";
 import { FacilityService } from "./lifecycle/facilities";
 import { MonitoringService } from "./lifecycle/monitoring";
 import { ReviewService } from "./lifecycle/reviews";
@@ -29,6 +30,7 @@ export interface Services {
   reviews: ReviewService;
   /** Where bulk reads go (a replica when configured; the primary otherwise). */
   exportSource: DataSource;
+  rateLimiter: RateLimiter;
 }
 
 export function createServices(config: Config, dataSource: DataSource, clock: Clock): Services {
@@ -47,5 +49,6 @@ export function createServices(config: Config, dataSource: DataSource, clock: Cl
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
     exportSource: dataSource,
+    rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
   };
 }

@@ -31,8 +31,12 @@ export interface TestServer {
 }
 
 /** A real HTTP server on an ephemeral port over the given database, with a fixed clock. */
-export async function startTestServer(ds: DataSource, now = new Date("2026-11-27T08:00:00.000Z")): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" });
+export async function startTestServer(
+  ds: DataSource,
+  now = new Date("2026-11-27T08:00:00.000Z"),
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env });
   const clock = new FixedClock(now);
   const services = createServices(config, ds, clock);
   let last = -1;

@@ -1,5 +1,6 @@
 import Decimal from "decimal.js";
-import { IsNull, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import { IsNull, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import { inTransaction } from "../../db/transaction";
 import {
   AlertEntity,
   ClientEntity,
@@ -201,17 +202,35 @@ export async function fitNow(
 export const ZERO = new Decimal(0);
 
 /**
- * Batch jobs (maturities, review scheduling) run one at a time: on MySQL a named lock held by the
- * transaction's connection until it commits; on SQLite transactions are serialised already.
- * A second run that waited then finds nothing left to do.
+ * Batch jobs (maturities, review scheduling) run one at a time. On MySQL a named lock is taken on a
+ * connection of the job's own and held until after its transaction commits, so a second run waits,
+ * then sees the first one's rows and finds nothing left to do. SQLite transactions are serialised already.
  */
-export async function holdJobLock(manager: EntityManager, name: string): Promise<void> {
-  if (manager.connection.options.type === "better-sqlite3") return;
-  const rows = (await manager.query("SELECT GET_LOCK(?, 60) AS got", [`margin:${name}`])) as { got: unknown }[];
-  if (Number(rows[0]?.got) !== 1) throw conflict();
-}
-
-export async function releaseJobLock(manager: EntityManager, name: string): Promise<void> {
-  if (manager.connection.options.type === "better-sqlite3") return;
-  await manager.query("SELECT RELEASE_LOCK(?)", [`margin:${name}`]);
+export async function inJobTransaction<T>(
+  ds: DataSource,
+  name: string,
+  fn: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (ds.options.type === "better-sqlite3") return inTransaction(ds, fn);
+  const runner = ds.createQueryRunner("master");
+  await runner.connect();
+  try {
+    const rows = (await runner.query("SELECT GET_LOCK(?, 60) AS got", [`margin:${name}`])) as { got: unknown }[];
+    if (Number(rows[0]?.got) !== 1) throw conflict();
+    try {
+      await runner.startTransaction();
+      try {
+        const result = await fn(runner.manager);
+        await runner.commitTransaction();
+        return result;
+      } catch (err) {
+        await runner.rollbackTransaction();
+        throw err;
+      }
+    } finally {
+      await runner.query("SELECT RELEASE_LOCK(?)", [`margin:${name}`]);
+    }
+  } finally {
+    await runner.release();
+  }
 }

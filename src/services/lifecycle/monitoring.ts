@@ -25,7 +25,7 @@ import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { addDays } from "../profile/portrait";
-import { addWeekdays, holdJobLock, lockById, openReview, raiseAlert, releaseJobLock, updateVersioned } from "./common";
+import { addWeekdays, inJobTransaction, lockById, openReview, raiseAlert, updateVersioned } from "./common";
 import { PortraitEntity, ClientEntity } from "../../entities";
 import { bestSegment } from "../matching";
 import { segmentRef, subjectOf } from "../fit/catalogue";
@@ -204,14 +204,7 @@ export class MonitoringService {
    */
   async processMaturities(viewer: Viewer, asOf: string): Promise<number> {
     const now = this.clock.now();
-    return inTransaction(this.ds, async (manager) => {
-      await holdJobLock(manager, "processMaturities");
-      try {
-        return await this.maturities(manager, viewer, asOf, now);
-      } finally {
-        await releaseJobLock(manager, "processMaturities");
-      }
-    });
+    return inJobTransaction(this.ds, "processMaturities", (manager) => this.maturities(manager, viewer, asOf, now));
   }
 
   private async maturities(manager: EntityManager, viewer: Viewer, asOf: string, now: Date): Promise<number> {
@@ -336,14 +329,7 @@ export class MonitoringService {
    */
   async scheduleReviews(viewer: Viewer, asOf: string): Promise<number> {
     const now = this.clock.now();
-    return inTransaction(this.ds, async (manager) => {
-      await holdJobLock(manager, "scheduleReviews");
-      try {
-        return await this.schedule(manager, viewer, asOf, now);
-      } finally {
-        await releaseJobLock(manager, "scheduleReviews");
-      }
-    });
+    return inJobTransaction(this.ds, "scheduleReviews", (manager) => this.schedule(manager, viewer, asOf, now));
   }
 
   private async schedule(manager: EntityManager, viewer: Viewer, asOf: string, now: Date): Promise<number> {

@@ -31,7 +31,11 @@ export async function main(): Promise<App> {
 
   if (config.seedDemo) await seedIfEmpty(dataSource, logger);
 
-  const services = createServices(config, dataSource, systemClock);
+  const replicas = await Promise.all(
+    config.databaseReplicaUrls.map((url) => openDataSource({ url, logSink: logger, timeoutMs: config.dbTimeoutMs })),
+  );
+  if (replicas.length > 0) logger.info({ replicas: replicas.length }, "bulk reads go to read replicas");
+  const services = createServices(config, dataSource, systemClock, replicas);
   const schema = await buildApiSchema();
   const app = await createApp({ schema, services, logger });
   await new Promise<void>((resolve) => app.server.listen(config.port, resolve));
@@ -48,7 +52,7 @@ export async function main(): Promise<App> {
     logger.info({ signal }, "shutting down: finishing in-flight requests");
     void app
       .close()
-      .then(() => dataSource.destroy())
+      .then(() => Promise.all([dataSource, ...replicas].map((ds) => ds.destroy())))
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err: (err as Error).message }, "shutdown failed");

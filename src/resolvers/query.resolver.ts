@@ -186,7 +186,9 @@ export class QueryResolver {
       const segment = await ctx.services.reader.segmentByCode(filter.segmentCode);
       membership = segment === null ? { sql: "1 = 0", params: [] } : await membershipOf(ctx, segment.id);
     }
-    const page = await ctx.services.reader.listClients({ first, after }, filter, ctx.scope, membership);
+    // A filtered list is a BI read: it goes to a replica when there is one.
+    const reader = filter ? ctx.services.bulkReader : ctx.services.reader;
+    const page = await reader.listClients({ first, after }, filter, ctx.scope, membership);
     for (const c of page.rows) ctx.loaders.client.prime(c.id, c);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }

@@ -40,7 +40,7 @@ export class SegmentResolver {
     @Args() { first, after }: MembersArgs,
     @Ctx() ctx: Context,
   ): Promise<ClientConnection> {
-    const page = await ctx.services.reader.listClients(
+    const page = await ctx.services.bulkReader.listClients(
       { first, after },
       null,
       ctx.scope,
@@ -53,7 +53,7 @@ export class SegmentResolver {
   @Authorized(...BI_ROLES)
   @FieldResolver(() => SegmentStatsGql)
   async stats(@Root() segment: SegmentGql, @Ctx() ctx: Context): Promise<SegmentStatsGql> {
-    const row = await ctx.services.reader.segmentStats(await membershipOf(ctx, segment.dbId), ctx.scope);
+    const row = await ctx.services.bulkReader.segmentStats(await membershipOf(ctx, segment.dbId), ctx.scope);
     const mean = row.clientCount === 0 ? row.totalAvgDailyAssets : row.totalAvgDailyAssets.div(row.clientCount);
     const levelRank = (k: string | null) => (k === null ? 99 : RISK_LEVEL_ORDER.indexOf(k as RiskLevel));
     const ratingRank = (k: string | null) => CREDIT_RATING_ORDER.indexOf(k as CreditRating);

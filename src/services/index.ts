@@ -19,6 +19,8 @@ export interface Services {
   clock: Clock;
   dataSource: DataSource;
   reader: BookReader;
+  /** Bulk reads (segment stats and members, filtered client lists, exports): replicas when configured. */
+  bulkReader: BookReader;
   health: HealthService;
   intake: ClientIntakeService;
   assessments: RiskAssessmentService;
@@ -33,12 +35,18 @@ export interface Services {
   rateLimiter: RateLimiter;
 }
 
-export function createServices(config: Config, dataSource: DataSource, clock: Clock): Services {
+export function createServices(
+  config: Config,
+  dataSource: DataSource,
+  clock: Clock,
+  replicas: DataSource[] = [],
+): Services {
   return {
     config,
     clock,
     dataSource,
     reader: new BookReader(dataSource),
+    bulkReader: new BookReader(replicas.length > 0 ? replicas : dataSource),
     health: new HealthService(dataSource),
     intake: new ClientIntakeService(dataSource, clock),
     assessments: new RiskAssessmentService(dataSource, clock, config.assessmentValidityDays),
@@ -48,7 +56,7 @@ export function createServices(config: Config, dataSource: DataSource, clock: Cl
     facilities: new FacilityService(dataSource, clock, config.riskDisclosureVersion),
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
-    exportSource: dataSource,
+    exportSource: replicas[0] ?? dataSource,
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
   };
 }

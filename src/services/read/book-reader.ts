@@ -115,7 +115,19 @@ type ClientOwned = typeof CreditFacilityEntity | typeof PostLoanReviewEntity | t
  * path to an object obeys it.
  */
 export class BookReader {
-  constructor(private readonly ds: DataSource) {}
+  private readonly sources: DataSource[];
+  private turn = 0;
+
+  /** Several sources (read replicas) take statements in turn. */
+  constructor(sources: DataSource | DataSource[]) {
+    this.sources = Array.isArray(sources) ? sources : [sources];
+    if (this.sources.length === 0) throw new Error("BookReader needs a data source");
+  }
+
+  private get ds(): DataSource {
+    this.turn = (this.turn + 1) % this.sources.length;
+    return this.sources[this.turn];
+  }
 
   private async rows<T extends ObjectLiteral>(target: EntityTarget<T>, sql: string, params: unknown[]): Promise<T[]> {
     const raw = (await this.ds.query(sql, params)) as ObjectLiteral[];

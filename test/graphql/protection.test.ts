@@ -91,7 +91,9 @@ describe.each(ENGINES)("protection over HTTP on $name (SPEC §7)", (engine) => {
 
   it("reports extensions.cost on every response", async () => {
     const res = await server.gql(token, "{ clients(first: 5) { nodes { clientNo } } }");
-    expect((res.body as { extensions?: unknown }).extensions).toEqual({ cost: { requestedNodes: 5, limit: 50000 } });
+    expect((res.body as { extensions?: unknown }).extensions).toEqual({
+      cost: { requestedNodes: 5, limit: 50000, throttle: { capacity: 500000, remaining: expect.any(Number) } },
+    });
   });
 
   it("refuses batched operations, invalid JSON and bodies over 1 MB", async () => {

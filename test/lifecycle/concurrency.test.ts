@@ -233,7 +233,7 @@ function suite(engine: TestEngine) {
     expect(await countRows(db.ds, "credit_facility", `\`clientId\` = ${client.id}`)).toBe(1);
   });
 
-  it("processMaturities run five times at once raises each alert once and moves each facility once", async () => {
+  it("processMaturities run ten times at once raises each alert once and moves each facility once", async () => {
     const matured = await activeFacility({ maturityDate: "2026-11-20" });
     const soon = await activeFacility({ maturityDate: "2026-12-04" });
     const free = await activeFacility({
@@ -243,7 +243,7 @@ function suite(engine: TestEngine) {
       maintenanceRatio: null,
     });
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => mutate(server, t.li, "processMaturities", { asOf: "2026-11-27" })),
+      Array.from({ length: 10 }, () => mutate(server, t.li, "processMaturities", { asOf: "2026-11-27" })),
     );
     const kinds = async (clientId: string) =>
       (await alertsOf(server, t.viewer, clientId)).map((a) => `${a.kind} ${a.severity}`);
@@ -267,10 +267,10 @@ function suite(engine: TestEngine) {
     });
   });
 
-  it("scheduleReviews run five times at once creates one PERIODIC review per due facility", async () => {
+  it("scheduleReviews run ten times at once creates one PERIODIC review per due facility", async () => {
     const due = await activeFacility({ startDate: "2026-01-05" });
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => mutate(server, t.li, "scheduleReviews", { asOf: "2026-11-27" })),
+      Array.from({ length: 10 }, () => mutate(server, t.li, "scheduleReviews", { asOf: "2026-11-27" })),
     );
     expect({
       outcomes: [...new Set(outcomes(results))].filter((c) => c !== "OK" && c !== "CONFLICT"),

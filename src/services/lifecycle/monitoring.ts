@@ -264,8 +264,9 @@ export class MonitoringService {
         at: now,
         actor: viewer.subject,
         action: "processMaturities",
-        entityType: "CreditFacility",
-        entityId: "*",
+        // A batch job is about no single entity: it is recorded as the job and its as-of date.
+        entityType: "Batch",
+        entityId: `processMaturities:${asOf}`,
         changes: { asOf, changes },
       });
     }
@@ -371,8 +372,8 @@ export class MonitoringService {
         at: now,
         actor: viewer.subject,
         action: "scheduleReviews",
-        entityType: "PostLoanReview",
-        entityId: "*",
+        entityType: "Batch",
+        entityId: `scheduleReviews:${asOf}`,
         changes: { asOf, created },
       });
     }

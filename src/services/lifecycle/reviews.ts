@@ -358,7 +358,8 @@ export class ReviewService {
       }
       await updateVersioned(manager, PostLoanReviewEntity, review, props.expectedVersion, {
         status: ReviewStatus.CANCELLED,
-        notes: props.reason.trim(),
+        // Earlier notes stay: the reason is added, not substituted.
+        notes: review.notes ? `${review.notes}\nCancelled: ${props.reason.trim()}` : props.reason.trim(),
         updatedAt: now,
       });
       await this.audit(manager, viewer, "cancelReview", review, { status: review.status, reason: review.notes });

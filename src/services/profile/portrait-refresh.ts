@@ -349,8 +349,8 @@ export async function refreshAllPortraits(
       at: opts.now,
       actor: opts.actor,
       action: "refreshPortraits",
-      entityType: "Portrait",
-      entityId: "*",
+      entityType: "Batch",
+      entityId: `refreshPortraits:${opts.asOf}`,
       changes: { asOf: opts.asOf, portraits: done, downgrades },
     }),
   );

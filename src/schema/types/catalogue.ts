@@ -14,7 +14,7 @@ import "../enums";
 import { DateTimeScalar, DecimalScalar } from "../scalars";
 import { Node } from "./node";
 
-@ObjectType("SegmentCriteria")
+@ObjectType("SegmentCriteria", { simpleResolvers: true })
 export class SegmentCriteriaGql {
   @Field(() => DecimalScalar, { nullable: true })
   minAvgDailyAssets!: string | null;
@@ -41,7 +41,7 @@ export class SegmentCriteriaGql {
   minCreditRating!: CreditRating | null;
 }
 
-@ObjectType("ServiceStrategy")
+@ObjectType("ServiceStrategy", { simpleResolvers: true })
 export class ServiceStrategyGql {
   @Field(() => ApprovalTier)
   approvalTier!: ApprovalTier;
@@ -53,7 +53,7 @@ export class ServiceStrategyGql {
   advisoryService!: boolean;
 }
 
-@ObjectType("RiskLevelCount")
+@ObjectType("RiskLevelCount", { simpleResolvers: true })
 export class RiskLevelCountGql {
   @Field(() => RiskLevel, { nullable: true })
   riskLevel!: RiskLevel | null;
@@ -62,7 +62,7 @@ export class RiskLevelCountGql {
   count!: number;
 }
 
-@ObjectType("CreditRatingCount")
+@ObjectType("CreditRatingCount", { simpleResolvers: true })
 export class CreditRatingCountGql {
   @Field(() => CreditRating)
   creditRating!: CreditRating;
@@ -71,7 +71,7 @@ export class CreditRatingCountGql {
   count!: number;
 }
 
-@ObjectType("SegmentStats")
+@ObjectType("SegmentStats", { simpleResolvers: true })
 export class SegmentStatsGql {
   @Field(() => Int)
   clientCount!: number;
@@ -129,7 +129,7 @@ export class SegmentGql extends Node {
   dbId!: number;
 }
 
-@ObjectType("FitReason")
+@ObjectType("FitReason", { simpleResolvers: true })
 export class FitReasonGql {
   @Field(() => FitCode)
   code!: FitCode;
@@ -147,7 +147,7 @@ export class FitReasonGql {
   actual!: string | null;
 }
 
-@ObjectType("SegmentFit")
+@ObjectType("SegmentFit", { simpleResolvers: true })
 export class SegmentFitGql {
   @Field(() => SegmentGql)
   segment!: SegmentGql;
@@ -162,7 +162,7 @@ export class SegmentFitGql {
   reasons!: FitReasonGql[];
 }
 
-@ObjectType("ProductEligibility")
+@ObjectType("ProductEligibility", { simpleResolvers: true })
 export class ProductEligibilityGql {
   @Field(() => DecimalScalar)
   minAvgDailyAssets!: string;
@@ -236,7 +236,7 @@ export class ProductGql extends Node {
   dbId!: number;
 }
 
-@ObjectType("ProductFit")
+@ObjectType("ProductFit", { simpleResolvers: true })
 export class ProductFitGql {
   @Field(() => ProductGql)
   product!: ProductGql;
@@ -257,7 +257,7 @@ export class ProductFitGql {
   reasons!: FitReasonGql[];
 }
 
-@ObjectType("FitSimulation")
+@ObjectType("FitSimulation", { simpleResolvers: true })
 export class FitSimulationGql {
   @Field(() => SegmentFitGql, { nullable: true })
   segment!: SegmentFitGql | null;

@@ -88,7 +88,7 @@ export class RiskAssessmentGql extends Node {
   clientDbId!: number;
 }
 
-@ObjectType("ScoreFactor")
+@ObjectType("ScoreFactor", { simpleResolvers: true })
 export class ScoreFactorGql {
   @Field()
   name!: string;
@@ -159,7 +159,7 @@ export class PortraitGql extends Node {
   lowestCategory!: boolean;
 }
 
-@ObjectType("Viewer")
+@ObjectType("Viewer", { simpleResolvers: true })
 export class ViewerGql {
   @Field()
   subject!: string;
@@ -171,7 +171,7 @@ export class ViewerGql {
   branch!: string | null;
 }
 
-@ObjectType("QuestionOption")
+@ObjectType("QuestionOption", { simpleResolvers: true })
 export class QuestionOptionGql {
   @Field(() => ID)
   id!: string;
@@ -189,7 +189,7 @@ export class QuestionOptionGql {
   horizon!: InvestmentHorizon | null;
 }
 
-@ObjectType("Question")
+@ObjectType("Question", { simpleResolvers: true })
 export class QuestionGql {
   @Field(() => ID)
   id!: string;
@@ -201,7 +201,7 @@ export class QuestionGql {
   options!: QuestionOptionGql[];
 }
 
-@ObjectType("RiskQuestionnaire")
+@ObjectType("RiskQuestionnaire", { simpleResolvers: true })
 export class RiskQuestionnaireGql {
   @Field()
   version!: string;

@@ -14,7 +14,7 @@ export interface ConnectionShape<N> {
  * client selects it.
  */
 export function connectionTypes<N extends object>(name: string, nodeType: ClassType<N>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor!: string;

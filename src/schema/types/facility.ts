@@ -79,7 +79,7 @@ export const { Edge: CreditFacilityEdge, Connection: CreditFacilityConnection } 
 );
 export type CreditFacilityConnection = InstanceType<typeof CreditFacilityConnection>;
 
-@ObjectType("ReviewSnapshot")
+@ObjectType("ReviewSnapshot", { simpleResolvers: true })
 export class ReviewSnapshotGql {
   @Field(() => DecimalScalar, { nullable: true })
   maintenanceRatio!: string | null;

@@ -54,7 +54,21 @@ async function main() {
 }
 
 main()
-  .then(() => child.kill("SIGTERM"))
+  .then(
+    () =>
+      new Promise((resolve, reject) => {
+        // Graceful shutdown: SIGTERM stops the server and closes the pool, exiting 0.
+        const timer = setTimeout(() => reject(new Error("the server did not stop within 10 s of SIGTERM")), 10_000);
+        child.on("exit", (code) => {
+          clearTimeout(timer);
+          if (code === 0) {
+            console.log("smoke: SIGTERM → clean exit 0");
+            resolve();
+          } else reject(new Error(`the server exited ${code} after SIGTERM`));
+        });
+        child.kill("SIGTERM");
+      }),
+  )
   .catch((err) => {
     console.error(`smoke failed: ${err.message}`);
     child.kill("SIGTERM");

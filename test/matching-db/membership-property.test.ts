@@ -10,20 +10,11 @@ import {
 } from "../../src/domain/enums";
 import { bestSegment, type FitSubject, type SegmentDef } from "../../src/services/matching";
 import { membershipPredicate } from "../../src/services/read/segment-sql";
+import { prng } from "../../src/domain/prng";
 import { ENGINES, type TestDatabase } from "../support/engines";
 
 const CLIENTS = 3000;
 const SEGMENT_SETS = 12;
-
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(20261129);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];

@@ -3,21 +3,11 @@ import { insertRows, sqlInstant } from "../../src/db/sql";
 import { ClientType, InvestmentHorizon, InvestorCategory, RiskLevel } from "../../src/domain/enums";
 import { addDays, computePortrait, type PortraitInput } from "../../src/services/profile/portrait";
 import { PortraitRefresher, refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
+import { prng } from "../../src/domain/prng";
 import { ENGINES, type TestDatabase } from "../support/engines";
 
 const AS_OF = "2026-11-27";
 const POPULATION = 1000;
-
-/** mulberry32: a small seeded generator, so the population is the same every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   id: number;

@@ -22,6 +22,8 @@ import {
 import { creditCodeCheckChar, residentIdCheckChar } from "../profile/identity";
 import { addDays, computePortrait, type PortraitInput } from "../profile/portrait";
 import { RISK_QUESTIONNAIRE, scoreAnswers } from "../profile/questionnaire";
+import { PORTRAIT_COLUMNS, portraitRow } from "../profile/portrait-refresh";
+import { prng } from "../../domain/prng";
 
 /**
  * The deterministic demo book of SPEC §9: both client types across branches, 20+ trading days of
@@ -83,17 +85,6 @@ const SYMBOLS = [
 const USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const OFFICERS = ["ro-li", "ro-wang", "ro-chen", "ro-zhao"];
 const ALL_STATES = Object.values(FacilityStatus);
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const money = (d: Decimal) => d.toFixed(2);
 const isWeekday = (d: string) => {
@@ -456,28 +447,6 @@ const ASSESSMENT_COLUMNS = [
   "assessedAt",
   "validUntil",
   "createdAt",
-];
-const PORTRAIT_COLUMNS = [
-  "id",
-  "clientId",
-  "asOf",
-  "computedAt",
-  "riskLevel",
-  "horizon",
-  "lowestCategory",
-  "avgDailyAssets20d",
-  "assetDays",
-  "totalAssets",
-  "financialAssets",
-  "annualIncome",
-  "experienceMonths",
-  "annualTurnover",
-  "marginCallsLast12m",
-  "defaultsCount",
-  "creditScore",
-  "creditRating",
-  "creditFactors",
-  "professionalEligible",
 ];
 const FACILITY_COLUMNS = [
   "id",
@@ -886,28 +855,7 @@ async function seedClients(
       marginCallsLast12m: marginCalls,
       defaultsCount: defaults,
     });
-    portraits.push([
-      id,
-      id,
-      opts.asOf,
-      sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)),
-      portrait.riskLevel,
-      portrait.horizon,
-      portrait.lowestCategory ? 1 : 0,
-      money(portrait.avgDailyAssets20d),
-      portrait.assetDays,
-      money(portrait.totalAssets),
-      portrait.financialAssets ? money(portrait.financialAssets) : null,
-      portrait.annualIncome ? money(portrait.annualIncome) : null,
-      portrait.experienceMonths,
-      money(portrait.annualTurnover),
-      portrait.marginCallsLast12m,
-      portrait.defaultsCount,
-      portrait.creditScore,
-      portrait.creditRating,
-      JSON.stringify(portrait.creditFactors),
-      portrait.professionalEligible ? 1 : 0,
-    ]);
+    portraits.push([id, ...portraitRow(id, opts.asOf, sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)), portrait)]);
     clients.push([
       id,
       `C${String(id).padStart(8, "0")}`,
@@ -932,7 +880,7 @@ async function seedClients(
   await put("risk_assessment", ASSESSMENT_COLUMNS, assessments);
   await put("asset_snapshot", SNAPSHOT_COLUMNS, snapshots);
   await put("trade", TRADE_COLUMNS, trades);
-  await put("portrait", PORTRAIT_COLUMNS, portraits);
+  await put("portrait", ["id", ...PORTRAIT_COLUMNS], portraits);
   await put("credit_facility", FACILITY_COLUMNS, facilities);
   await put("alert", ALERT_COLUMNS, alerts);
   await put("post_loan_review", REVIEW_COLUMNS, reviews);

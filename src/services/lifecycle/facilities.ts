@@ -45,6 +45,20 @@ export class FacilityService {
     });
   }
 
+  /** Locks a facility a relationship manager may act on: own branch only, at the version the caller saw. */
+  private async lockForClientWrite(
+    manager: EntityManager,
+    viewer: Viewer,
+    facilityId: number | null,
+    expectedVersion: number,
+  ): Promise<CreditFacilityEntity> {
+    const f = await this.lockFacility(manager, facilityId);
+    const client = await manager.findOneByOrFail(ClientEntity, { id: f.clientId });
+    assertMayWriteForBranch(viewer, client.branch);
+    checkVersion(f.version, expectedVersion);
+    return f;
+  }
+
   private async lockFacility(manager: EntityManager, facilityId: number | null): Promise<CreditFacilityEntity> {
     const f = await lockById(manager, CreditFacilityEntity, facilityId);
     if (f === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such facility", field("facilityId"));
@@ -272,10 +286,7 @@ export class FacilityService {
   ): Promise<CreditFacilityEntity> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const f = await this.lockFacility(manager, props.facilityId);
-      const client = await manager.findOneByOrFail(ClientEntity, { id: f.clientId });
-      assertMayWriteForBranch(viewer, client.branch);
-      checkVersion(f.version, props.expectedVersion);
+      const f = await this.lockForClientWrite(manager, viewer, props.facilityId, props.expectedVersion);
       if (f.status !== FacilityStatus.PENDING_SIGNATURE) {
         throw Refusal.of(
           UserErrorCode.INVALID_TRANSITION,
@@ -333,10 +344,7 @@ export class FacilityService {
   ): Promise<CreditFacilityEntity> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const f = await this.lockFacility(manager, props.facilityId);
-      const client = await manager.findOneByOrFail(ClientEntity, { id: f.clientId });
-      assertMayWriteForBranch(viewer, client.branch);
-      checkVersion(f.version, props.expectedVersion);
+      const f = await this.lockForClientWrite(manager, viewer, props.facilityId, props.expectedVersion);
       const product = await manager.findOneByOrFail(ProductEntity, { id: f.productId });
       if (f.status !== FacilityStatus.ACTIVE || f.maturityDate === null) {
         throw Refusal.of(
@@ -373,10 +381,7 @@ export class FacilityService {
   ): Promise<CreditFacilityEntity> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const f = await this.lockFacility(manager, props.facilityId);
-      const client = await manager.findOneByOrFail(ClientEntity, { id: f.clientId });
-      assertMayWriteForBranch(viewer, client.branch);
-      checkVersion(f.version, props.expectedVersion);
+      const f = await this.lockForClientWrite(manager, viewer, props.facilityId, props.expectedVersion);
       if (!OPEN_FACILITY_STATUSES.includes(f.status)) {
         throw Refusal.of(
           UserErrorCode.INVALID_TRANSITION,

@@ -174,27 +174,7 @@ export class PortraitRefresher {
       const rows = gathered.map(({ clientId, input }) => {
         const v = computePortrait(input);
         values.set(clientId, v);
-        return [
-          clientId,
-          asOf,
-          at,
-          v.riskLevel,
-          v.horizon,
-          v.lowestCategory ? 1 : 0,
-          money(v.avgDailyAssets20d),
-          v.assetDays,
-          money(v.totalAssets),
-          v.financialAssets === null ? null : money(v.financialAssets),
-          v.annualIncome === null ? null : money(v.annualIncome),
-          v.experienceMonths,
-          money(v.annualTurnover),
-          v.marginCallsLast12m,
-          v.defaultsCount,
-          v.creditScore,
-          v.creditRating,
-          JSON.stringify(v.creditFactors),
-          v.professionalEligible ? 1 : 0,
-        ];
+        return portraitRow(clientId, asOf, at, v);
       });
       const run = (sql: string, params: unknown[]) => manager.query(sql, params);
       await insertRows(run, "portrait", PORTRAIT_COLUMNS, rows);
@@ -286,7 +266,8 @@ export class PortraitRefresher {
   }
 }
 
-const PORTRAIT_COLUMNS = [
+/** The portrait row as stored, one place for the refresh and the demo book. */
+export const PORTRAIT_COLUMNS = [
   "clientId",
   "asOf",
   "computedAt",
@@ -355,4 +336,28 @@ export async function refreshAllPortraits(
     }),
   );
   return { clients: done, portraits: done, downgrades, ms: Date.now() - started };
+}
+
+export function portraitRow(clientId: number, asOf: string, computedAt: string, v: PortraitValues): unknown[] {
+  return [
+    clientId,
+    asOf,
+    computedAt,
+    v.riskLevel,
+    v.horizon,
+    v.lowestCategory ? 1 : 0,
+    money(v.avgDailyAssets20d),
+    v.assetDays,
+    money(v.totalAssets),
+    v.financialAssets === null ? null : money(v.financialAssets),
+    v.annualIncome === null ? null : money(v.annualIncome),
+    v.experienceMonths,
+    money(v.annualTurnover),
+    v.marginCallsLast12m,
+    v.defaultsCount,
+    v.creditScore,
+    v.creditRating,
+    JSON.stringify(v.creditFactors),
+    v.professionalEligible ? 1 : 0,
+  ];
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
-import { ArrayMaxSize, MaxLength } from "class-validator";
+import { ArrayMaxSize, MaxLength, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { fromGlobalId, idOf } from "../schema/global-id";
 import {
@@ -52,30 +52,35 @@ class PageArgs {
 @ArgsType()
 class ClientsArgs extends PageArgs {
   @Field(() => ClientFilterInput, { nullable: true })
+  @ValidateNested()
   filter?: ClientFilterInput | null;
 }
 
 @ArgsType()
 class FacilitiesArgs extends PageArgs {
   @Field(() => FacilityFilterInput, { nullable: true })
+  @ValidateNested()
   filter?: FacilityFilterInput | null;
 }
 
 @ArgsType()
 class ReviewsArgs extends PageArgs {
   @Field(() => ReviewFilterInput, { nullable: true })
+  @ValidateNested()
   filter?: ReviewFilterInput | null;
 }
 
 @ArgsType()
 class AlertsArgs extends PageArgs {
   @Field(() => AlertFilterInput, { nullable: true })
+  @ValidateNested()
   filter?: AlertFilterInput | null;
 }
 
 @ArgsType()
 class AuditArgs extends PageArgs {
   @Field(() => AuditFilterInput, { nullable: true })
+  @ValidateNested()
   filter?: AuditFilterInput | null;
 }
 

@@ -57,6 +57,7 @@ export function estimateCost(
 
   let aliases = 0;
   let maxDepth = 0;
+  const memo = new Map<string, { nodes: number; depth: number; aliases: number }>();
 
   const argValue = (field: GraphQLField<unknown, unknown>, node: FieldNode, name: string): unknown => {
     const def = field.args.find((a) => a.name === name);
@@ -106,8 +107,22 @@ export function estimateCost(
         const name = sel.name.value;
         const fragment = fragments.get(name);
         if (!fragment || seen.has(name)) continue; // a fragment cycle is a validation error anyway
-        const on = schema.getType(fragment.typeCondition.name.value) ?? type;
-        total += walk(on, fragment.selectionSet, depth, new Set([...seen, name]));
+        // Each fragment is walked once and its figures reused: a document that spreads fragments
+        // inside fragments cannot make the estimate itself exponential.
+        let m = memo.get(name);
+        if (!m) {
+          const [savedDepth, savedAliases] = [maxDepth, aliases];
+          maxDepth = 0;
+          aliases = 0;
+          const on = schema.getType(fragment.typeCondition.name.value) ?? type;
+          const nodes = walk(on, fragment.selectionSet, 0, new Set([...seen, name]));
+          m = { nodes, depth: maxDepth, aliases };
+          memo.set(name, m);
+          [maxDepth, aliases] = [savedDepth, savedAliases];
+        }
+        maxDepth = Math.max(maxDepth, depth + m.depth);
+        aliases += m.aliases;
+        total += m.nodes;
       }
     }
     return total;

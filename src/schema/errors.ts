@@ -57,7 +57,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const message = formatted.message
       .replace(/got invalid value[\s\S]*/, "got an invalid value.")
       .replace(/(cannot represent[^:]*): [\s\S]*/, "$1.")
-      .replace(/found [\s\S]*?(;|$)/, "found an invalid value$1");
+      .replace(/found [\s\S]*$/, "found an invalid value.");
     const validation = formatted.extensions?.validationErrors as
       { property: string; constraints?: object }[] | undefined;
     return {
@@ -71,6 +71,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
           : {}),
       },
     };
+  }
+  // Client mistakes that Apollo and graphql-js report without a code of their own.
+  if (
+    code === "INTERNAL_SERVER_ERROR" &&
+    /^(Unsupported persisted query version|provided sha does not match|Schema is not configured to execute|Too many errors processing variables)/i.test(
+      formatted.message,
+    )
+  ) {
+    return { message: formatted.message.split(/[.,]/)[0], extensions: { code: "BAD_REQUEST" } };
+  }
+  if (code === "OPERATION_RESOLUTION_FAILURE" || code === "PERSISTED_QUERY_NOT_SUPPORTED") {
+    // These quote the operation name the client sent.
+    return { message: "The request names no operation of this document", extensions: { code: "BAD_REQUEST" } };
   }
   if (original instanceof GraphQLError || code === "UNAUTHENTICATED" || code === "FORBIDDEN") {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };

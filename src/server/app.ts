@@ -58,7 +58,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MB"));
-        req.destroy();
+        // Stop reading but keep the socket, so the 413 reaches the client.
+        req.removeAllListeners("data");
+        req.resume();
         return;
       }
       chunks.push(chunk);
@@ -103,6 +105,11 @@ export async function createApp(opts: {
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT (finish in-flight requests, then close the pools); a second handler
+    // inside Apollo would make stop() run twice and hang.
+    stopOnTerminationSignals: false,
+    // No automatic persisted queries: every request carries its document.
+    persistedQueries: false,
     formatError: createFormatError(config.production),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
@@ -282,7 +289,16 @@ export async function createApp(opts: {
       sendJson(res, 400, errorBody("BAD_USER_INPUT", "format must be ndjson or csv"));
       return;
     }
-    const segment = /^[A-Za-z0-9_-]{1,32}$/.test(code) ? await services.reader.segmentByCode(code) : null;
+    let segmentCode: string | null;
+    try {
+      segmentCode = decodeURIComponent(code);
+    } catch {
+      segmentCode = null;
+    }
+    const segment =
+      segmentCode !== null && /^[A-Za-z0-9_-]{1,32}$/.test(segmentCode)
+        ? await services.reader.segmentByCode(segmentCode)
+        : null;
     if (segment === null) {
       sendJson(res, 404, errorBody("NOT_FOUND", "No such segment"));
       return;
@@ -319,7 +335,7 @@ export async function createApp(opts: {
     try {
       const exportMatch = /^\/export\/segments\/([^/]+)\/members$/.exec(url.pathname);
       if (exportMatch) {
-        await handleExport(req, res, decodeURIComponent(exportMatch[1]), url);
+        await handleExport(req, res, exportMatch[1], url);
         return;
       }
       switch (url.pathname) {

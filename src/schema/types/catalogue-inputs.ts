@@ -1,4 +1,4 @@
-import { ArrayMaxSize, MaxLength } from "class-validator";
+import { ArrayMaxSize, MaxLength, ValidateNested } from "class-validator";
 import type Decimal from "decimal.js";
 import { Field, InputType, Int, ObjectType } from "type-graphql";
 import {
@@ -80,9 +80,11 @@ export class UpsertSegmentInput {
   active?: boolean | null;
 
   @Field(() => SegmentCriteriaInput)
+  @ValidateNested()
   criteria!: SegmentCriteriaInput;
 
   @Field(() => ServiceStrategyInput)
+  @ValidateNested()
   strategy!: ServiceStrategyInput;
 }
 
@@ -158,6 +160,7 @@ export class UpsertProductInput {
   withdrawalLine?: Decimal | string | null;
 
   @Field(() => ProductEligibilityInput)
+  @ValidateNested()
   eligibility!: ProductEligibilityInput;
 
   @Field(() => [String], { nullable: true, defaultValue: [] })

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsInt, Max, MaxLength, Min } from "class-validator";
+import { ArrayMaxSize, IsInt, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import type Decimal from "decimal.js";
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ReviewOutcome } from "../../domain/enums";
@@ -43,7 +43,10 @@ export class FacilityValuationInput {
 
 @InputType("RecordFacilityValuationsInput")
 export class RecordFacilityValuationsInput {
-  @Field(() => [FacilityValuationInput]) @ArrayMaxSize(10_000) valuations!: FacilityValuationInput[];
+  @Field(() => [FacilityValuationInput])
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  valuations!: FacilityValuationInput[];
 }
 
 @InputType("ExtendFacilityInput")

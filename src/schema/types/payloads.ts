@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsInt, Max, MaxLength, Min } from "class-validator";
+import { ArrayMaxSize, IsInt, Max, MaxLength, Min, ValidateNested } from "class-validator";
 import type Decimal from "decimal.js";
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import {
@@ -158,6 +158,7 @@ export class SubmitRiskAssessmentInput {
 
   @Field(() => [AnswerInput])
   @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
   answers!: AnswerInput[];
 
   @Field(() => DateTimeScalar, {
@@ -191,6 +192,7 @@ export class RecordAssetSnapshotsInput {
   // Twice the business limit: just over it is a coded INVALID from the service, far over a bad request.
   @Field(() => [AssetSnapshotInput])
   @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
   snapshots!: AssetSnapshotInput[];
 }
 
@@ -224,6 +226,7 @@ export class RecordTradesInput {
 
   @Field(() => [TradeInput])
   @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
   trades!: TradeInput[];
 }
 

@@ -2,6 +2,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import DecimalValue from "decimal.js";
 import type Decimal from "decimal.js";
 import type { SqlPredicate } from "./segment-sql";
+import { BadInputError } from "../../errors";
 import {
   AlertEntity,
   AuditEntryEntity,
@@ -445,7 +446,11 @@ export class BookReader {
     const countSql = `SELECT COUNT(*) AS n FROM \`audit_entry\` a ${where.sql()}`;
     const countParams = [...where.params];
     if (afterKey !== null) {
-      const at = sqlInstant(new Date(String(afterKey[0])));
+      const when = new Date(String(afterKey[0]));
+      if (Number.isNaN(when.getTime()) || typeof afterKey[1] !== "number") {
+        throw new BadInputError("after is not a valid cursor for this list", "after");
+      }
+      const at = sqlInstant(when);
       where.add("(a.`at` > ? OR (a.`at` = ? AND a.`id` > ?))", at, at, Number(afterKey[1]));
     }
     const rows = await this.rows(

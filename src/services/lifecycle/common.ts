@@ -13,6 +13,9 @@ import {
   SegmentEntity,
 } from "../../entities";
 import { hydrate } from "../../db/sql";
+import { toGlobalId } from "../../domain/global-id";
+import type { Viewer } from "../access/viewer";
+import { writeAudit } from "../audit/audit";
 import { AlertKind, AlertSeverity, ReviewStatus, ReviewTrigger, UserErrorCode } from "../../domain/enums";
 import { Refusal } from "../../errors";
 import { addDays } from "../profile/portrait";
@@ -233,4 +236,23 @@ export async function inJobTransaction<T>(
   } finally {
     await runner.release();
   }
+}
+
+/** The audit entry of a facility write, with the version it left behind. */
+export function auditFacility(
+  manager: EntityManager,
+  at: Date,
+  viewer: Viewer,
+  action: string,
+  f: CreditFacilityEntity,
+  changes: Record<string, unknown>,
+): Promise<void> {
+  return writeAudit(manager, {
+    at,
+    actor: viewer.subject,
+    action,
+    entityType: "CreditFacility",
+    entityId: toGlobalId("CreditFacility", f.id),
+    changes: { ...changes, version: f.version },
+  });
 }

@@ -4,13 +4,11 @@ import { ClientEntity, CreditFacilityEntity, FacilityApprovalEntity, ProductEnti
 import { inTransaction } from "../../db/transaction";
 import { today, type Clock } from "../../domain/clock";
 import { ApprovalTier, FacilityStatus, OPEN_FACILITY_STATUSES, UserErrorCode } from "../../domain/enums";
-import { toGlobalId } from "../../domain/global-id";
 import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
 import { assertMayWriteForBranch } from "../access/writes";
-import { writeAudit } from "../audit/audit";
 import { addDays } from "../profile/portrait";
-import { checkVersion, fitNow, lockById, updateVersioned } from "./common";
+import { auditFacility, checkVersion, fitNow, lockById, updateVersioned } from "./common";
 
 const field = (...path: string[]) => ["input", ...path];
 
@@ -28,21 +26,14 @@ export class FacilityService {
     private readonly disclosureVersion: string,
   ) {}
 
-  private async audit(
+  private audit(
     manager: EntityManager,
     viewer: Viewer,
     action: string,
     f: CreditFacilityEntity,
     changes: Record<string, unknown>,
-  ) {
-    await writeAudit(manager, {
-      at: this.clock.now(),
-      actor: viewer.subject,
-      action,
-      entityType: "CreditFacility",
-      entityId: toGlobalId("CreditFacility", f.id),
-      changes: { ...changes, version: f.version },
-    });
+  ): Promise<void> {
+    return auditFacility(manager, this.clock.now(), viewer, action, f, changes);
   }
 
   /** Locks a facility a relationship manager may act on: own branch only, at the version the caller saw. */

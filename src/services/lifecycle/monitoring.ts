@@ -25,7 +25,15 @@ import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { addDays } from "../profile/portrait";
-import { addWeekdays, inJobTransaction, lockById, openReview, raiseAlert, updateVersioned } from "./common";
+import {
+  addWeekdays,
+  auditFacility,
+  inJobTransaction,
+  lockById,
+  openReview,
+  raiseAlert,
+  updateVersioned,
+} from "./common";
 import { PortraitEntity, ClientEntity } from "../../entities";
 import { bestSegment } from "../matching";
 import { segmentRef, subjectOf } from "../fit/catalogue";
@@ -245,7 +253,7 @@ export class MonitoringService {
           });
         }
         changes += 1;
-        await this.auditFacility(manager, viewer, locked, "processMaturities", { status: locked.status, asOf });
+        await auditFacility(manager, now, viewer, "processMaturities", locked, { status: locked.status, asOf });
       } else if (f.maturityDate <= horizon) {
         changes += await raiseAlert(manager, {
           clientId: f.clientId,
@@ -378,22 +386,5 @@ export class MonitoringService {
       });
     }
     return created;
-  }
-
-  private auditFacility(
-    manager: EntityManager,
-    viewer: Viewer,
-    f: CreditFacilityEntity,
-    action: string,
-    changes: Record<string, unknown>,
-  ) {
-    return writeAudit(manager, {
-      at: this.clock.now(),
-      actor: viewer.subject,
-      action,
-      entityType: "CreditFacility",
-      entityId: toGlobalId("CreditFacility", f.id),
-      changes: { ...changes, version: f.version },
-    });
   }
 }

@@ -24,6 +24,8 @@ export interface Config {
   rateLimitByRole: Partial<Record<string, number>>;
   /** How long a request may wait for the database before it fails as SERVICE_UNAVAILABLE. */
   dbTimeoutMs: number;
+  /** How operations execute: compiled by graphql-jit (default) or interpreted by graphql-js. */
+  graphqlExecutor: "jit" | "graphql-js";
 }
 
 export class ConfigError extends Error {
@@ -106,7 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     byRole[m[1]] = Number(m[2]);
   }
 
+  const executor = (env.GRAPHQL_EXECUTOR ?? "jit").trim();
+  if (executor !== "jit" && executor !== "graphql-js") {
+    throw new ConfigError("GRAPHQL_EXECUTOR", "must be jit or graphql-js");
+  }
+
   return {
+    graphqlExecutor: executor,
     redisUrl: redisUrl === "" ? null : redisUrl,
     rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),
     rateLimitByRole: byRole,

@@ -1282,7 +1282,13 @@ async function runBench(): Promise<void> {
   const apiArgs = s.cpuProfile ? ["-r", __filename, MAIN_JS] : [MAIN_JS];
   if (s.cpuProfile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
   log(`starting the API (node dist/src/main.js, port ${apiPort}) and the floor (port ${floorPort})`);
-  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+  // BENCH_NODE_OPTIONS (V8 flags, say) go to both servers alike.
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? "").trim();
+  const base = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    ...(nodeOptions === "" ? {} : { NODE_OPTIONS: nodeOptions }),
+  };
   const api = await startChild(
     "api",
     apiArgs,

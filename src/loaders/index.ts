@@ -12,9 +12,10 @@ import type {
 import { AlertEntity as AlertTable, PostLoanReviewEntity as ReviewTable } from "../entities";
 import type { ReviewStatus } from "../domain/enums";
 import type { BranchScope } from "../services/access/viewer";
-import type { BookReader, Where } from "../services/read/book-reader";
+import type { BookReader, ClientPage, Where } from "../services/read/book-reader";
 import { productRef, segmentRef, subjectOf, type Catalogue } from "../services/fit/catalogue";
 import type { FitSubject } from "../services/matching";
+import { clientFit, type ClientFit } from "../services/fit/fit-service";
 import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../services/read/paging";
 
 /**
@@ -113,14 +114,16 @@ function keyOf(k: ChildPageKey): string {
 }
 
 async function loadCatalogue(reader: BookReader): Promise<Catalogue> {
-  const [segments, products] = await Promise.all([reader.segments(false), reader.products(true)]);
-  const links = await reader.productSegments(products.map((p) => p.id));
+  const [segments, products] = await Promise.all([reader.segments(false), reader.productsWithSegmentIds(true)]);
   const codeOf = new Map(segments.map((s) => [s.id, s.code]));
-  const codesOf = new Map<number, string[]>();
-  for (const l of links) codesOf.set(l.productId, [...(codesOf.get(l.productId) ?? []), codeOf.get(l.segmentId)!]);
   return {
     segments: segments.filter((s) => s.active).map(segmentRef),
-    products: products.map((p) => productRef(p, codesOf.get(p.id) ?? [])),
+    products: products.map(({ product, segmentIds }) =>
+      productRef(
+        product,
+        segmentIds.map((id) => codeOf.get(id)!),
+      ),
+    ),
   };
 }
 
@@ -133,7 +136,7 @@ export interface ClientFitInputs {
 export function createLoaders(reader: BookReader, scope: BranchScope, now: () => Date = () => new Date()) {
   const base = createBaseLoaders(reader, scope);
   let catalogue: Promise<Catalogue> | null = null;
-  return {
+  const loaders = {
     ...base,
     /** Segments and products, loaded once per request. */
     catalogue: (): Promise<Catalogue> => (catalogue ??= loadCatalogue(reader)),
@@ -142,17 +145,25 @@ export function createLoaders(reader: BookReader, scope: BranchScope, now: () =>
       return Promise.all(
         clients.map(async (c) => {
           if (c === null || c instanceof Error || c.latestPortraitId === null) return null;
-          const [portrait, assessment, facilities] = await Promise.all([
+          const [portrait, validUntil, facilities] = await Promise.all([
             base.portrait.load(c.latestPortraitId),
-            base.latestAssessment.load(c.id),
+            base.assessmentValidUntil.load(c.id),
             base.facilitiesOfClient.load(c.id),
           ]);
-          const subject = subjectOf(c, portrait, assessment, now());
+          const subject = subjectOf(c, portrait, validUntil, now());
           return subject && { subject, facilities };
         }),
       );
     }),
   };
+  /** A client's best segment and ranked products: matched once per request, whatever asks. */
+  const fits = new DataLoader<number, ClientFit | null>(async (clientIds) => {
+    const [inputs, catalogue] = await Promise.all([loaders.fitInputs.loadMany(clientIds), loaders.catalogue()]);
+    return inputs.map((i) =>
+      i === null ? null : i instanceof Error ? i : clientFit(i.subject, i.facilities, catalogue),
+    );
+  });
+  return { ...loaders, fits };
 }
 
 function createBaseLoaders(reader: BookReader, scope: BranchScope) {
@@ -168,6 +179,10 @@ function createBaseLoaders(reader: BookReader, scope: BranchScope) {
     ),
     latestAssessment: new DataLoader<number, RiskAssessmentEntity | null>(async (clientIds) =>
       byKey(clientIds, await reader.latestAssessments(clientIds), (a) => a.clientId),
+    ),
+    /** When the latest assessment lapses (null without one); a client page primes it. */
+    assessmentValidUntil: new DataLoader<number, Date | null>(async (clientIds) =>
+      byKey(clientIds, await reader.latestAssessments(clientIds), (a) => a.clientId).map((a) => a?.validUntil ?? null),
     ),
     facilitiesOfClient: new DataLoader<number, CreditFacilityEntity[]>(async (clientIds) =>
       groupBy(clientIds, await reader.facilitiesOfClients(clientIds), (f) => f.clientId),
@@ -221,6 +236,15 @@ function createBaseLoaders(reader: BookReader, scope: BranchScope) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Seeds the loaders with what a client page brought, so nested fields find it without a statement. */
+export function primeClientPage(loaders: Loaders, page: ClientPage): void {
+  for (const c of page.rows) {
+    loaders.client.prime(c.id, c);
+    loaders.assessmentValidUntil.prime(c.id, page.assessmentValidUntil.get(c.id) ?? null);
+  }
+  for (const p of page.portraits) loaders.portrait.prime(p.id, p);
+}
 
 /** Validates a nested connection's arguments before they become a loader key. */
 export function childPageKey(

@@ -5,7 +5,7 @@ import { ClientGql } from "../schema/types/client";
 import { FitSimulationGql, ProductFitGql, SegmentFitGql } from "../schema/types/catalogue";
 import { PortraitInput } from "../schema/types/payloads";
 import { simulatedSubject } from "../services/fit/catalogue";
-import { clientProductFits, clientSegment, clientSegmentFits } from "../services/fit/fit-service";
+import { clientProductFits, clientSegment, clientSegmentFits, pickProductFits } from "../services/fit/fit-service";
 import { checkFirst } from "../services/read/paging";
 import { BadInputError } from "../errors";
 
@@ -16,9 +16,8 @@ export class ClientFitResolver {
     description: "Best segment for the latest portrait, computed on demand; null when none matches.",
   })
   async segment(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<SegmentFitGql | null> {
-    const [inputs, catalogue] = await Promise.all([ctx.loaders.fitInputs.load(client.dbId), ctx.loaders.catalogue()]);
-    const fit = inputs && clientSegment(inputs.subject, catalogue);
-    return fit ? presentSegmentFit(fit) : null;
+    const fit = await ctx.loaders.fits.load(client.dbId);
+    return fit?.segment ? presentSegmentFit(fit.segment) : null;
   }
 
   @FieldResolver(() => [SegmentFitGql], { description: "Every active segment, matched first, then by priority." })
@@ -35,12 +34,9 @@ export class ClientFitResolver {
     @Arg("eligibleOnly", () => Boolean, { nullable: true, defaultValue: false }) eligibleOnly: boolean,
   ): Promise<ProductFitGql[]> {
     checkFirst(first);
-    const [inputs, catalogue] = await Promise.all([ctx.loaders.fitInputs.load(client.dbId), ctx.loaders.catalogue()]);
-    if (inputs === null) return [];
-    return clientProductFits(inputs.subject, inputs.facilities, catalogue, {
-      first,
-      eligibleOnly: eligibleOnly === true,
-    }).map(presentProductFit);
+    const fit = await ctx.loaders.fits.load(client.dbId);
+    if (fit === null) return [];
+    return pickProductFits(fit.products, { first, eligibleOnly: eligibleOnly === true }).map(presentProductFit);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
 import { ArrayMaxSize, MaxLength, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
+import { primeClientPage } from "../loaders";
 import { fromGlobalId, idOf } from "../schema/global-id";
 import {
   presentAlert,
@@ -194,7 +195,7 @@ export class QueryResolver {
     // A filtered list is a BI read: it goes to a replica when there is one.
     const reader = filter ? ctx.services.bulkReader : ctx.services.reader;
     const page = await reader.listClients({ first, after }, filter, ctx.scope, membership);
-    for (const c of page.rows) ctx.loaders.client.prime(c.id, c);
+    primeClientPage(ctx.loaders, page);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
 

@@ -106,7 +106,23 @@ export function presentPortrait(p: PortraitEntity): PortraitGql {
   return out;
 }
 
-export function presentSegment(s: SegmentEntity): SegmentGql {
+/**
+ * Presented once per loaded entity: a page of fits names the same few products and segments many
+ * times, and entities are loaded per request, so this memo lives no longer than the request does.
+ */
+function memoised<E extends object, G>(present: (e: E) => G): (e: E) => G {
+  const memo = new WeakMap<E, G>();
+  return (e) => {
+    let out = memo.get(e);
+    if (out === undefined) {
+      out = present(e);
+      memo.set(e, out);
+    }
+    return out;
+  };
+}
+
+export const presentSegment = memoised((s: SegmentEntity): SegmentGql => {
   const out = new SegmentGql();
   out.id = toGlobalId("Segment", s.id);
   out.dbId = s.id;
@@ -131,9 +147,9 @@ export function presentSegment(s: SegmentEntity): SegmentGql {
     advisoryService: s.advisoryService,
   });
   return out;
-}
+});
 
-export function presentProduct(p: ProductEntity): ProductGql {
+export const presentProduct = memoised((p: ProductEntity): ProductGql => {
   const out = new ProductGql();
   out.id = toGlobalId("Product", p.id);
   out.dbId = p.id;
@@ -161,7 +177,7 @@ export function presentProduct(p: ProductEntity): ProductGql {
     professionalOnly: p.eligibilityProfessionalOnly,
   });
   return out;
-}
+});
 
 export function presentFitReason(r: StoredFitReason): FitReasonGql {
   return Object.assign(new FitReasonGql(), {
@@ -254,12 +270,14 @@ export function presentQuestionnaire(q: Questionnaire): RiskQuestionnaireGql {
   });
 }
 
+// A computed FitReason has exactly FitReason's five fields and no personal data, so it is served as
+// it is rather than copied: a page of fits carries thousands of them.
 export function presentSegmentFit(fit: SegmentFitResult<SegmentRef>): SegmentFitGql {
   return Object.assign(new SegmentFitGql(), {
     segment: presentSegment(fit.segment.entity),
     matched: fit.matched,
     score: fit.score,
-    reasons: fit.reasons.map(presentFitReason),
+    reasons: fit.reasons as FitReasonGql[],
   });
 }
 
@@ -269,8 +287,8 @@ export function presentProductFit(fit: ProductFitResult<ProductRef>): ProductFit
     eligible: fit.eligible,
     score: fit.score,
     recommendedLimit: fit.recommendedLimit === null ? null : money(fit.recommendedLimit),
-    blockers: fit.blockers.map(presentFitReason),
-    reasons: fit.reasons.map(presentFitReason),
+    blockers: fit.blockers as FitReasonGql[],
+    reasons: fit.reasons as FitReasonGql[],
   });
 }
 

@@ -5,6 +5,7 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { createLoaders } from "../loaders";
+import { jitGateway } from "./executor";
 import type { Context } from "../schema/context";
 import { createFormatError } from "../schema/errors";
 import { estimateCost, MAX_ALIASES, MAX_DEPTH } from "../schema/cost";
@@ -100,8 +101,9 @@ export async function createApp(opts: {
   const { config } = services;
 
   const metrics = new Metrics(services.dataSource);
+  const jit = config.graphqlExecutor === "jit" ? jitGateway(schema) : null;
   const apollo = new ApolloServer<Context>({
-    schema,
+    ...(jit === null ? { schema } : { gateway: jit.gateway }),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

@@ -61,9 +61,9 @@ describe.each(ENGINES)("no N+1 on $name", (engine) => {
     expect(hundred.body.errors).toBeUndefined();
     expect(ten.body.data!.clients.nodes).toHaveLength(10);
     expect(hundred.body.data!.clients.nodes).toHaveLength(100);
-    // clients, assessments, portraits, facilities, products, product segments, segments, reviews,
-    // review counts, alerts: one statement each, whatever the page size.
-    expect(tenStatements).toBe(10);
+    // clients (with their portraits), assessments, facilities, products, product segments, segments,
+    // reviews, review counts, alerts: one statement each, whatever the page size.
+    expect(tenStatements).toBe(9);
     expect(hundredStatements).toBe(tenStatements);
   });
 
@@ -77,9 +77,31 @@ describe.each(ENGINES)("no N+1 on $name", (engine) => {
     const hundred = await server.gql<{ clients: { nodes: { segment: unknown }[] } }>(token, FITS, { first: 100 });
     expect(ten.body.errors).toBeUndefined();
     expect(hundred.body.data!.clients.nodes.filter((n) => n.segment !== null)).toHaveLength(100);
-    // clients, portraits, assessments, facilities, segments, products, product segments
-    expect(tenStatements).toBe(7);
+    // clients (with portraits and assessment validity), facilities, segments, products with their
+    // segment links
+    expect(tenStatements).toBe(4);
     expect(server.lastStatements()).toBe(tenStatements);
+  });
+
+  it("serves the benchmark's page (portrait, segment, 3 product fits, 3 reviews) in 5 statements for 10 and 100 clients", async () => {
+    const BENCH_PAGE = `query($first: Int!) { clients(first: $first) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id clientNo name portrait { asOf avgDailyAssets20d creditScore creditRating riskLevel horizon }
+        segment { matched score segment { code name } }
+        productFits(first: 3) { eligible score recommendedLimit product { code name } blockers { code } }
+        reviews(first: 3) { pageInfo { hasNextPage } nodes { id trigger status dueDate } } } } }`;
+    const token = await server.token(Role.ANALYST);
+    const counts: number[] = [];
+    for (const first of [10, 100]) {
+      const res = await server.gql<{ clients: { nodes: { productFits: unknown[] }[] } }>(token, BENCH_PAGE, { first });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.clients.nodes).toHaveLength(first);
+      expect(res.body.data!.clients.nodes.every((n) => n.productFits.length === 2)).toBe(true);
+      counts.push(server.lastStatements());
+    }
+    // clients (with portraits and assessment validity), segments, products with their segment links,
+    // facilities (for open limits), reviews
+    expect(counts).toEqual([5, 5]);
   });
 
   it("keeps the count constant for a branch-scoped relationship manager too", async () => {

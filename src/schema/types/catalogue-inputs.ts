@@ -169,7 +169,7 @@ export class UpsertProductInput {
   segmentCodes?: string[] | null;
 }
 
-@ObjectType("SegmentPayload")
+@ObjectType("SegmentPayload", { simpleResolvers: true })
 export class SegmentPayload {
   @Field(() => SegmentGql, { nullable: true })
   segment!: SegmentGql | null;
@@ -178,7 +178,7 @@ export class SegmentPayload {
   userErrors!: UserErrorGql[];
 }
 
-@ObjectType("ProductPayload")
+@ObjectType("ProductPayload", { simpleResolvers: true })
 export class ProductPayload {
   @Field(() => ProductGql, { nullable: true })
   product!: ProductGql | null;

@@ -101,7 +101,7 @@ export class SegmentStatsGql {
   computedAt!: Date;
 }
 
-@ObjectType("Segment", { implements: Node })
+@ObjectType("Segment", { implements: Node, simpleResolvers: true })
 export class SegmentGql extends Node {
   @Field()
   code!: string;
@@ -180,7 +180,7 @@ export class ProductEligibilityGql {
   professionalOnly!: boolean;
 }
 
-@ObjectType("Product", { implements: Node })
+@ObjectType("Product", { implements: Node, simpleResolvers: true })
 export class ProductGql extends Node {
   @Field()
   code!: string;

@@ -13,7 +13,7 @@ import { DateScalar, DateTimeScalar, DecimalScalar } from "../scalars";
 import { connectionTypes } from "./connection";
 import { Node } from "./node";
 
-@ObjectType("Client", { implements: Node })
+@ObjectType("Client", { implements: Node, simpleResolvers: true })
 export class ClientGql extends Node {
   @Field()
   clientNo!: string;
@@ -62,7 +62,7 @@ export class ClientGql extends Node {
 export const { Edge: ClientEdge, Connection: ClientConnection } = connectionTypes("Client", ClientGql);
 export type ClientConnection = InstanceType<typeof ClientConnection>;
 
-@ObjectType("RiskAssessment", { implements: Node })
+@ObjectType("RiskAssessment", { implements: Node, simpleResolvers: true })
 export class RiskAssessmentGql extends Node {
   @Field(() => Int)
   score!: number;
@@ -100,7 +100,7 @@ export class ScoreFactorGql {
   points!: number;
 }
 
-@ObjectType("Portrait", { implements: Node })
+@ObjectType("Portrait", { implements: Node, simpleResolvers: true })
 export class PortraitGql extends Node {
   @Field(() => DateScalar)
   asOf!: string;

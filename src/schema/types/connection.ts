@@ -23,7 +23,7 @@ export function connectionTypes<N extends object>(name: string, nodeType: ClassT
     node!: N;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class Connection implements ConnectionShape<N> {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -15,7 +15,7 @@ import { FitReasonGql } from "./catalogue";
 import { connectionTypes } from "./connection";
 import { Node } from "./node";
 
-@ObjectType("CreditFacility", { implements: Node })
+@ObjectType("CreditFacility", { implements: Node, simpleResolvers: true })
 export class CreditFacilityGql extends Node {
   @Field(() => FacilityStatus)
   status!: FacilityStatus;
@@ -106,7 +106,7 @@ export class ReviewSnapshotGql {
   recommendedLimit!: string | null;
 }
 
-@ObjectType("PostLoanReview", { implements: Node })
+@ObjectType("PostLoanReview", { implements: Node, simpleResolvers: true })
 export class PostLoanReviewGql extends Node {
   @Field(() => ReviewTrigger)
   trigger!: ReviewTrigger;
@@ -154,7 +154,7 @@ export const { Edge: PostLoanReviewEdge, Connection: PostLoanReviewConnection } 
 );
 export type PostLoanReviewConnection = InstanceType<typeof PostLoanReviewConnection>;
 
-@ObjectType("Alert", { implements: Node })
+@ObjectType("Alert", { implements: Node, simpleResolvers: true })
 export class AlertGql extends Node {
   @Field(() => AlertKind)
   kind!: AlertKind;
@@ -184,7 +184,7 @@ export class AlertGql extends Node {
 export const { Edge: AlertEdge, Connection: AlertConnection } = connectionTypes("Alert", AlertGql);
 export type AlertConnection = InstanceType<typeof AlertConnection>;
 
-@ObjectType("AuditEntry", { implements: Node })
+@ObjectType("AuditEntry", { implements: Node, simpleResolvers: true })
 export class AuditEntryGql extends Node {
   @Field(() => DateTimeScalar)
   at!: Date;

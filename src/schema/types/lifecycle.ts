@@ -106,32 +106,32 @@ export class ResolveAlertInput {
   @Field(() => String, { nullable: true }) @MaxLength(1000) note?: string | null;
 }
 
-@ObjectType("FacilityPayload")
+@ObjectType("FacilityPayload", { simpleResolvers: true })
 export class FacilityPayload {
   @Field(() => CreditFacilityGql, { nullable: true }) facility!: CreditFacilityGql | null;
   @Field(() => [UserErrorGql]) userErrors!: UserErrorGql[];
 }
 
-@ObjectType("ValuationsPayload")
+@ObjectType("ValuationsPayload", { simpleResolvers: true })
 export class ValuationsPayload {
   @Field(() => [CreditFacilityGql]) facilities!: CreditFacilityGql[];
   @Field(() => Int) alertsRaised!: number;
   @Field(() => [UserErrorGql]) userErrors!: UserErrorGql[];
 }
 
-@ObjectType("BatchPayload")
+@ObjectType("BatchPayload", { simpleResolvers: true })
 export class BatchPayload {
   @Field(() => Int) count!: number;
   @Field(() => [UserErrorGql]) userErrors!: UserErrorGql[];
 }
 
-@ObjectType("ReviewPayload")
+@ObjectType("ReviewPayload", { simpleResolvers: true })
 export class ReviewPayload {
   @Field(() => PostLoanReviewGql, { nullable: true }) review!: PostLoanReviewGql | null;
   @Field(() => [UserErrorGql]) userErrors!: UserErrorGql[];
 }
 
-@ObjectType("AlertPayload")
+@ObjectType("AlertPayload", { simpleResolvers: true })
 export class AlertPayload {
   @Field(() => AlertGql, { nullable: true }) alert!: AlertGql | null;
   @Field(() => [UserErrorGql]) userErrors!: UserErrorGql[];

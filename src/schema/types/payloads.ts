@@ -15,7 +15,7 @@ import "../enums";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../scalars";
 import { ClientGql, PortraitGql, RiskAssessmentGql } from "./client";
 
-@ObjectType("UserError")
+@ObjectType("UserError", { simpleResolvers: true })
 export class UserErrorGql {
   @Field(() => [String], {
     nullable: true,
@@ -30,7 +30,7 @@ export class UserErrorGql {
   code!: UserErrorCode;
 }
 
-@ObjectType("ClientPayload")
+@ObjectType("ClientPayload", { simpleResolvers: true })
 export class ClientPayload {
   @Field(() => ClientGql, { nullable: true })
   client!: ClientGql | null;
@@ -39,7 +39,7 @@ export class ClientPayload {
   userErrors!: UserErrorGql[];
 }
 
-@ObjectType("RiskAssessmentPayload")
+@ObjectType("RiskAssessmentPayload", { simpleResolvers: true })
 export class RiskAssessmentPayload {
   @Field(() => RiskAssessmentGql, { nullable: true })
   riskAssessment!: RiskAssessmentGql | null;
@@ -48,7 +48,7 @@ export class RiskAssessmentPayload {
   userErrors!: UserErrorGql[];
 }
 
-@ObjectType("RecordPayload")
+@ObjectType("RecordPayload", { simpleResolvers: true })
 export class RecordPayload {
   @Field(() => Int, { description: "Rows written or updated." })
   count!: number;
@@ -57,7 +57,7 @@ export class RecordPayload {
   userErrors!: UserErrorGql[];
 }
 
-@ObjectType("PortraitPayload")
+@ObjectType("PortraitPayload", { simpleResolvers: true })
 export class PortraitPayload {
   @Field(() => PortraitGql, { nullable: true })
   portrait!: PortraitGql | null;

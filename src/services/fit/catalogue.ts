@@ -1,12 +1,5 @@
 import Decimal from "decimal.js";
-import type {
-  ClientEntity,
-  CreditFacilityEntity,
-  PortraitEntity,
-  ProductEntity,
-  RiskAssessmentEntity,
-  SegmentEntity,
-} from "../../entities";
+import type { ClientEntity, CreditFacilityEntity, PortraitEntity, ProductEntity, SegmentEntity } from "../../entities";
 import {
   ClientStatus,
   FacilityStatus,
@@ -73,7 +66,8 @@ export function productRef(p: ProductEntity, segmentCodes: string[]): ProductRef
 export function subjectOf(
   client: ClientEntity,
   portrait: PortraitEntity | null,
-  assessment: RiskAssessmentEntity | null,
+  /** When the latest risk assessment lapses; null without one. */
+  assessmentValidUntil: Date | null,
   now: Date,
 ): FitSubject | null {
   if (portrait === null) return null;
@@ -87,7 +81,7 @@ export function subjectOf(
     avgDailyAssets20d: portrait.avgDailyAssets20d,
     experienceMonths: portrait.experienceMonths,
     creditRating: portrait.creditRating,
-    assessmentValid: assessment !== null && assessment.validUntil.getTime() > now.getTime(),
+    assessmentValid: assessmentValidUntil !== null && assessmentValidUntil.getTime() > now.getTime(),
   };
 }
 

@@ -22,6 +22,34 @@ export function clientSegmentFits(subject: FitSubject, catalogue: Catalogue): Se
   return segmentFits(subject, catalogue.segments);
 }
 
+/** One client's fit, computed once per request and shared by `segment` and `productFits`. */
+export interface ClientFit {
+  segment: SegmentFitResult<SegmentRef> | null;
+  /** Every active product, ranked: eligible first, then score, then code. */
+  products: ProductFitResult<ProductRef>[];
+}
+
+export function clientFit(
+  subject: FitSubject,
+  facilities: readonly CreditFacilityEntity[],
+  catalogue: Catalogue,
+): ClientFit {
+  const best = bestSegment(subject, catalogue.segments);
+  return {
+    segment: best === null ? null : (segmentFits(subject, [best])[0] ?? null),
+    products: productFitsFor(subject, best?.code ?? null, facilities, catalogue, { eligibleOnly: false }),
+  };
+}
+
+/** The first `first` of a ranked list, eligible ones only when asked: what productFits(options) returns. */
+export function pickProductFits(
+  ranked: readonly ProductFitResult<ProductRef>[],
+  options: { first: number; eligibleOnly: boolean },
+): ProductFitResult<ProductRef>[] {
+  const list = options.eligibleOnly ? ranked.filter((f) => f.eligible) : ranked;
+  return list.slice(0, Math.max(0, options.first));
+}
+
 export function clientProductFits(
   subject: FitSubject,
   facilities: readonly CreditFacilityEntity[],
@@ -29,14 +57,21 @@ export function clientProductFits(
   options: { first: number; eligibleOnly: boolean },
 ): ProductFitResult<ProductRef>[] {
   const segment = bestSegment(subject, catalogue.segments);
+  return productFitsFor(subject, segment?.code ?? null, facilities, catalogue, options);
+}
+
+function productFitsFor(
+  subject: FitSubject,
+  segmentCode: string | null,
+  facilities: readonly CreditFacilityEntity[],
+  catalogue: Catalogue,
+  options: { first?: number; eligibleOnly: boolean },
+): ProductFitResult<ProductRef>[] {
   const idOf = new Map(catalogue.products.map((p) => [p.code, p.entity.id]));
   return productFits(
     subject,
     catalogue.products,
-    {
-      segmentCode: segment?.code ?? null,
-      openLimitsExcluding: (code) => openLimitsExcluding(facilities, idOf.get(code) ?? -1),
-    },
+    { segmentCode, openLimitsExcluding: (code) => openLimitsExcluding(facilities, idOf.get(code) ?? -1) },
     options,
   );
 }

@@ -190,7 +190,7 @@ export async function fitNow(
     manager.findBy(ProductSegmentEntity, { productId: product.id }),
   ]);
   const active = segments.filter((s) => s.active).map(segmentRef);
-  const subject = subjectOf(client, portrait, assessment, now);
+  const subject = subjectOf(client, portrait, assessment?.validUntil ?? null, now);
   const assessmentValid = assessment !== null && assessment.validUntil.getTime() > now.getTime();
   if (subject === null) return { client, subject, assessment, assessmentValid, segment: null, fit: null };
   const segment = bestSegment(subject, active);

@@ -191,30 +191,59 @@ export class BookReader {
     return { where, join };
   }
 
-  /** Clients by clientNo, keyset-paged; `membership` restricts them to a segment's members. */
+  /**
+   * Clients by clientNo, keyset-paged; `membership` restricts them to a segment's members. The same
+   * statement brings each client's latest portrait and when its latest risk assessment lapses, so
+   * a page with portraits and fits needs no further statement for them.
+   */
   async listClients(
     args: PageArgs,
     filter: ClientListFilter | null | undefined,
     scope: BranchScope,
     membership: SqlPredicate | null = null,
-  ): Promise<Page<ClientEntity>> {
+  ): Promise<ClientPage> {
     const first = checkFirst(args.first);
     const after = decodeCursor("client", args.after, 1);
     const { where, join } = this.clientWhere(filter, scope, membership);
     const countWhere = [...where.params];
     const countSql = `SELECT COUNT(*) AS n FROM \`client\` c ${join} ${where.sql()}`;
     if (after !== null) where.add("c.`clientNo` > ?", String(after[0]));
-    const rows = await this.rows(
-      ClientEntity,
-      `SELECT c.* FROM \`client\` c ${join} ${where.sql()} ORDER BY c.\`clientNo\` LIMIT ?`,
+    const ds = this.ds;
+    const portraitColumns = ds.getMetadata(PortraitEntity).columns;
+    const raw = (await ds.query(
+      `SELECT c.*, ${portraitColumns.map((col) => `lp.\`${col.databaseName}\` AS \`p__${col.databaseName}\``).join(", ")},
+         (SELECT ra.\`validUntil\` FROM \`risk_assessment\` ra WHERE ra.\`clientId\` = c.\`id\`
+           ORDER BY ra.\`assessedAt\` DESC, ra.\`id\` DESC LIMIT 1) AS a__validUntil
+       FROM \`client\` c ${join} LEFT JOIN \`portrait\` lp ON lp.\`id\` = c.\`latestPortraitId\`
+       ${where.sql()} ORDER BY c.\`clientNo\` LIMIT ?`,
       [...where.params, first + 1],
-    );
+    )) as ObjectLiteral[];
+    const kept = raw.slice(0, first);
+    const rows = hydrate(ds, ClientEntity, kept);
+    const portraitRows: ObjectLiteral[] = [];
+    for (const r of kept) {
+      if (r.p__id === null || r.p__id === undefined) continue;
+      const p: ObjectLiteral = {};
+      for (const col of portraitColumns) p[col.databaseName] = r[`p__${col.databaseName}`];
+      portraitRows.push(p);
+    }
+    const validUntilColumn = ds.getMetadata(RiskAssessmentEntity).findColumnWithPropertyName("validUntil")!;
+    const assessmentValidUntil = new Map<number, Date | null>();
+    rows.forEach((c, i) => {
+      const v = kept[i].a__validUntil;
+      assessmentValidUntil.set(
+        c.id,
+        v === null || v === undefined ? null : (ds.driver.prepareHydratedValue(v, validUntilColumn) as Date),
+      );
+    });
     return {
-      rows: rows.slice(0, first),
-      hasNextPage: rows.length > first,
+      rows,
+      hasNextPage: raw.length > first,
       hasPreviousPage: after !== null,
       cursorOf: (c) => encodeCursor("client", [c.clientNo]),
       total: async () => toCount(((await this.ds.query(countSql, countWhere)) as { n: unknown }[])[0]?.n),
+      portraits: hydrate(ds, PortraitEntity, portraitRows),
+      assessmentValidUntil,
     };
   }
 
@@ -498,6 +527,27 @@ export class BookReader {
     );
   }
 
+  /** Products with the ids of their segments, in one statement (a product row per link, folded). */
+  async productsWithSegmentIds(activeOnly: boolean): Promise<{ product: ProductEntity; segmentIds: number[] }[]> {
+    const raw = (await this.ds.query(
+      `SELECT p.*, ps.\`segmentId\` AS linkSegmentId_ FROM \`product\` p
+         LEFT JOIN \`product_segment\` ps ON ps.\`productId\` = p.\`id\`
+         ${activeOnly ? "WHERE p.`active` = ?" : ""} ORDER BY p.\`code\`, ps.\`segmentId\``,
+      activeOnly ? [1] : [],
+    )) as ObjectLiteral[];
+    const out: { product: ProductEntity; segmentIds: number[] }[] = [];
+    for (const row of raw) {
+      const last = out[out.length - 1];
+      const id = Number(row.id);
+      const entry = last !== undefined && last.product.id === id ? last : null;
+      const target = entry ?? { product: hydrate(this.ds, ProductEntity, [row])[0], segmentIds: [] };
+      if (entry === null) out.push(target);
+      if (row.linkSegmentId_ !== null && row.linkSegmentId_ !== undefined)
+        target.segmentIds.push(Number(row.linkSegmentId_));
+    }
+    return out;
+  }
+
   productsByIds(ids: readonly number[]): Promise<ProductEntity[]> {
     return this.byIds(ProductEntity, ids);
   }
@@ -518,6 +568,14 @@ export class BookReader {
 }
 
 export { Where };
+
+/** A page of clients with what the same statement brought along. */
+export interface ClientPage extends Page<ClientEntity> {
+  /** The latest portrait of each client that has one. */
+  portraits: PortraitEntity[];
+  /** Per client id: when its latest risk assessment lapses, null without one. */
+  assessmentValidUntil: Map<number, Date | null>;
+}
 
 export interface SegmentStatsRow {
   clientCount: number;

@@ -26,6 +26,9 @@ export interface Config {
   dbTimeoutMs: number;
   /** How operations execute: compiled by graphql-jit (default) or interpreted by graphql-js. */
   graphqlExecutor: "jit" | "graphql-js";
+  /** GraphQL operations executed at once; further ones wait (up to maxQueuedRequests, then 503). */
+  maxConcurrentRequests: number;
+  maxQueuedRequests: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     graphqlExecutor: executor,
+    maxConcurrentRequests: integer(env, "MAX_CONCURRENT_REQUESTS", 4, 1, 10_000),
+    maxQueuedRequests: integer(env, "MAX_QUEUED_REQUESTS", 2000, 0, 1_000_000),
     redisUrl: redisUrl === "" ? null : redisUrl,
     rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),
     rateLimitByRole: byRole,

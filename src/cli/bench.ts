@@ -1301,6 +1301,7 @@ async function runBench(): Promise<void> {
       SEED_DEMO: "false",
       LOG_LEVEL: "warn",
       RATE_LIMIT_PER_MINUTE: "1000000000",
+      ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
       ...(s.cpuProfile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
     },
     apiPort,

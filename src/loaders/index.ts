@@ -13,7 +13,7 @@ import { AlertEntity as AlertTable, PostLoanReviewEntity as ReviewTable } from "
 import type { ReviewStatus } from "../domain/enums";
 import type { BranchScope } from "../services/access/viewer";
 import type { BookReader, ClientPage, Where } from "../services/read/book-reader";
-import { productRef, segmentRef, subjectOf, type Catalogue } from "../services/fit/catalogue";
+import { productRef, segmentRef, subjectOf, type Catalogue, type FacilityLimit } from "../services/fit/catalogue";
 import type { FitSubject } from "../services/matching";
 import { clientFit, type ClientFit } from "../services/fit/fit-service";
 import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../services/read/paging";
@@ -130,7 +130,7 @@ async function loadCatalogue(reader: BookReader): Promise<Catalogue> {
 /** Everything the fit of one client needs, gathered through the other loaders (so still batched). */
 export interface ClientFitInputs {
   subject: FitSubject;
-  facilities: CreditFacilityEntity[];
+  facilities: FacilityLimit[];
 }
 
 export function createLoaders(reader: BookReader, scope: BranchScope, now: () => Date = () => new Date()) {
@@ -148,7 +148,7 @@ export function createLoaders(reader: BookReader, scope: BranchScope, now: () =>
           const [portrait, validUntil, facilities] = await Promise.all([
             base.portrait.load(c.latestPortraitId),
             base.assessmentValidUntil.load(c.id),
-            base.facilitiesOfClient.load(c.id),
+            base.facilityLimitsOfClient.load(c.id),
           ]);
           const subject = subjectOf(c, portrait, validUntil, now());
           return subject && { subject, facilities };
@@ -186,6 +186,10 @@ function createBaseLoaders(reader: BookReader, scope: BranchScope) {
     ),
     facilitiesOfClient: new DataLoader<number, CreditFacilityEntity[]>(async (clientIds) =>
       groupBy(clientIds, await reader.facilitiesOfClients(clientIds), (f) => f.clientId),
+    ),
+    /** Facilities holding a limit, only the columns open limits need (fits). */
+    facilityLimitsOfClient: new DataLoader<number, FacilityLimit[]>(async (clientIds) =>
+      groupBy(clientIds, await reader.facilityLimitsOfClients(clientIds), (f) => f.clientId),
     ),
     facility: new DataLoader<number, CreditFacilityEntity | null>(async (ids) =>
       byKey(ids, await reader.facilitiesByIds(ids, scope), (f) => f.id),

@@ -6,6 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { createLoaders } from "../loaders";
 import { jitGateway } from "./executor";
+import { Gate } from "./gate";
 import type { Context } from "../schema/context";
 import { createFormatError } from "../schema/errors";
 import { estimateCost, MAX_ALIASES, MAX_DEPTH } from "../schema/cost";
@@ -101,6 +102,7 @@ export async function createApp(opts: {
   const { config } = services;
 
   const metrics = new Metrics(services.dataSource);
+  const gate = new Gate(config.maxConcurrentRequests, config.maxQueuedRequests);
   const jit = config.graphqlExecutor === "jit" ? jitGateway(schema) : null;
   const apollo = new ApolloServer<Context>({
     ...(jit === null ? { schema } : { gateway: jit.gateway }),
@@ -236,12 +238,22 @@ export async function createApp(opts: {
       clock: services.clock,
       meta: {},
     };
-    const response = await withSqlTally(tally, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers, search: url.search, body },
-        context: async () => context,
-      }),
+    const admitted = await gate.run(() =>
+      withSqlTally(tally, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: url.search, body },
+          context: async () => context,
+        }),
+      ),
     );
+    if (admitted === null) {
+      metrics.requests.inc({ operation: "unknown", outcome: "refused" });
+      sendJson(res, 503, errorBody("SERVER_BUSY", "Too many requests are waiting; retry shortly"), {
+        "retry-after": "1",
+      });
+      return;
+    }
+    const response = admitted.value;
     for (const [k, v] of response.headers) res.setHeader(k, v);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {

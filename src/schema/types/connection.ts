@@ -45,23 +45,51 @@ export function connectionTypes<N extends object>(name: string, nodeType: ClassT
   return { Edge, Connection };
 }
 
+/** An edge whose cursor is encoded only if a client selects it. */
+class LazyEdge<R, N> {
+  constructor(
+    private readonly row: R,
+    private readonly page: Page<R>,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return this.page.cursorOf(this.row);
+  }
+}
+
+/** Page info whose cursors are encoded only if a client selects them. */
+class LazyPageInfo<R> implements PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+
+  constructor(private readonly page: Page<R>) {
+    this.hasNextPage = page.hasNextPage;
+    this.hasPreviousPage = page.hasPreviousPage;
+  }
+
+  get startCursor(): string | null {
+    const first = this.page.rows[0];
+    return first === undefined ? null : this.page.cursorOf(first);
+  }
+
+  get endCursor(): string | null {
+    const last = this.page.rows[this.page.rows.length - 1];
+    return last === undefined ? null : this.page.cursorOf(last);
+  }
+}
+
 /** Builds a connection from a page of rows and the presenter of its node type. */
 export function toConnection<R, N extends object, C extends ConnectionShape<N>>(
   ConnectionClass: ClassType<C>,
   page: Page<R>,
   present: (row: R) => N,
 ): C {
-  const edges = page.rows.map((row) => ({ cursor: page.cursorOf(row), node: present(row) }));
-  const pageInfo = Object.assign(new PageInfo(), {
-    hasNextPage: page.hasNextPage,
-    hasPreviousPage: page.hasPreviousPage,
-    startCursor: edges.length > 0 ? edges[0].cursor : null,
-    endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
-  });
+  const nodes = page.rows.map(present);
   return Object.assign(new ConnectionClass(), {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo,
+    edges: page.rows.map((row, i) => new LazyEdge(row, page, nodes[i])),
+    nodes,
+    pageInfo: new LazyPageInfo(page),
     count: () => page.total(),
   });
 }

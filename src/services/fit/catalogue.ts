@@ -112,14 +112,17 @@ export function simulatedSubject(input: {
 }
 
 /** Facility states whose approved limits count against a new one (SPEC §4). */
-const LIMIT_HOLDING: readonly FacilityStatus[] = [
+export const LIMIT_HOLDING: readonly FacilityStatus[] = [
   FacilityStatus.PENDING_SIGNATURE,
   FacilityStatus.ACTIVE,
   FacilityStatus.MARGIN_CALL,
   FacilityStatus.SUSPENDED,
 ];
 
-export function openLimitsExcluding(facilities: readonly CreditFacilityEntity[], productId: number): Decimal {
+/** What open limits need of a facility. */
+export type FacilityLimit = Pick<CreditFacilityEntity, "productId" | "status" | "approvedLimit">;
+
+export function openLimitsExcluding(facilities: readonly FacilityLimit[], productId: number): Decimal {
   return facilities
     .filter((f) => f.productId !== productId && LIMIT_HOLDING.includes(f.status) && f.approvedLimit !== null)
     .reduce((sum, f) => sum.plus(f.approvedLimit!), new Decimal(0));

@@ -6,8 +6,7 @@ import {
   type ProductFitResult,
   type SegmentFitResult,
 } from "../matching";
-import type { CreditFacilityEntity } from "../../entities";
-import { openLimitsExcluding, type Catalogue, type ProductRef, type SegmentRef } from "./catalogue";
+import { openLimitsExcluding, type Catalogue, type FacilityLimit, type ProductRef, type SegmentRef } from "./catalogue";
 
 /**
  * Fits computed on demand from the catalogue of the request: nothing is cached across requests, so
@@ -29,11 +28,7 @@ export interface ClientFit {
   products: ProductFitResult<ProductRef>[];
 }
 
-export function clientFit(
-  subject: FitSubject,
-  facilities: readonly CreditFacilityEntity[],
-  catalogue: Catalogue,
-): ClientFit {
+export function clientFit(subject: FitSubject, facilities: readonly FacilityLimit[], catalogue: Catalogue): ClientFit {
   const best = bestSegment(subject, catalogue.segments);
   return {
     segment: best === null ? null : (segmentFits(subject, [best])[0] ?? null),
@@ -52,7 +47,7 @@ export function pickProductFits(
 
 export function clientProductFits(
   subject: FitSubject,
-  facilities: readonly CreditFacilityEntity[],
+  facilities: readonly FacilityLimit[],
   catalogue: Catalogue,
   options: { first: number; eligibleOnly: boolean },
 ): ProductFitResult<ProductRef>[] {
@@ -63,7 +58,7 @@ export function clientProductFits(
 function productFitsFor(
   subject: FitSubject,
   segmentCode: string | null,
-  facilities: readonly CreditFacilityEntity[],
+  facilities: readonly FacilityLimit[],
   catalogue: Catalogue,
   options: { first?: number; eligibleOnly: boolean },
 ): ProductFitResult<ProductRef>[] {

@@ -151,20 +151,27 @@ function fitScore(subject: FitSubject, product: ProductDef, segmentCode: string 
   const level = validLevel(subject);
   const gap =
     level === null ? 0 : Math.abs(RISK_LEVEL_ORDER.indexOf(level) - PRODUCT_RISK_ORDER.indexOf(product.riskLevel));
-  const limitShare = product.maxLimit.gt(0) ? limit.div(product.maxLimit) : new Decimal(0);
-  return SCORE_SEGMENT.mul(segment ? 1 : 0)
-    .plus(SCORE_HORIZON.mul(horizonMatch(subject.horizon, product.horizon)))
-    .plus(SCORE_LEVEL.mul(new Decimal(1).minus(new Decimal(gap).div(4))))
+  const limitShare = product.maxLimit.gt(0) ? limit.div(product.maxLimit) : ZERO;
+  return (segment ? SCORE_SEGMENT : ZERO)
+    .plus(HORIZON_TERM[horizonMatch(subject.horizon, product.horizon)])
+    .plus(LEVEL_TERM[gap])
     .plus(SCORE_LIMIT.mul(limitShare))
     .toDecimalPlaces(4, Decimal.ROUND_HALF_UP)
     .toNumber();
 }
 
-function horizonMatch(client: InvestmentHorizon | null, product: InvestmentHorizon): Decimal {
-  if (client === null) return new Decimal(0);
+const ZERO = new Decimal(0);
+/** 0.3 × horizon match, by match: none, adjacent (0.5), same (1). */
+const HORIZON_TERM = [ZERO, SCORE_HORIZON.mul("0.5"), SCORE_HORIZON.mul(1)];
+/** 0.2 × (1 − gap/4), by level gap 0…4. */
+const LEVEL_TERM = [0, 1, 2, 3, 4].map((gap) => SCORE_LEVEL.mul(new Decimal(1).minus(new Decimal(gap).div(4))));
+
+/** 0 none, 1 adjacent horizons (counts half), 2 the same horizon. */
+function horizonMatch(client: InvestmentHorizon | null, product: InvestmentHorizon): 0 | 1 | 2 {
+  if (client === null) return 0;
   const distance = Math.abs(HORIZON_ORDER.indexOf(client) - HORIZON_ORDER.indexOf(product));
-  if (distance === 0) return new Decimal(1);
-  return distance === 1 ? new Decimal("0.5") : new Decimal(0);
+  if (distance === 0) return 2;
+  return distance === 1 ? 1 : 0;
 }
 
 /** A level counts only while its assessment is valid (SPEC §4: SUITABILITY "fails without a valid level"). */

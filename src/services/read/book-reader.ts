@@ -2,6 +2,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import DecimalValue from "decimal.js";
 import type Decimal from "decimal.js";
 import type { SqlPredicate } from "./segment-sql";
+import { LIMIT_HOLDING } from "../fit/catalogue";
 import { BadInputError } from "../../errors";
 import {
   AlertEntity,
@@ -304,6 +305,18 @@ export class BookReader {
       CreditFacilityEntity,
       `SELECT * FROM \`credit_facility\` WHERE \`clientId\` IN (${placeholders(clientIds.length)}) ORDER BY \`createdAt\`, \`id\``,
       [...clientIds],
+    );
+  }
+
+  /** Only what open limits need: facilities holding a limit, three columns each. */
+  async facilityLimitsOfClients(clientIds: readonly number[]): Promise<CreditFacilityEntity[]> {
+    if (clientIds.length === 0) return [];
+    return this.rows(
+      CreditFacilityEntity,
+      `SELECT \`clientId\`, \`productId\`, \`status\`, \`approvedLimit\` FROM \`credit_facility\`
+        WHERE \`clientId\` IN (${placeholders(clientIds.length)}) AND \`status\` IN (${placeholders(LIMIT_HOLDING.length)})
+        AND \`approvedLimit\` IS NOT NULL`,
+      [...clientIds, ...LIMIT_HOLDING],
     );
   }
 

@@ -23,17 +23,17 @@ export function decodeCursor(
   arity: number,
 ): (string | number)[] | null {
   if (cursor === null || cursor === undefined) return null;
-  const invalid = new BadInputError("after is not a valid cursor for this list", "after");
-  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
+  const invalid = () => new BadInputError("after is not a valid cursor for this list", "after");
+  if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw invalid;
+    throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== order) throw invalid;
+  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== order) throw invalid();
   const key = parsed.slice(1);
-  if (!key.every((k) => typeof k === "string" || (typeof k === "number" && Number.isSafeInteger(k)))) throw invalid;
+  if (!key.every((k) => typeof k === "string" || (typeof k === "number" && Number.isSafeInteger(k)))) throw invalid();
   return key as (string | number)[];
 }
 

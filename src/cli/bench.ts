@@ -668,6 +668,7 @@ async function exportRound(
   minSeconds: number,
   download: () => Promise<Download>,
   apiPid: number | null,
+  minRows = 0,
 ): Promise<ExportRun> {
   const rss0 = apiPid === null ? 0 : procMemory(apiPid).rssKb;
   if (apiPid !== null) resetPeak(apiPid);
@@ -678,7 +679,7 @@ async function exportRound(
   let bytes = 0;
   let downloads = 0;
   let sha1 = "";
-  while (downloads === 0 || Number(process.hrtime.bigint() - t0) / 1e9 < minSeconds) {
+  while (downloads === 0 || rows < minRows || Number(process.hrtime.bigint() - t0) / 1e9 < minSeconds) {
     const d = await download();
     rows += d.rows;
     bytes += d.bytes;
@@ -1448,6 +1449,12 @@ async function runBench(): Promise<void> {
         }
       }
       if (profiled) await stopProfile(api.pid, profileFile);
+      // Memory: at least 1,000,000 members through the route back to back, RSS peak against the start.
+      const million = await exportRound(0, () => apiDownload(api.port, TOKEN.value, code), api.pid, 1_000_000);
+      log(
+        `  memory: ${million.downloads} × ${million.rows / million.downloads} = ${million.rows} rows exported, ` +
+          `RSS +${fmt(million.rssGrowthMb ?? 0)} MB (peak ${fmt(million.peakRssMb ?? 0)} MB)`,
+      );
       const sameBytes = runs.api[0].sha1 === runs.raw[0].sha1;
       if (!sameBytes) log("WARNING: the API's NDJSON and the raw stream's NDJSON differ");
       const apiRate = median(runs.api.map((x) => x.rowsPerSecond));
@@ -1469,6 +1476,7 @@ async function runBench(): Promise<void> {
           runs: runs.raw,
         },
         ratio: apiRate / rawRate,
+        million: { rows: million.rows, downloads: million.downloads, rssGrowthMb: million.rssGrowthMb ?? 0 },
       };
     }
 
@@ -1539,6 +1547,7 @@ async function runBench(): Promise<void> {
       ratio: number;
       api: { rowsPerSecond: number; cpuMsPer1000Rows: number; rssGrowthMb: number; peakRssMb: number };
       raw: { rowsPerSecond: number; cpuMsPer1000Rows: number };
+      million: { rows: number; downloads: number; rssGrowthMb: number };
     };
     out.push("");
     out.push(
@@ -1558,6 +1567,10 @@ async function runBench(): Promise<void> {
       ),
     );
     out.push(`NDJSON of both ${e.sameBytes ? "byte-identical" : "DIFFERENT"}.`);
+    out.push(
+      `Memory: ${e.million.rows} rows exported through the route back to back (${e.million.downloads} downloads): ` +
+        `RSS +${fmt(e.million.rssGrowthMb)} MB.`,
+    );
   }
   if (statementProbe.length > 0) {
     out.push("");
@@ -1590,6 +1603,12 @@ async function runBench(): Promise<void> {
   if (exportResult !== null) {
     const ratio = (exportResult as { ratio: number }).ratio;
     targetsMet.push({ target: "export ≥ 0.8× the raw mysql2 stream's rows/s", value: ratio, met: ratio >= 0.8 });
+    const growth = (exportResult as { million: { rssGrowthMb: number } }).million.rssGrowthMb;
+    targetsMet.push({
+      target: "RSS grows < 50 MB while exporting 1,000,000 members",
+      value: growth,
+      met: growth < 50,
+    });
   }
   const mismatched = verifications.filter((v) => !v.equal);
   out.push("");

@@ -19,7 +19,7 @@ import { Role } from "../domain/enums";
 import { hasAnyRole } from "../services/access/viewer";
 import { segmentRef } from "../services/fit/catalogue";
 import { membershipPredicate } from "../services/read/segment-sql";
-import { EXPORT_COLUMNS, segmentMemberStream, type ExportRow } from "../services/read/segment-export";
+import { EXPORT_COLUMNS, gatherChunks, segmentMemberStream, type ExportRow } from "../services/read/segment-export";
 
 const EXPORT_ROLES = [Role.ANALYST, Role.RISK_OFFICER, Role.COMPLIANCE, Role.ADMIN];
 import { bearerToken, verifyToken } from "../services/access/tokens";
@@ -33,6 +33,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface App {
   server: http.Server;
   apollo: ApolloServer<Context>;
+  /** What graphql-jit compiled and what graphql-js ran instead; null when GRAPHQL_EXECUTOR=graphql-js. */
+  executorStats(): { compiled: number; fallbacks: number; cached: number } | null;
   /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
   close(): Promise<void>;
 }
@@ -334,7 +336,7 @@ export async function createApp(opts: {
             },
           });
     try {
-      await pipeline(rows, encode, res);
+      await pipeline(rows, encode, gatherChunks(), res);
     } catch (err) {
       // A client that goes away ends the pipeline, which releases the database connection.
       if (!res.destroyed) logger.warn({ err: (err as Error).message }, "export aborted");
@@ -390,6 +392,7 @@ export async function createApp(opts: {
   return {
     server,
     apollo,
+    executorStats: () => jit?.stats() ?? null,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

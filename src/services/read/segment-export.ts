@@ -40,8 +40,16 @@ function sql(membership: SqlPredicate, scope: BranchScope, afterClientNo: string
   return { text, params };
 }
 
+/**
+ * A DECIMAL(20,2) as the API writes money: MariaDB hands it over as that very text ("1234.50"),
+ * so it passes through untouched; SQLite hands over a number, written with its two decimals.
+ */
+function moneyText(value: unknown): string {
+  if (typeof value === "string" && /^-?\d+\.\d{2}$/.test(value)) return value;
+  return new Decimal(typeof value === "number" ? value.toString() : String(value)).toFixed(2);
+}
+
 function toRow(raw: Record<string, unknown>, segment: string): ExportRow {
-  const avg = raw.avgDailyAssets20d;
   const asOf = raw.asOf instanceof Date ? raw.asOf.toISOString().slice(0, 10) : String(raw.asOf);
   return {
     clientNo: String(raw.clientNo),
@@ -49,11 +57,38 @@ function toRow(raw: Record<string, unknown>, segment: string): ExportRow {
     branch: String(raw.branch),
     riskLevel: (raw.riskLevel as string | null) ?? null,
     creditRating: String(raw.creditRating),
-    avgDailyAssets20d: new Decimal(typeof avg === "number" ? avg.toString() : String(avg)).toFixed(2),
+    avgDailyAssets20d: moneyText(raw.avgDailyAssets20d),
     experienceMonths: Number(raw.experienceMonths),
     segment,
     asOf,
   };
+}
+
+/**
+ * Gathers small chunks (a line per row) into writes of about `bytes`: one socket write per row
+ * would cost more than the row itself. What is gathered is flushed at the end, and a chunk is
+ * passed on only when the next stage asks for more, so back-pressure still reaches the query.
+ */
+export function gatherChunks(bytes = 64 * 1024): Transform {
+  let parts: string[] = [];
+  let size = 0;
+  return new Transform({
+    writableObjectMode: false,
+    decodeStrings: false,
+    transform(chunk: string | Buffer, _enc, cb) {
+      const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+      parts.push(text);
+      size += text.length;
+      if (size < bytes) return cb();
+      const out = parts.join("");
+      parts = [];
+      size = 0;
+      cb(null, out);
+    },
+    flush(cb) {
+      cb(null, parts.length === 0 ? undefined : parts.join(""));
+    },
+  });
 }
 
 /**

@@ -167,6 +167,9 @@ export function createLoaders(reader: BookReader, scope: BranchScope, now: () =>
 }
 
 function createBaseLoaders(reader: BookReader, scope: BranchScope) {
+  const latestAssessment = new DataLoader<number, RiskAssessmentEntity | null>(async (clientIds) =>
+    byKey(clientIds, await reader.latestAssessments(clientIds), (a) => a.clientId),
+  );
   return {
     client: new DataLoader<number, ClientEntity | null>(async (ids) =>
       byKey(ids, await reader.clientsByIds(ids, scope), (c) => c.id),
@@ -177,12 +180,13 @@ function createBaseLoaders(reader: BookReader, scope: BranchScope) {
     assessment: new DataLoader<number, RiskAssessmentEntity | null>(async (ids) =>
       byKey(ids, await reader.assessmentsByIds(ids), (a) => a.id),
     ),
-    latestAssessment: new DataLoader<number, RiskAssessmentEntity | null>(async (clientIds) =>
-      byKey(clientIds, await reader.latestAssessments(clientIds), (a) => a.clientId),
-    ),
-    /** When the latest assessment lapses (null without one); a client page primes it. */
+    latestAssessment,
+    /**
+     * When the latest assessment lapses (null without one). A client page primes it; otherwise it
+     * goes through latestAssessment, so asking for both costs one statement.
+     */
     assessmentValidUntil: new DataLoader<number, Date | null>(async (clientIds) =>
-      byKey(clientIds, await reader.latestAssessments(clientIds), (a) => a.clientId).map((a) => a?.validUntil ?? null),
+      (await latestAssessment.loadMany(clientIds)).map((a) => (a instanceof Error ? a : (a?.validUntil ?? null))),
     ),
     facilitiesOfClient: new DataLoader<number, CreditFacilityEntity[]>(async (clientIds) =>
       groupBy(clientIds, await reader.facilitiesOfClients(clientIds), (f) => f.clientId),

@@ -12,7 +12,7 @@ import type {
 import { AlertEntity as AlertTable, PostLoanReviewEntity as ReviewTable } from "../entities";
 import type { ReviewStatus } from "../domain/enums";
 import type { BranchScope } from "../services/access/viewer";
-import type { BookReader, ClientPage, Where } from "../services/read/book-reader";
+import type { BookReader, ClientRows, Where } from "../services/read/book-reader";
 import { productRef, segmentRef, subjectOf, type Catalogue, type FacilityLimit } from "../services/fit/catalogue";
 import type { FitSubject } from "../services/matching";
 import { clientFit, type ClientFit } from "../services/fit/fit-service";
@@ -245,8 +245,8 @@ function createBaseLoaders(reader: BookReader, scope: BranchScope) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-/** Seeds the loaders with what a client page brought, so nested fields find it without a statement. */
-export function primeClientPage(loaders: Loaders, page: ClientPage): void {
+/** Seeds the loaders with what a client read brought, so nested fields find it without a statement. */
+export function primeClientRows(loaders: Loaders, page: ClientRows): void {
   for (const c of page.rows) {
     loaders.client.prime(c.id, c);
     loaders.assessmentValidUntil.prime(c.id, page.assessmentValidUntil.get(c.id) ?? null);

@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
 import { ArrayMaxSize, MaxLength, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
-import { primeClientPage } from "../loaders";
+import { primeClientRows } from "../loaders";
 import { fromGlobalId, idOf } from "../schema/global-id";
 import {
   presentAlert,
@@ -179,9 +179,10 @@ export class QueryResolver {
       if (c === null || (clientNo != null && c.clientNo !== clientNo)) return null;
       return presentClient(c, ctx.viewer);
     }
-    const c = await ctx.services.reader.clientByNo(String(clientNo).slice(0, 64), ctx.scope);
-    if (c === null) return null;
-    ctx.loaders.client.prime(c.id, c);
+    const found = await ctx.services.reader.clientByNo(String(clientNo).slice(0, 64), ctx.scope);
+    const c = found.rows[0];
+    if (c === undefined) return null;
+    primeClientRows(ctx.loaders, found);
     return presentClient(c, ctx.viewer);
   }
 
@@ -195,7 +196,7 @@ export class QueryResolver {
     // A filtered list is a BI read: it goes to a replica when there is one.
     const reader = filter ? ctx.services.bulkReader : ctx.services.reader;
     const page = await reader.listClients({ first, after }, filter, ctx.scope, membership);
-    primeClientPage(ctx.loaders, page);
+    primeClientRows(ctx.loaders, page);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
 

@@ -2,7 +2,7 @@ import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Resolver, R
 import { Role } from "../domain/enums";
 import { money } from "../domain/decimal";
 import type { Context } from "../schema/context";
-import { primeClientPage } from "../loaders";
+import { primeClientRows } from "../loaders";
 import { presentClient } from "../schema/presenters";
 import { ClientConnection } from "../schema/types/client";
 import { CreditRatingCountGql, RiskLevelCountGql, SegmentGql, SegmentStatsGql } from "../schema/types/catalogue";
@@ -47,7 +47,7 @@ export class SegmentResolver {
       ctx.scope,
       await membershipOf(ctx, segment.dbId),
     );
-    primeClientPage(ctx.loaders, page);
+    primeClientRows(ctx.loaders, page);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
 

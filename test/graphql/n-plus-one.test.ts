@@ -104,6 +104,22 @@ describe.each(ENGINES)("no N+1 on $name", (engine) => {
     expect(counts).toEqual([5, 5]);
   });
 
+  it("serves one client's full fit by clientNo in 4 statements (client with portrait, facilities, segments, products)", async () => {
+    const FIT = `query($no: String!) { client(clientNo: $no) { clientNo
+      segment { matched score segment { code } reasons { code passed message required actual } }
+      segmentFits { matched segment { code } }
+      productFits(first: 500) { eligible score recommendedLimit product { code } blockers { code } reasons { code } } } }`;
+    const token = await server.token(Role.ANALYST);
+    const list = await server.gql<{ clients: { nodes: { clientNo: string }[] } }>(token, PAGE, { first: 1 });
+    const res = await server.gql<{ client: { segment: unknown; productFits: unknown[] } }>(token, FIT, {
+      no: list.body.data!.clients.nodes[0].clientNo,
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.client.segment).not.toBeNull();
+    expect(res.body.data!.client.productFits).toHaveLength(2);
+    expect(server.lastStatements()).toBe(4);
+  });
+
   it("keeps the count constant for a branch-scoped relationship manager too", async () => {
     const token = await server.token(Role.RELATIONSHIP_MANAGER, { branch: "SH-PUDONG" });
     await server.gql(token, PAGE, { first: 10 });

@@ -156,11 +156,55 @@ export class BookReader {
     return this.rows(ClientEntity, `SELECT c.* FROM \`client\` c ${where.sql()}`, where.params);
   }
 
-  async clientByNo(clientNo: string, scope: BranchScope): Promise<ClientEntity | null> {
+  /** One client by number, with its latest portrait and assessment validity (as a page brings them). */
+  async clientByNo(clientNo: string, scope: BranchScope): Promise<ClientRows> {
     const where = new Where().add("c.`clientNo` = ?", clientNo);
     scopeClause(where, scope, "c.`branch`");
-    const [row] = await this.rows(ClientEntity, `SELECT c.* FROM \`client\` c ${where.sql()}`, where.params);
-    return row ?? null;
+    const { rows } = await this.clientsWithPortraits("", where, 1);
+    return rows;
+  }
+
+  /**
+   * Clients (by clientNo, at most `limit`) with each one's latest portrait and when its latest risk
+   * assessment lapses, in one statement; `more` tells whether a further row exists.
+   */
+  private async clientsWithPortraits(
+    join: string,
+    where: Where,
+    limit: number,
+  ): Promise<{ rows: ClientRows; more: boolean }> {
+    const ds = this.ds;
+    const portraitColumns = ds.getMetadata(PortraitEntity).columns;
+    const raw = (await ds.query(
+      `SELECT c.*, ${portraitColumns.map((col) => `lp.\`${col.databaseName}\` AS \`p__${col.databaseName}\``).join(", ")},
+         (SELECT ra.\`validUntil\` FROM \`risk_assessment\` ra WHERE ra.\`clientId\` = c.\`id\`
+           ORDER BY ra.\`assessedAt\` DESC, ra.\`id\` DESC LIMIT 1) AS a__validUntil
+       FROM \`client\` c ${join} LEFT JOIN \`portrait\` lp ON lp.\`id\` = c.\`latestPortraitId\`
+       ${where.sql()} ORDER BY c.\`clientNo\` LIMIT ?`,
+      [...where.params, limit + 1],
+    )) as ObjectLiteral[];
+    const kept = raw.slice(0, limit);
+    const clients = hydrate(ds, ClientEntity, kept);
+    const portraitRows: ObjectLiteral[] = [];
+    for (const r of kept) {
+      if (r.p__id === null || r.p__id === undefined) continue;
+      const p: ObjectLiteral = {};
+      for (const col of portraitColumns) p[col.databaseName] = r[`p__${col.databaseName}`];
+      portraitRows.push(p);
+    }
+    const validUntilColumn = ds.getMetadata(RiskAssessmentEntity).findColumnWithPropertyName("validUntil")!;
+    const assessmentValidUntil = new Map<number, Date | null>();
+    clients.forEach((c, i) => {
+      const v = kept[i].a__validUntil;
+      assessmentValidUntil.set(
+        c.id,
+        v === null || v === undefined ? null : (ds.driver.prepareHydratedValue(v, validUntilColumn) as Date),
+      );
+    });
+    return {
+      rows: { rows: clients, portraits: hydrate(ds, PortraitEntity, portraitRows), assessmentValidUntil },
+      more: raw.length > limit,
+    };
   }
 
   private clientWhere(
@@ -209,42 +253,13 @@ export class BookReader {
     const countWhere = [...where.params];
     const countSql = `SELECT COUNT(*) AS n FROM \`client\` c ${join} ${where.sql()}`;
     if (after !== null) where.add("c.`clientNo` > ?", String(after[0]));
-    const ds = this.ds;
-    const portraitColumns = ds.getMetadata(PortraitEntity).columns;
-    const raw = (await ds.query(
-      `SELECT c.*, ${portraitColumns.map((col) => `lp.\`${col.databaseName}\` AS \`p__${col.databaseName}\``).join(", ")},
-         (SELECT ra.\`validUntil\` FROM \`risk_assessment\` ra WHERE ra.\`clientId\` = c.\`id\`
-           ORDER BY ra.\`assessedAt\` DESC, ra.\`id\` DESC LIMIT 1) AS a__validUntil
-       FROM \`client\` c ${join} LEFT JOIN \`portrait\` lp ON lp.\`id\` = c.\`latestPortraitId\`
-       ${where.sql()} ORDER BY c.\`clientNo\` LIMIT ?`,
-      [...where.params, first + 1],
-    )) as ObjectLiteral[];
-    const kept = raw.slice(0, first);
-    const rows = hydrate(ds, ClientEntity, kept);
-    const portraitRows: ObjectLiteral[] = [];
-    for (const r of kept) {
-      if (r.p__id === null || r.p__id === undefined) continue;
-      const p: ObjectLiteral = {};
-      for (const col of portraitColumns) p[col.databaseName] = r[`p__${col.databaseName}`];
-      portraitRows.push(p);
-    }
-    const validUntilColumn = ds.getMetadata(RiskAssessmentEntity).findColumnWithPropertyName("validUntil")!;
-    const assessmentValidUntil = new Map<number, Date | null>();
-    rows.forEach((c, i) => {
-      const v = kept[i].a__validUntil;
-      assessmentValidUntil.set(
-        c.id,
-        v === null || v === undefined ? null : (ds.driver.prepareHydratedValue(v, validUntilColumn) as Date),
-      );
-    });
+    const { rows, more } = await this.clientsWithPortraits(join, where, first);
     return {
-      rows,
-      hasNextPage: raw.length > first,
+      ...rows,
+      hasNextPage: more,
       hasPreviousPage: after !== null,
       cursorOf: (c) => encodeCursor("client", [c.clientNo]),
       total: async () => toCount(((await this.ds.query(countSql, countWhere)) as { n: unknown }[])[0]?.n),
-      portraits: hydrate(ds, PortraitEntity, portraitRows),
-      assessmentValidUntil,
     };
   }
 
@@ -582,13 +597,17 @@ export class BookReader {
 
 export { Where };
 
-/** A page of clients with what the same statement brought along. */
-export interface ClientPage extends Page<ClientEntity> {
+/** Clients with what the same statement brought along. */
+export interface ClientRows {
+  rows: ClientEntity[];
   /** The latest portrait of each client that has one. */
   portraits: PortraitEntity[];
   /** Per client id: when its latest risk assessment lapses, null without one. */
   assessmentValidUntil: Map<number, Date | null>;
 }
+
+/** A page of clients with what the same statement brought along. */
+export type ClientPage = Page<ClientEntity> & ClientRows;
 
 export interface SegmentStatsRow {
   clientCount: number;

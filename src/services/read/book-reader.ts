@@ -267,10 +267,14 @@ export class BookReader {
   async segmentStats(membership: SqlPredicate, scope: BranchScope): Promise<SegmentStatsRow> {
     const { where, join } = this.clientWhere(null, scope, membership);
     const base = `FROM \`client\` c ${join} ${where.sql()}`;
-    const [totals, levels, ratings, facilities] = await Promise.all([
-      this.ds.query(`SELECT COUNT(*) AS n, SUM(p.\`avgDailyAssets20d\`) AS total ${base}`, where.params),
-      this.ds.query(`SELECT p.\`riskLevel\` AS k, COUNT(*) AS n ${base} GROUP BY p.\`riskLevel\``, where.params),
-      this.ds.query(`SELECT p.\`creditRating\` AS k, COUNT(*) AS n ${base} GROUP BY p.\`creditRating\``, where.params),
+    // One scan of the members grouped by (risk level, rating) gives the count, the total and both
+    // distributions; a second statement sums their facilities.
+    const [groups, facilities] = await Promise.all([
+      this.ds.query(
+        `SELECT p.\`riskLevel\` AS r, p.\`creditRating\` AS cr, COUNT(*) AS n, SUM(p.\`avgDailyAssets20d\`) AS total
+           ${base} GROUP BY p.\`riskLevel\`, p.\`creditRating\``,
+        where.params,
+      ),
       this.ds.query(
         `SELECT COUNT(*) AS n, SUM(f.\`approvedLimit\`) AS approved, SUM(f.\`usedAmount\`) AS used
            FROM \`credit_facility\` f JOIN \`client\` c ON c.\`id\` = f.\`clientId\` ${join}
@@ -278,13 +282,22 @@ export class BookReader {
         where.params,
       ),
     ]);
-    const t = (totals as { n: unknown; total: unknown }[])[0];
     const f = (facilities as { n: unknown; approved: unknown; used: unknown }[])[0];
-    const counts = (rows: unknown) =>
-      (rows as { k: string | null; n: unknown }[]).map((r) => ({ key: r.k, count: toCount(r.n) }));
+    let clientCount = 0;
+    let total = new DecimalValue(0);
+    const levels = new Map<string | null, number>();
+    const ratings = new Map<string | null, number>();
+    for (const g of groups as { r: string | null; cr: string | null; n: unknown; total: unknown }[]) {
+      const n = toCount(g.n);
+      clientCount += n;
+      total = total.plus(decimalOf(g.total));
+      levels.set(g.r, (levels.get(g.r) ?? 0) + n);
+      ratings.set(g.cr, (ratings.get(g.cr) ?? 0) + n);
+    }
+    const counts = (m: Map<string | null, number>) => [...m].map(([key, count]) => ({ key, count }));
     return {
-      clientCount: toCount(t.n),
-      totalAvgDailyAssets: decimalOf(t.total),
+      clientCount,
+      totalAvgDailyAssets: total,
       riskLevels: counts(levels),
       creditRatings: counts(ratings),
       activeFacilityCount: toCount(f.n),

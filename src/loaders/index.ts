@@ -141,19 +141,27 @@ export function createLoaders(reader: BookReader, scope: BranchScope, now: () =>
     /** Segments and products, loaded once per request. */
     catalogue: (): Promise<Catalogue> => (catalogue ??= loadCatalogue(reader)),
     fitInputs: new DataLoader<number, ClientFitInputs | null>(async (clientIds) => {
-      const clients = await base.client.loadMany(clientIds);
-      return Promise.all(
-        clients.map(async (c) => {
-          if (c === null || c instanceof Error || c.latestPortraitId === null) return null;
-          const [portrait, validUntil, facilities] = await Promise.all([
-            base.portrait.load(c.latestPortraitId),
-            base.assessmentValidUntil.load(c.id),
-            base.facilityLimitsOfClient.load(c.id),
-          ]);
-          const subject = subjectOf(c, portrait, validUntil, now());
-          return subject && { subject, facilities };
-        }),
-      );
+      // Whole batches through each loader (not a Promise.all per client): a page has 50 clients.
+      const loaded = await base.client.loadMany(clientIds);
+      const clients = loaded.map((c) => (c === null || c instanceof Error || c.latestPortraitId === null ? null : c));
+      const present = clients.filter((c): c is ClientEntity => c !== null);
+      const [portraits, validUntils, facilities] = await Promise.all([
+        base.portrait.loadMany(present.map((c) => c.latestPortraitId!)),
+        base.assessmentValidUntil.loadMany(present.map((c) => c.id)),
+        base.facilityLimitsOfClient.loadMany(present.map((c) => c.id)),
+      ]);
+      const at = now();
+      let i = 0;
+      return clients.map((c) => {
+        if (c === null) return null;
+        const [portrait, validUntil, limits] = [portraits[i], validUntils[i], facilities[i]];
+        i += 1;
+        if (portrait instanceof Error) return portrait;
+        if (validUntil instanceof Error) return validUntil;
+        if (limits instanceof Error) return limits;
+        const subject = subjectOf(c, portrait, validUntil, at);
+        return subject && { subject, facilities: limits };
+      });
     }),
   };
   /** A client's best segment and ranked products: matched once per request, whatever asks. */

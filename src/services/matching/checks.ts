@@ -11,7 +11,12 @@ export function plainMoney(value: Decimal): string {
 
 /** For messages: thousands separators, 2 dp. Not toLocaleString: that depends on the host's locale. */
 export function displayMoney(value: Decimal): string {
-  const [whole, fraction] = plainMoney(value).split(".");
+  return groupDigits(plainMoney(value));
+}
+
+/** plainMoney's text with thousands separators: a check formats each amount once and shows it twice. */
+export function groupDigits(plain: string): string {
+  const [whole, fraction] = plain.split(".");
   const sign = whole.startsWith("-") ? "-" : "";
   const digits = whole.slice(sign.length).replace(/\B(?=(\d{3})+$)/g, ",");
   return `${sign}${digits}.${fraction}`;
@@ -29,25 +34,27 @@ export function ratingAtLeast(actual: CreditRating, minimum: CreditRating): bool
 
 export function minAssetsCheck(avg: Decimal, min: Decimal): FitReason {
   const passed = avg.gte(min);
+  const [a, m] = [plainMoney(avg), plainMoney(min)];
   return {
     code: FitCode.MIN_ASSETS,
     passed,
-    message: `avg assets ${displayMoney(avg)} ${passed ? ">=" : "<"} ${displayMoney(min)}`,
-    required: `>= ${plainMoney(min)}`,
-    actual: plainMoney(avg),
+    message: `avg assets ${groupDigits(a)} ${passed ? ">=" : "<"} ${groupDigits(m)}`,
+    required: `>= ${m}`,
+    actual: a,
   };
 }
 
 export function maxAssetsCheck(avg: Decimal, max: Decimal): FitReason {
   const passed = avg.lt(max);
+  const [a, m] = [plainMoney(avg), plainMoney(max)];
   return {
     code: FitCode.MAX_ASSETS,
     passed,
     message: passed
-      ? `avg assets ${displayMoney(avg)} < ${displayMoney(max)}`
-      : `avg assets ${displayMoney(avg)} >= ${displayMoney(max)} (maximum is exclusive)`,
-    required: `< ${plainMoney(max)}`,
-    actual: plainMoney(avg),
+      ? `avg assets ${groupDigits(a)} < ${groupDigits(m)}`
+      : `avg assets ${groupDigits(a)} >= ${groupDigits(m)} (maximum is exclusive)`,
+    required: `< ${m}`,
+    actual: a,
   };
 }
 

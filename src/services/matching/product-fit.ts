@@ -15,7 +15,7 @@ import {
 import {
   compareCodes,
   creditRatingCheck,
-  displayMoney,
+  groupDigits,
   isSet,
   minAssetsCheck,
   minExperienceCheck,
@@ -298,11 +298,12 @@ function segmentCheck(segmentCode: string | null, offeredTo: string[]): FitReaso
 
 function limitRangeCheck(limit: Decimal, minLimit: Decimal): FitReason {
   const passed = limit.gte(minLimit);
+  const [l, m] = [plainMoney(limit), plainMoney(minLimit)];
   return {
     code: FitCode.LIMIT_RANGE,
     passed,
-    message: `recommended limit ${displayMoney(limit)} ${passed ? ">=" : "<"} minimum ${displayMoney(minLimit)}`,
-    required: `>= ${plainMoney(minLimit)}`,
-    actual: plainMoney(limit),
+    message: `recommended limit ${groupDigits(l)} ${passed ? ">=" : "<"} minimum ${groupDigits(m)}`,
+    required: `>= ${m}`,
+    actual: l,
   };
 }

@@ -22,8 +22,8 @@ export class ClientFitResolver {
 
   @FieldResolver(() => [SegmentFitGql], { description: "Every active segment, matched first, then by priority." })
   async segmentFits(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<SegmentFitGql[]> {
-    const [inputs, catalogue] = await Promise.all([ctx.loaders.fitInputs.load(client.dbId), ctx.loaders.catalogue()]);
-    return inputs ? clientSegmentFits(inputs.subject, catalogue).map(presentSegmentFit) : [];
+    const fit = await ctx.loaders.fits.load(client.dbId);
+    return fit === null ? [] : fit.segments.map(presentSegmentFit);
   }
 
   @FieldResolver(() => [ProductFitGql], { description: "Active products, eligible first, then by score." })

@@ -122,8 +122,14 @@ export const LIMIT_HOLDING: readonly FacilityStatus[] = [
 /** What open limits need of a facility. */
 export type FacilityLimit = Pick<CreditFacilityEntity, "productId" | "status" | "approvedLimit">;
 
+const NO_LIMITS = new Decimal(0);
+
 export function openLimitsExcluding(facilities: readonly FacilityLimit[], productId: number): Decimal {
-  return facilities
-    .filter((f) => f.productId !== productId && LIMIT_HOLDING.includes(f.status) && f.approvedLimit !== null)
-    .reduce((sum, f) => sum.plus(f.approvedLimit!), new Decimal(0));
+  let sum = NO_LIMITS;
+  for (const f of facilities) {
+    if (f.productId !== productId && LIMIT_HOLDING.includes(f.status) && f.approvedLimit !== null) {
+      sum = sum.plus(f.approvedLimit);
+    }
+  }
+  return sum;
 }

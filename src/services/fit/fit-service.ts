@@ -21,18 +21,24 @@ export function clientSegmentFits(subject: FitSubject, catalogue: Catalogue): Se
   return segmentFits(subject, catalogue.segments);
 }
 
-/** One client's fit, computed once per request and shared by `segment` and `productFits`. */
+/** One client's fit, computed once per request and shared by `segment`, `segmentFits` and `productFits`. */
 export interface ClientFit {
   segment: SegmentFitResult<SegmentRef> | null;
+  /** Every active segment: matched first, then by priority (the first, when matched, is `segment`). */
+  segments: SegmentFitResult<SegmentRef>[];
   /** Every active product, ranked: eligible first, then score, then code. */
   products: ProductFitResult<ProductRef>[];
 }
 
 export function clientFit(subject: FitSubject, facilities: readonly FacilityLimit[], catalogue: Catalogue): ClientFit {
-  const best = bestSegment(subject, catalogue.segments);
+  // segmentFits ranks matched segments first, by priority then code: its head, when matched, is the
+  // segment bestSegment picks, so each segment is evaluated once.
+  const segments = segmentFits(subject, catalogue.segments);
+  const segment = segments[0]?.matched ? segments[0] : null;
   return {
-    segment: best === null ? null : (segmentFits(subject, [best])[0] ?? null),
-    products: productFitsFor(subject, best?.code ?? null, facilities, catalogue, { eligibleOnly: false }),
+    segment,
+    segments,
+    products: productFitsFor(subject, segment?.segment.code ?? null, facilities, catalogue, { eligibleOnly: false }),
   };
 }
 

@@ -66,11 +66,15 @@ export function recommendedLimit(
   product: Pick<ProductDef, "maxLimit">,
   openLimits: Decimal,
 ): Decimal {
-  const capacity = subject.avgDailyAssets20d
-    .mul(creditCoefficient(subject.creditRating))
-    .div(LIMIT_STEP)
-    .floor()
-    .mul(LIMIT_STEP);
+  return limitWithin(borrowingCapacity(subject), product, openLimits);
+}
+
+/** `floor10000(avgDailyAssets20d × coef(rating))`: the client's side of the limit, whatever the product. */
+function borrowingCapacity(subject: Pick<FitSubject, "avgDailyAssets20d" | "creditRating">): Decimal {
+  return subject.avgDailyAssets20d.mul(creditCoefficient(subject.creditRating)).div(LIMIT_STEP).floor().mul(LIMIT_STEP);
+}
+
+function limitWithin(capacity: Decimal, product: Pick<ProductDef, "maxLimit">, openLimits: Decimal): Decimal {
   return Decimal.max(0, Decimal.min(product.maxLimit, capacity.minus(openLimits)));
 }
 
@@ -85,10 +89,20 @@ export function productFit<P extends ProductDef>(
   product: P,
   ctx: ProductFitContext,
 ): ProductFitResult<P> {
+  return fitOfProduct(subject, product, ctx, borrowingCapacity(subject));
+}
+
+/** productFit with the client's borrowing capacity worked out once for all the products it is matched to. */
+function fitOfProduct<P extends ProductDef>(
+  subject: FitSubject,
+  product: P,
+  ctx: ProductFitContext,
+  capacity: Decimal,
+): ProductFitResult<P> {
   const professional = subject.investorCategory === InvestorCategory.PROFESSIONAL;
   const professionalInstitution = professional && subject.clientType === ClientType.INSTITUTION;
   const eligibility = product.eligibility;
-  const limit = recommendedLimit(subject, product, ctx.openLimitsExcluding(product.code));
+  const limit = limitWithin(capacity, product, ctx.openLimitsExcluding(product.code));
 
   const reasons: FitReason[] = [
     clientStatusCheck(subject.clientStatus),
@@ -130,7 +144,8 @@ export function productFits<P extends ProductDef>(
   ctx: ProductFitContext,
   options: ProductFitsOptions = {},
 ): ProductFitResult<P>[] {
-  let fits = products.filter((p) => p.active).map((p) => productFit(subject, p, ctx));
+  const capacity = borrowingCapacity(subject);
+  let fits = products.filter((p) => p.active).map((p) => fitOfProduct(subject, p, ctx, capacity));
   if (options.eligibleOnly) fits = fits.filter((f) => f.eligible);
   fits.sort(
     (a, b) =>

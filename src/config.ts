@@ -29,6 +29,11 @@ export interface Config {
   /** GraphQL operations executed at once; further ones wait (up to maxQueuedRequests, then 503). */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
+  /**
+   * V8's old-generation growing factor, as (1 + percent/100); 0 keeps V8's own (up to 4× the live
+   * heap between full collections).
+   */
+  heapGrowingPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlExecutor: executor,
     maxConcurrentRequests: integer(env, "MAX_CONCURRENT_REQUESTS", 4, 1, 10_000),
     maxQueuedRequests: integer(env, "MAX_QUEUED_REQUESTS", 2000, 0, 1_000_000),
+    heapGrowingPercent: integer(env, "HEAP_GROWING_PERCENT", 100, 0, 1000),
     redisUrl: redisUrl === "" ? null : redisUrl,
     rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),
     rateLimitByRole: byRole,

@@ -13,6 +13,10 @@ describe("configuration (SPEC §1)", () => {
       riskDisclosureVersion: "2026-01",
       assessmentValidityDays: 730,
       logLevel: "info",
+      graphqlExecutor: "jit",
+      maxConcurrentRequests: 4,
+      maxQueuedRequests: 2000,
+      heapGrowingPercent: 100,
     });
   });
 
@@ -27,6 +31,10 @@ describe("configuration (SPEC §1)", () => {
     ["LOG_LEVEL", "loud"],
     ["AUTH_JWT_SECRET", "short"],
     ["RISK_DISCLOSURE_VERSION", "has spaces"],
+    ["GRAPHQL_EXECUTOR", "fast"],
+    ["MAX_CONCURRENT_REQUESTS", "0"],
+    ["MAX_QUEUED_REQUESTS", "-1"],
+    ["HEAP_GROWING_PERCENT", "5000"],
   ])("refuses a bad %s and names it", (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);

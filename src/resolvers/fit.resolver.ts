@@ -5,7 +5,7 @@ import { ClientGql } from "../schema/types/client";
 import { FitSimulationGql, ProductFitGql, SegmentFitGql } from "../schema/types/catalogue";
 import { PortraitInput } from "../schema/types/payloads";
 import { simulatedSubject } from "../services/fit/catalogue";
-import { clientProductFits, clientSegment, clientSegmentFits, pickProductFits } from "../services/fit/fit-service";
+import { clientFit, pickProductFits } from "../services/fit/fit-service";
 import { checkFirst } from "../services/read/paging";
 import { BadInputError } from "../errors";
 
@@ -48,13 +48,11 @@ export class SimulationResolver {
       throw new BadInputError("avgDailyAssets20d must not be negative", "input");
     const subject = simulatedSubject(input);
     const catalogue = await ctx.loaders.catalogue();
-    const segment = clientSegment(subject, catalogue);
+    const fit = clientFit(subject, [], catalogue);
     return Object.assign(new FitSimulationGql(), {
-      segment: segment && presentSegmentFit(segment),
-      segmentFits: clientSegmentFits(subject, catalogue).map(presentSegmentFit),
-      productFits: clientProductFits(subject, [], catalogue, { first: 500, eligibleOnly: false }).map(
-        presentProductFit,
-      ),
+      segment: fit.segment && presentSegmentFit(fit.segment),
+      segmentFits: fit.segments.map(presentSegmentFit),
+      productFits: pickProductFits(fit.products, { first: 500, eligibleOnly: false }).map(presentProductFit),
     });
   }
 }

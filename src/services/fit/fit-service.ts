@@ -1,25 +1,10 @@
-import {
-  bestSegment,
-  productFits,
-  segmentFits,
-  type FitSubject,
-  type ProductFitResult,
-  type SegmentFitResult,
-} from "../matching";
+import { productFits, segmentFits, type FitSubject, type ProductFitResult, type SegmentFitResult } from "../matching";
 import { openLimitsExcluding, type Catalogue, type FacilityLimit, type ProductRef, type SegmentRef } from "./catalogue";
 
 /**
  * Fits computed on demand from the catalogue of the request: nothing is cached across requests, so
  * an edited segment or product changes every client's fit on the next request.
  */
-export function clientSegment(subject: FitSubject, catalogue: Catalogue): SegmentFitResult<SegmentRef> | null {
-  const best = bestSegment(subject, catalogue.segments);
-  return best === null ? null : (segmentFits(subject, [best])[0] ?? null);
-}
-
-export function clientSegmentFits(subject: FitSubject, catalogue: Catalogue): SegmentFitResult<SegmentRef>[] {
-  return segmentFits(subject, catalogue.segments);
-}
 
 /** One client's fit, computed once per request and shared by `segment`, `segmentFits` and `productFits`. */
 export interface ClientFit {
@@ -49,16 +34,6 @@ export function pickProductFits(
 ): ProductFitResult<ProductRef>[] {
   const list = options.eligibleOnly ? ranked.filter((f) => f.eligible) : ranked;
   return list.slice(0, Math.max(0, options.first));
-}
-
-export function clientProductFits(
-  subject: FitSubject,
-  facilities: readonly FacilityLimit[],
-  catalogue: Catalogue,
-  options: { first: number; eligibleOnly: boolean },
-): ProductFitResult<ProductRef>[] {
-  const segment = bestSegment(subject, catalogue.segments);
-  return productFitsFor(subject, segment?.code ?? null, facilities, catalogue, options);
 }
 
 function productFitsFor(

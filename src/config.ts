@@ -29,6 +29,8 @@ export interface Config {
   /** GraphQL operations executed at once; further ones wait (up to maxQueuedRequests, then 503). */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
+  /** On SIGTERM, how long requests already received may take to finish before connections are cut. */
+  shutdownGraceMs: number;
   /**
    * V8's old-generation growing factor, as (1 + percent/100); 0 keeps V8's own (up to 4× the live
    * heap between full collections).
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlExecutor: executor,
     maxConcurrentRequests: integer(env, "MAX_CONCURRENT_REQUESTS", 4, 1, 10_000),
     maxQueuedRequests: integer(env, "MAX_QUEUED_REQUESTS", 2000, 0, 1_000_000),
+    shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 20_000, 0, 600_000),
     heapGrowingPercent: integer(env, "HEAP_GROWING_PERCENT", 100, 0, 1000),
     redisUrl: redisUrl === "" ? null : redisUrl,
     rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),

@@ -35,7 +35,12 @@ export interface App {
   apollo: ApolloServer<Context>;
   /** What graphql-jit compiled and what graphql-js ran instead; null when GRAPHQL_EXECUTOR=graphql-js. */
   executorStats(): { compiled: number; fallbacks: number; cached: number } | null;
-  /** Stops accepting, lets in-flight requests finish, then stops Apollo. */
+  /** Requests being handled (any route), GraphQL operations running and waiting for a slot. */
+  load(): { inFlight: number; active: number; queued: number };
+  /**
+   * Stops accepting, lets every request already received finish (up to SHUTDOWN_GRACE_MS, then cuts
+   * the connections), then stops Apollo; the caller closes the pools after it resolves.
+   */
   close(): Promise<void>;
 }
 
@@ -110,6 +115,8 @@ export async function createApp(opts: {
     ...(jit === null ? { schema } : { gateway: jit.gateway }),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
+    // Apollo's own warnings as structured lines, like every other line the service writes.
+    logger: logger.child({ component: "apollo" }),
     allowBatchedHttpRequests: false,
     // main.ts owns SIGTERM/SIGINT (finish in-flight requests, then close the pools); a second handler
     // inside Apollo would make stop() run twice and hang.
@@ -231,32 +238,49 @@ export async function createApp(opts: {
     const scope = branchScope(viewer);
     const tally = { statements: 0 };
     const started = process.hrtime.bigint();
-    const context: Context = {
-      requestId,
-      viewer,
-      scope,
-      loaders: createLoaders(services.reader, scope, () => services.clock.now()),
-      services,
-      clock: services.clock,
-      meta: {},
-    };
-    const admitted = await gate.run(() =>
-      withSqlTally(tally, () =>
+    const meta: Context["meta"] = {};
+    const admitted = await gate.run(async () => {
+      // A client that went away while its request waited for a slot is not worth the work.
+      if (req.socket.destroyed) return null;
+      const context: Context = {
+        requestId,
+        viewer,
+        scope,
+        loaders: createLoaders(services.reader, scope, () => services.clock.now()),
+        services,
+        clock: services.clock,
+        meta,
+      };
+      return withSqlTally(tally, () =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search: url.search, body },
           context: async () => context,
         }),
-      ),
-    );
+      );
+    });
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
     if (admitted === null) {
       metrics.requests.inc({ operation: "unknown", outcome: "refused" });
       sendJson(res, 503, errorBody("SERVER_BUSY", "Too many requests are waiting; retry shortly"), {
         "retry-after": "1",
       });
+      logger.warn(
+        { requestId, status: 503, queued: gate.queued, ms: ms(), subject: viewer.subject },
+        "graphql request refused: the queue is full",
+      );
+      return;
+    }
+    if (admitted.value === null) {
+      metrics.requests.inc({ operation: "unknown", outcome: "abandoned" });
+      logger.info(
+        { requestId, ms: ms(), subject: viewer.subject },
+        "graphql request dropped: the client left while it waited",
+      );
       return;
     }
     const response = admitted.value;
     for (const [k, v] of response.headers) res.setHeader(k, v);
+    if (closing) res.setHeader("connection", "close");
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
       res.end(response.body.string);
@@ -264,13 +288,8 @@ export async function createApp(opts: {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    const observation = {
-      requestId,
-      status: res.statusCode,
-      sqlStatements: tally.statements,
-      ms: Number(process.hrtime.bigint() - started) / 1e6,
-    };
-    const operation = context.meta.operationName ?? "anonymous";
+    const observation = { requestId, status: res.statusCode, sqlStatements: tally.statements, ms: ms() };
+    const operation = meta.operationName ?? "anonymous";
     const outcome = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "refused" : "ok";
     metrics.requests.inc({ operation, outcome });
     metrics.latency.observe({ operation, outcome }, observation.ms / 1000);
@@ -343,7 +362,25 @@ export async function createApp(opts: {
     }
   }
 
+  // Requests whose handler has not returned yet: the pools must outlive them. The server's own close
+  // callback is not enough, as a client may hang up while its request is still being worked on.
+  let inFlight = 0;
+  let closing = false;
+  let drained: (() => void) | null = null;
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    inFlight += 1;
+    // Keep-alive clients learn to reconnect elsewhere once shutdown has begun.
+    if (closing) res.setHeader("connection", "close");
+    try {
+      await route(req, res);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    }
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader("x-request-id", requestId);
@@ -393,11 +430,28 @@ export async function createApp(opts: {
     server,
     apollo,
     executorStats: () => jit?.stats() ?? null,
+    load: () => ({ inFlight, active: gate.active, queued: gate.queued }),
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const finished = new Promise<void>((resolve) => (drained = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const expired = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), config.shutdownGraceMs);
+        });
+        const timedOut = await Promise.race([finished.then(() => false), expired]);
+        clearTimeout(timer);
+        if (timedOut) {
+          logger.warn({ inFlight, graceMs: config.shutdownGraceMs }, "shutdown: cutting requests still in flight");
+          server.closeAllConnections();
+        }
+      }
+      // Nothing is being handled now: what connections remain are idle (or half-closed by a client
+      // that left), and waiting for their keep-alive to lapse would only delay the exit.
+      server.closeAllConnections();
+      await closed;
       await apollo.stop();
       await services.rateLimiter.close();
     },

@@ -34,6 +34,7 @@ describe("configuration (SPEC §1)", () => {
     ["GRAPHQL_EXECUTOR", "fast"],
     ["MAX_CONCURRENT_REQUESTS", "0"],
     ["MAX_QUEUED_REQUESTS", "-1"],
+    ["SHUTDOWN_GRACE_MS", "soon"],
     ["HEAP_GROWING_PERCENT", "5000"],
   ])("refuses a bad %s and names it", (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);

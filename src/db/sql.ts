@@ -1,4 +1,5 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 
 /**
  * Raw SQL that runs unchanged on MariaDB and SQLite: identifiers in backticks (SQLite accepts them),
@@ -22,21 +23,59 @@ export function likePrefix(prefix: string): string {
 /**
  * Turns raw rows into entities through TypeORM's own column hydration (transformers, booleans,
  * dates, JSON), without the cost of a query builder. Unknown columns (e.g. a window's row number)
- * are ignored.
+ * are ignored. Columns the driver would hand back unchanged (integers, text, string enums, without a
+ * transformer) are copied as they are; the plan of which is which is worked out once per entity.
  */
 export function hydrate<T extends ObjectLiteral>(ds: DataSource, target: EntityTarget<T>, rows: ObjectLiteral[]): T[] {
-  const meta = ds.getMetadata(target);
-  const columns = meta.columns;
-  const driver = ds.driver;
+  const plan = hydrationPlan(ds, target);
   return rows.map((row) => {
-    const entity = meta.create() as T;
-    for (const column of columns) {
-      const raw = row[column.databaseName];
+    const entity = plan.create() as Record<string, unknown>;
+    for (const column of plan.columns) {
+      const raw = row[column.name];
       if (raw === undefined) continue;
-      (entity as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(raw, column);
+      entity[column.property] = column.convert === null ? raw : column.convert(raw);
     }
-    return entity;
+    return entity as T;
   });
+}
+
+interface HydrationPlan {
+  create(): ObjectLiteral;
+  columns: { name: string; property: string; convert: ((raw: unknown) => unknown) | null }[];
+}
+
+const PLAIN_TYPES = new Set<unknown>(["int", "integer", "varchar", "char", "text"]);
+const plans = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, HydrationPlan>>();
+
+function hydrationPlan(ds: DataSource, target: EntityTarget<ObjectLiteral>): HydrationPlan {
+  let perSource = plans.get(ds);
+  if (perSource === undefined) plans.set(ds, (perSource = new Map()));
+  let plan = perSource.get(target);
+  if (plan !== undefined) return plan;
+  const meta = ds.getMetadata(target);
+  const driver = ds.driver;
+  plan = {
+    create: () => meta.create(),
+    columns: meta.columns.map((column) => ({
+      name: column.databaseName,
+      property: column.propertyName,
+      convert: unchangedByDriver(column) ? null : (raw: unknown) => driver.prepareHydratedValue(raw, column),
+    })),
+  };
+  perSource.set(target, plan);
+  return plan;
+}
+
+/** Both drivers return these as they came: no transformer, and a type they do not convert. */
+export function unchangedByDriver(column: ColumnMetadata): boolean {
+  if (column.transformer !== undefined) return false;
+  if (PLAIN_TYPES.has(column.type)) return true;
+  // A string-only enum: the drivers turn numeric text into a number only when the enum holds numbers.
+  return (
+    (column.type === "simple-enum" || column.type === "enum") &&
+    !column.isArray &&
+    (column.enum ?? []).every((v) => typeof v === "string" && Number.isNaN(Number(v)))
+  );
 }
 
 /** Raw COUNT(*) is a string on MariaDB and a number on SQLite. */

@@ -11,12 +11,17 @@ export function dec(value: Decimal.Value): Decimal {
 
 /** Money: 2 dp, half-up (SPEC §2). */
 export function money(value: Decimal.Value): string {
-  return new Decimal(value).toFixed(2, Decimal.ROUND_HALF_UP);
+  return asDecimal(value).toFixed(2, Decimal.ROUND_HALF_UP);
 }
 
 /** Ratios and rates: 4 dp. */
 export function ratio(value: Decimal.Value): string {
-  return new Decimal(value).toFixed(4, Decimal.ROUND_HALF_UP);
+  return asDecimal(value).toFixed(4, Decimal.ROUND_HALF_UP);
+}
+
+/** Decimals are immutable: one already parsed is formatted as it is, without a copy. */
+function asDecimal(value: Decimal.Value): Decimal {
+  return value instanceof Decimal ? value : new Decimal(value);
 }
 
 /** A plain decimal literal: optional sign, digits, optional fraction. No exponent, no spaces. */

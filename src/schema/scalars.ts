@@ -32,12 +32,17 @@ function parseInstant(value: unknown): Date {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A calendar date, carried as its `YYYY-MM-DD` text end to end. */
+/** A calendar date, carried as its `YYYY-MM-DD` text end to end (every date output passes here). */
 export function isCalendarDate(value: string): boolean {
   const m = DATE.exec(value);
   if (!m) return false;
-  const d = new Date(`${value}T00:00:00.000Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function parseDate(value: unknown): string {

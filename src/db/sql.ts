@@ -1,4 +1,4 @@
-import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 
 /**
@@ -97,4 +97,44 @@ export async function insertRows(
     const part = rows.slice(i, i + chunk);
     await run(`INSERT INTO \`${table}\` (${cols}) VALUES ${part.map(() => tuple).join(", ")}`, part.flat());
   }
+}
+
+/**
+ * Multi-row INSERT that skips rows a unique index already holds (an open alert or review of the same
+ * kind, SPEC §10): `ON DUPLICATE KEY UPDATE` a no-op on MySQL, `ON CONFLICT DO NOTHING` on SQLite.
+ * Returns how many rows were inserted. Runs on the caller's transaction.
+ */
+export async function insertSkippingDuplicates(
+  manager: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  chunk = 500,
+): Promise<number> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error("insertSkippingDuplicates runs inside a transaction");
+  const mysql = manager.connection.options.type !== "better-sqlite3";
+  const cols = columns.map((c) => `\`${c}\``).join(", ");
+  const tuple = `(${placeholders(columns.length)})`;
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const values = part.map(() => tuple).join(", ");
+    const tail = mysql ? " ON DUPLICATE KEY UPDATE `id` = `id`" : " ON CONFLICT DO NOTHING";
+    const result = (await runner.query(
+      `INSERT INTO \`${table}\` (${cols}) VALUES ${values}${tail}`,
+      part.flat(),
+      true,
+    )) as { affected?: number };
+    inserted += result.affected ?? 0;
+  }
+  return inserted;
+}
+
+/** A unique index refused the write (MySQL ER_DUP_ENTRY, SQLite UNIQUE constraint). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { errno?: unknown; code?: unknown; driverError?: { errno?: unknown; code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return errno === 1062 || code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }

@@ -1,22 +1,82 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { ServiceUnavailableError } from "../errors";
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
+/** Why the database asked for a transaction to be run again. */
+export type RetryReason = "deadlock" | "lock_timeout";
+
+/** Told of every retry and of every transaction that still failed after the last one (SPEC §10). */
+export interface TransactionObserver {
+  retried(reason: RetryReason, attempt: number): void;
+  exhausted(reason: RetryReason): void;
+}
+
+const observers = new WeakMap<DataSource, Set<TransactionObserver>>();
+
+/** Subscribes to a data source's transaction retries (metrics, logs); returns the unsubscribe. */
+export function observeTransactions(ds: DataSource, observer: TransactionObserver): () => void {
+  const set = observers.get(ds) ?? new Set<TransactionObserver>();
+  observers.set(ds, set);
+  set.add(observer);
+  return () => set.delete(observer);
+}
+
+/** Retries after the first attempt (SPEC §10: up to 3, with jitter). */
+export const MAX_TRANSACTION_RETRIES = 3;
+
+/** The MySQL/MariaDB errors that roll the transaction back and ask for it to be run again. */
+export function retryReason(err: unknown): RetryReason | null {
+  const e = err as { errno?: unknown; code?: unknown; driverError?: { errno?: unknown; code?: unknown } } | null;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  const code = e?.driverError?.code ?? e?.code;
+  if (errno === 1213 || code === "ER_LOCK_DEADLOCK") return "deadlock";
+  if (errno === 1205 || code === "ER_LOCK_WAIT_TIMEOUT") return "lock_timeout";
+  return null;
+}
+
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.floor(Math.random() * 40)));
+
 /**
- * Runs fn in a transaction. better-sqlite3 has one connection per database: two transactions begun
- * at once on it would nest and fail, so on SQLite they queue behind each other. MySQL transactions
- * each take a pooled connection and run side by side (the database arbitrates with row locks).
+ * Runs fn in a transaction: the one place write transactions start (SPEC §10).
+ *
+ * MySQL: READ COMMITTED, so every statement, and above all every read after a lock wait, sees what
+ * was committed before it rather than a snapshot taken before the wait; and no gap locks on searches
+ * that find nothing, which made concurrent inserts of unrelated clients deadlock. Deadlocks and lock
+ * timeouts roll back and run fn again, up to MAX_TRANSACTION_RETRIES times with jitter; fn must keep
+ * its state inside the transaction. Past the last retry the caller gets SERVICE_UNAVAILABLE, never
+ * an internal error.
+ *
+ * SQLite: better-sqlite3 has one connection per database; two transactions begun at once on it would
+ * nest and fail, so they queue behind each other (serialised, hence neither deadlocks nor retries).
  */
-export function inTransaction<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (ds.options.type !== "better-sqlite3") return ds.transaction(fn);
-  const previous = queues.get(ds) ?? Promise.resolve();
-  const run = previous.then(() => ds.transaction(fn));
-  queues.set(
-    ds,
-    run.then(
-      () => undefined,
-      () => undefined,
-    ),
-  );
-  return run;
+export async function inTransaction<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (ds.options.type === "better-sqlite3") {
+    const previous = queues.get(ds) ?? Promise.resolve();
+    const run = previous.then(() => ds.transaction(fn));
+    queues.set(
+      ds,
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return run;
+  }
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await ds.transaction("READ COMMITTED", fn);
+    } catch (err) {
+      const reason = retryReason(err);
+      if (reason === null) throw err;
+      const watchers = observers.get(ds) ?? new Set<TransactionObserver>();
+      if (attempt >= MAX_TRANSACTION_RETRIES) {
+        for (const o of watchers) o.exhausted(reason);
+        throw new ServiceUnavailableError("The records are busy with other changes; try again shortly");
+      }
+      for (const o of watchers) o.retried(reason, attempt + 1);
+      await pause(attempt);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { CreditFacilityEntity } from "./credit-facility.entity";
 @Index("IDX_alert_client", ["clientId", "createdAt", "id"])
 @Index("IDX_alert_facility_kind", ["facilityId", "kind", "resolvedAt"])
 @Index("IDX_alert_kind_raised", ["kind", "raisedAt"])
+@Index("UQ_alert_open", ["clientId", "kind", "openSlot"], { unique: true })
 export class AlertEntity {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -50,4 +51,20 @@ export class AlertEntity {
 
   @Column(instantColumn())
   createdAt!: Date;
+
+  /**
+   * SPEC §10 "never twice", held by the database: while the alert is open, its facility (0 for a
+   * client-wide alert); NULL once resolved. UQ_alert_open allows one open alert of a kind per
+   * facility or client, any number of resolved ones (a unique index ignores NULLs on both engines).
+   */
+  @Column({
+    type: "int",
+    nullable: true,
+    generatedType: "STORED",
+    asExpression: "CASE WHEN resolvedAt IS NULL THEN COALESCE(facilityId, 0) ELSE NULL END",
+    insert: false,
+    update: false,
+    select: false,
+  })
+  openSlot?: number | null;
 }

@@ -21,6 +21,7 @@ export interface StoredReviewSnapshot {
 @Index("IDX_review_client", ["clientId", "createdAt", "id"])
 @Index("IDX_review_facility", ["facilityId", "createdAt", "id"])
 @Index("IDX_review_status_due", ["status", "dueDate"])
+@Index("UQ_review_open", ["facilityId", "trigger", "openSlot"], { unique: true })
 export class PostLoanReviewEntity {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -80,4 +81,19 @@ export class PostLoanReviewEntity {
 
   @Column({ type: "int", default: 1 })
   version!: number;
+
+  /**
+   * SPEC §10 "never twice", held by the database: 1 while the review is open (SCHEDULED or
+   * IN_PROGRESS), NULL after; UQ_review_open allows one open review of a trigger per facility.
+   */
+  @Column({
+    type: "int",
+    nullable: true,
+    generatedType: "STORED",
+    asExpression: "CASE WHEN status IN ('SCHEDULED', 'IN_PROGRESS') THEN 1 ELSE NULL END",
+    insert: false,
+    update: false,
+    select: false,
+  })
+  openSlot?: number | null;
 }

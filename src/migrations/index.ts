@@ -1,5 +1,6 @@
 import { Initial1795927244264 } from "./1795927244264-Initial";
+import { OpenUniqueness1796264833783 } from "./1796264833783-OpenUniqueness";
 
 /** Every migration, in order; the app and the CLI run the same list on MySQL and SQLite. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Initial1795927244264];
+export const MIGRATIONS: Function[] = [Initial1795927244264, OpenUniqueness1796264833783];

@@ -1,6 +1,5 @@
 import Decimal from "decimal.js";
 import { IsNull, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
-import { inTransaction } from "../../db/transaction";
 import {
   AlertEntity,
   ClientEntity,
@@ -12,7 +11,8 @@ import {
   RiskAssessmentEntity,
   SegmentEntity,
 } from "../../entities";
-import { hydrate } from "../../db/sql";
+import { lockById, lockClients, lockClientsOfFacilities } from "../../db/locks";
+import { hydrate, insertSkippingDuplicates, placeholders, sqlInstant } from "../../db/sql";
 import { toGlobalId } from "../../domain/global-id";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
@@ -29,19 +29,25 @@ import {
   type SegmentRef,
 } from "../fit/catalogue";
 
-/** Loads one row for update: a row lock on MySQL (SQLite transactions are already serialised). */
-export async function lockById<T extends ObjectLiteral>(
+export { lockById };
+
+/**
+ * Locks a row that belongs to a client (facility, review, alert) the way every client write does
+ * (SPEC §10): the client first, then the row, which is then read as last committed.
+ */
+export async function lockWithClient<T extends ObjectLiteral & { clientId: number }>(
   manager: EntityManager,
   target: EntityTarget<T>,
   id: number | null,
 ): Promise<T | null> {
   if (id === null) return null;
   const table = manager.connection.getMetadata(target).tableName;
-  const forUpdate = manager.connection.options.type === "better-sqlite3" ? "" : " FOR UPDATE";
-  const rows = (await manager.query(`SELECT * FROM \`${table}\` WHERE \`id\` = ?${forUpdate}`, [
-    id,
-  ])) as ObjectLiteral[];
-  return hydrate(manager.connection, target, rows)[0] ?? null;
+  const owner = (await manager.query(`SELECT \`clientId\` FROM \`${table}\` WHERE \`id\` = ?`, [id])) as {
+    clientId: unknown;
+  }[];
+  if (owner.length === 0) return null;
+  await lockClients(manager, [Number(owner[0].clientId)]);
+  return lockById(manager, target, id);
 }
 
 /**
@@ -91,7 +97,11 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Raises an alert unless one of the same kind is still open for the facility (or client). Returns 1 if raised. */
+/**
+ * Raises an alert unless one of the same kind is still open for the facility (or client). Returns 1
+ * if raised. The caller holds the client's lock, so the check sees every committed alert; the
+ * database's UQ_alert_open makes a second open alert impossible even without it (SPEC §10).
+ */
 export async function raiseAlert(
   manager: EntityManager,
   a: {
@@ -111,22 +121,41 @@ export async function raiseAlert(
     resolvedAt: IsNull(),
   });
   if (open) return 0;
-  await manager.insert(AlertEntity, {
-    clientId: a.clientId,
-    facilityId: a.facilityId,
-    kind: a.kind,
-    severity: a.severity,
-    message: a.message,
-    raisedAt: a.at,
-    deadline: a.deadline ?? null,
-    resolvedAt: null,
-    resolvedBy: null,
-    createdAt: a.at,
-  });
-  return 1;
+  const at = sqlInstant(a.at);
+  return insertSkippingDuplicates(manager, "alert", ALERT_COLUMNS, [
+    [a.clientId, a.facilityId, a.kind, a.severity, a.message, at, a.deadline ?? null, at],
+  ]);
 }
 
-/** Creates a system review unless one of the same trigger is already open for the facility. Returns 1 if created. */
+/** The columns of a newly raised alert, as insertSkippingDuplicates takes them. */
+export const ALERT_COLUMNS = [
+  "clientId",
+  "facilityId",
+  "kind",
+  "severity",
+  "message",
+  "raisedAt",
+  "deadline",
+  "createdAt",
+] as const;
+
+/** The columns of a newly scheduled system review. */
+export const REVIEW_COLUMNS = [
+  "clientId",
+  "facilityId",
+  "trigger",
+  "status",
+  "dueDate",
+  "notes",
+  "createdAt",
+  "updatedAt",
+  "version",
+] as const;
+
+/**
+ * Creates a system review unless one of the same trigger is already open for the facility. Returns 1
+ * if created; UQ_review_open holds the rule in the database (SPEC §10).
+ */
 export async function openReview(
   manager: EntityManager,
   facility: CreditFacilityEntity,
@@ -142,25 +171,10 @@ export async function openReview(
     ],
   });
   if (open > 0) return 0;
-  await manager.insert(PostLoanReviewEntity, {
-    clientId: facility.clientId,
-    facilityId: facility.id,
-    trigger,
-    status: ReviewStatus.SCHEDULED,
-    dueDate,
-    assignee: null,
-    startedAt: null,
-    completedAt: null,
-    snapshot: null,
-    recommendation: null,
-    outcome: null,
-    newLimit: null,
-    notes,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  });
-  return 1;
+  const stamp = sqlInstant(at);
+  return insertSkippingDuplicates(manager, "post_loan_review", REVIEW_COLUMNS, [
+    [facility.clientId, facility.id, trigger, ReviewStatus.SCHEDULED, dueDate, notes, stamp, stamp, 1],
+  ]);
 }
 
 export interface FitNow {
@@ -204,38 +218,53 @@ export async function fitNow(
 
 export const ZERO = new Decimal(0);
 
+const jobQueues = new WeakMap<DataSource, Map<string, Promise<unknown>>>();
+
 /**
- * Batch jobs (maturities, review scheduling) run one at a time. On MySQL a named lock is taken on a
- * connection of the job's own and held until after its transaction commits, so a second run waits,
- * then sees the first one's rows and finds nothing left to do. SQLite transactions are serialised already.
+ * Batch jobs (maturities, review scheduling) run one at a time per job name. On MySQL a named lock
+ * is held on a connection of the job's own for the whole run, while the job commits its work in
+ * batches (each its own transaction, with its own audit entry: SPEC §10); a second run waits, then
+ * finds nothing left to do. On SQLite the runs of a name queue in this process.
  */
-export async function inJobTransaction<T>(
-  ds: DataSource,
-  name: string,
-  fn: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  if (ds.options.type === "better-sqlite3") return inTransaction(ds, fn);
+export async function withJobLock<T>(ds: DataSource, name: string, fn: () => Promise<T>): Promise<T> {
+  if (ds.options.type === "better-sqlite3") {
+    const perSource = jobQueues.get(ds) ?? new Map<string, Promise<unknown>>();
+    jobQueues.set(ds, perSource);
+    const run = (perSource.get(name) ?? Promise.resolve()).then(fn);
+    perSource.set(
+      name,
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return run;
+  }
   const runner = ds.createQueryRunner("master");
   await runner.connect();
   try {
     const rows = (await runner.query("SELECT GET_LOCK(?, 60) AS got", [`margin:${name}`])) as { got: unknown }[];
     if (Number(rows[0]?.got) !== 1) throw conflict();
     try {
-      await runner.startTransaction();
-      try {
-        const result = await fn(runner.manager);
-        await runner.commitTransaction();
-        return result;
-      } catch (err) {
-        await runner.rollbackTransaction();
-        throw err;
-      }
+      return await fn();
     } finally {
       await runner.query("SELECT RELEASE_LOCK(?)", [`margin:${name}`]);
     }
   } finally {
     await runner.release();
   }
+}
+
+/** Locks these facilities (after their clients, SPEC §10) and reads them as last committed, in id order. */
+export async function lockFacilities(manager: EntityManager, ids: readonly number[]): Promise<CreditFacilityEntity[]> {
+  if (ids.length === 0) return [];
+  await lockClientsOfFacilities(manager, ids);
+  const forUpdate = manager.connection.options.type === "better-sqlite3" ? "" : " FOR UPDATE";
+  const rows = (await manager.query(
+    `SELECT * FROM \`credit_facility\` WHERE \`id\` IN (${placeholders(ids.length)}) ORDER BY \`id\`${forUpdate}`,
+    [...ids],
+  )) as ObjectLiteral[];
+  return hydrate(manager.connection, CreditFacilityEntity, rows);
 }
 
 /** The audit entry of a facility write, with the version it left behind. */

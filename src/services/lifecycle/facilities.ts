@@ -8,7 +8,7 @@ import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
 import { assertMayWriteForBranch } from "../access/writes";
 import { addDays } from "../profile/portrait";
-import { auditFacility, checkVersion, fitNow, lockById, updateVersioned } from "./common";
+import { auditFacility, checkVersion, fitNow, lockById, lockWithClient, updateVersioned } from "./common";
 
 const field = (...path: string[]) => ["input", ...path];
 
@@ -51,7 +51,7 @@ export class FacilityService {
   }
 
   private async lockFacility(manager: EntityManager, facilityId: number | null): Promise<CreditFacilityEntity> {
-    const f = await lockById(manager, CreditFacilityEntity, facilityId);
+    const f = await lockWithClient(manager, CreditFacilityEntity, facilityId);
     if (f === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such facility", field("facilityId"));
     return f;
   }

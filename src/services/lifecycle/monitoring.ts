@@ -9,6 +9,8 @@ import {
   SegmentEntity,
 } from "../../entities";
 import { inTransaction } from "../../db/transaction";
+import { lockClients, lockClientsOfFacilities } from "../../db/locks";
+import { placeholders } from "../../db/sql";
 import { ratio } from "../../domain/decimal";
 import { today, type Clock } from "../../domain/clock";
 import {
@@ -28,8 +30,9 @@ import { addDays } from "../profile/portrait";
 import {
   addWeekdays,
   auditFacility,
-  inJobTransaction,
   lockById,
+  lockFacilities,
+  withJobLock,
   openReview,
   raiseAlert,
   updateVersioned,
@@ -39,6 +42,8 @@ import { bestSegment } from "../matching";
 import { segmentRef, subjectOf } from "../fit/catalogue";
 
 export const MAX_VALUATIONS_PER_CALL = 5000;
+/** Facilities (or clients) a batch job commits per transaction, each batch with its audit entry. */
+const JOB_BATCH = 200;
 const VALUED: readonly FacilityStatus[] = [
   FacilityStatus.ACTIVE,
   FacilityStatus.MARGIN_CALL,
@@ -110,7 +115,12 @@ export class MonitoringService {
     if (errors.length > 0) throw new Refusal(errors);
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      // Lock in id order so two batches touching the same facilities cannot deadlock.
+      // One client, one line of writes (SPEC §10): the clients first (ascending), then each facility
+      // in id order, so two overlapping batches queue instead of deadlocking or deciding on stale rows.
+      await lockClientsOfFacilities(
+        manager,
+        items.map((v) => v.facilityId!),
+      );
       const order = items.map((v, i) => ({ v, i })).sort((a, b) => a.v.facilityId! - b.v.facilityId!);
       const facilities: CreditFacilityEntity[] = new Array(items.length);
       let alertsRaised = 0;
@@ -211,30 +221,76 @@ export class MonitoringService {
    * review. Idempotent: returns how many changes it made; a second run makes none.
    */
   async processMaturities(viewer: Viewer, asOf: string): Promise<number> {
-    const now = this.clock.now();
-    return inJobTransaction(this.ds, "processMaturities", (manager) => this.maturities(manager, viewer, asOf, now));
+    return withJobLock(this.ds, "processMaturities", async () => {
+      const horizon = addDays(asOf, 14);
+      const candidates = (await this.ds.query(
+        `SELECT \`id\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(IN_FORCE.length)})
+            AND \`maturityDate\` IS NOT NULL AND \`maturityDate\` <= ? ORDER BY \`id\``,
+        [...IN_FORCE, horizon],
+      )) as { id: unknown }[];
+      const ids = candidates.map((r) => Number(r.id));
+      let changes = 0;
+      for (let i = 0; i < ids.length; i += JOB_BATCH) {
+        const batch = ids.slice(i, i + JOB_BATCH);
+        changes += await inTransaction(this.ds, (manager) => this.maturities(manager, viewer, asOf, batch));
+      }
+      const holders = (await this.ds.query(
+        `SELECT DISTINCT \`clientId\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(OPEN_FACILITY_STATUSES.length)})
+          ORDER BY \`clientId\``,
+        [...OPEN_FACILITY_STATUSES],
+      )) as { clientId: unknown }[];
+      const clientIds = holders.map((r) => Number(r.clientId));
+      for (let i = 0; i < clientIds.length; i += JOB_BATCH) {
+        const batch = clientIds.slice(i, i + JOB_BATCH);
+        changes += await inTransaction(this.ds, async (manager) => {
+          await lockClients(manager, batch);
+          const n = await this.assessmentAlerts(manager, asOf, batch);
+          if (n > 0) await this.auditBatch(manager, viewer, "processMaturities", asOf, { assessmentChanges: n });
+          return n;
+        });
+      }
+      return changes;
+    });
   }
 
-  private async maturities(manager: EntityManager, viewer: Viewer, asOf: string, now: Date): Promise<number> {
-    let changes = 0;
-    const inForce = await manager.find(CreditFacilityEntity, {
-      where: { status: In([...IN_FORCE]) },
-      order: { id: "ASC" },
+  /** The job's audit entry for one committed batch (SPEC §10), about the job and its as-of date. */
+  private auditBatch(
+    manager: EntityManager,
+    viewer: Viewer,
+    job: "processMaturities" | "scheduleReviews",
+    asOf: string,
+    changes: Record<string, unknown>,
+  ): Promise<void> {
+    return writeAudit(manager, {
+      at: this.clock.now(),
+      actor: viewer.subject,
+      action: job,
+      entityType: "Batch",
+      entityId: `${job}:${asOf}`,
+      changes: { asOf, ...changes },
     });
+  }
+
+  /**
+   * One batch of the maturity run. Each facility is locked (its client first) and judged as it is
+   * now, not as it was listed: one extended or closed since is left alone (SPEC §10).
+   */
+  private async maturities(manager: EntityManager, viewer: Viewer, asOf: string, ids: number[]): Promise<number> {
+    let changes = 0;
     const horizon = addDays(asOf, 14);
-    for (const f of inForce) {
-      if (f.maturityDate === null) continue;
+    for (const f of await lockFacilities(manager, ids)) {
+      if (!IN_FORCE.includes(f.status) || f.maturityDate === null || f.maturityDate > horizon) continue;
+      const now = this.clock.now();
       if (f.maturityDate <= asOf) {
-        const locked = (await lockById(manager, CreditFacilityEntity, f.id))!;
-        if (locked.usedAmount.isZero()) {
-          await updateVersioned(manager, CreditFacilityEntity, locked, locked.version, {
+        if (f.usedAmount.isZero()) {
+          await updateVersioned(manager, CreditFacilityEntity, f, f.version, {
             status: FacilityStatus.CLOSED,
             updatedAt: now,
           });
         } else {
-          await updateVersioned(manager, CreditFacilityEntity, locked, locked.version, {
+          await updateVersioned(manager, CreditFacilityEntity, f, f.version, {
             status: FacilityStatus.LIQUIDATING,
-            defaultedAt: locked.defaultedAt ?? now,
+            defaultedAt: f.defaultedAt ?? now,
             updatedAt: now,
           });
           // The reminder gives way to the escalation: resolve the INFO MATURITY_DUE, raise the CRITICAL one.
@@ -253,8 +309,8 @@ export class MonitoringService {
           });
         }
         changes += 1;
-        await auditFacility(manager, now, viewer, "processMaturities", locked, { status: locked.status, asOf });
-      } else if (f.maturityDate <= horizon) {
+        await auditFacility(manager, now, viewer, "processMaturities", f, { status: f.status, asOf });
+      } else {
         changes += await raiseAlert(manager, {
           clientId: f.clientId,
           facilityId: f.id,
@@ -266,24 +322,21 @@ export class MonitoringService {
         });
       }
     }
-    changes += await this.assessmentAlerts(manager, asOf, now);
     if (changes > 0) {
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "processMaturities",
-        // A batch job is about no single entity: it is recorded as the job and its as-of date.
-        entityType: "Batch",
-        entityId: `processMaturities:${asOf}`,
-        changes: { asOf, changes },
+      await this.auditBatch(manager, viewer, "processMaturities", asOf, {
+        changes,
+        fromFacilityId: ids[0],
+        toFacilityId: ids[ids.length - 1],
       });
     }
     return changes;
   }
 
-  private async assessmentAlerts(manager: EntityManager, asOf: string, now: Date): Promise<number> {
+  /** Assessment alerts for a batch of clients, locked by the caller; facilities read after the lock. */
+  private async assessmentAlerts(manager: EntityManager, asOf: string, batch: number[]): Promise<number> {
+    const now = this.clock.now();
     const open = await manager.find(CreditFacilityEntity, {
-      where: { status: In([...OPEN_FACILITY_STATUSES]) },
+      where: { clientId: In(batch), status: In([...OPEN_FACILITY_STATUSES]) },
       order: { id: "ASC" },
     });
     if (open.length === 0) return 0;
@@ -337,15 +390,25 @@ export class MonitoringService {
    * has no open periodic review. Idempotent: returns how many it created.
    */
   async scheduleReviews(viewer: Viewer, asOf: string): Promise<number> {
-    const now = this.clock.now();
-    return inJobTransaction(this.ds, "scheduleReviews", (manager) => this.schedule(manager, viewer, asOf, now));
+    return withJobLock(this.ds, "scheduleReviews", async () => {
+      const listed = (await this.ds.query(
+        `SELECT \`id\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(IN_FORCE.length)}) ORDER BY \`id\``,
+        [...IN_FORCE],
+      )) as { id: unknown }[];
+      const ids = listed.map((r) => Number(r.id));
+      let created = 0;
+      for (let i = 0; i < ids.length; i += JOB_BATCH) {
+        const batch = ids.slice(i, i + JOB_BATCH);
+        created += await inTransaction(this.ds, (manager) => this.schedule(manager, viewer, asOf, batch));
+      }
+      return created;
+    });
   }
 
-  private async schedule(manager: EntityManager, viewer: Viewer, asOf: string, now: Date): Promise<number> {
-    const facilities = await manager.find(CreditFacilityEntity, {
-      where: { status: In([...IN_FORCE]) },
-      order: { id: "ASC" },
-    });
+  /** One batch of review scheduling: facilities locked (clients first) and judged as they are now. */
+  private async schedule(manager: EntityManager, viewer: Viewer, asOf: string, ids: number[]): Promise<number> {
+    const now = this.clock.now();
+    const facilities = (await lockFacilities(manager, ids)).filter((f) => IN_FORCE.includes(f.status));
     if (facilities.length === 0) return 0;
     const clientIds = [...new Set(facilities.map((f) => f.clientId))];
     const [clients, segments, reviews] = await Promise.all([
@@ -376,13 +439,10 @@ export class MonitoringService {
       created += await openReview(manager, f, ReviewTrigger.PERIODIC, asOf, now);
     }
     if (created > 0) {
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "scheduleReviews",
-        entityType: "Batch",
-        entityId: `scheduleReviews:${asOf}`,
-        changes: { asOf, created },
+      await this.auditBatch(manager, viewer, "scheduleReviews", asOf, {
+        created,
+        fromFacilityId: ids[0],
+        toFacilityId: ids[ids.length - 1],
       });
     }
     return created;

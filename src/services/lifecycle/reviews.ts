@@ -24,7 +24,16 @@ import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { recommendedLimit } from "../matching";
 import { openLimitsExcluding } from "../fit/catalogue";
-import { addWeekdays, checkVersion, daysBetween, fitNow, lockById, raiseAlert, updateVersioned } from "./common";
+import {
+  addWeekdays,
+  checkVersion,
+  daysBetween,
+  fitNow,
+  lockById,
+  lockWithClient,
+  raiseAlert,
+  updateVersioned,
+} from "./common";
 import { CreditFacilityEntity as Facilities } from "../../entities";
 
 const field = (...path: string[]) => ["input", ...path];
@@ -61,7 +70,7 @@ export class ReviewService {
   }
 
   private async lockReview(manager: EntityManager, id: number | null): Promise<PostLoanReviewEntity> {
-    const r = await lockById(manager, PostLoanReviewEntity, id);
+    const r = await lockWithClient(manager, PostLoanReviewEntity, id);
     if (r === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such review", field("reviewId"));
     return r;
   }
@@ -73,7 +82,7 @@ export class ReviewService {
   ): Promise<PostLoanReviewEntity> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const f = await lockById(manager, CreditFacilityEntity, props.facilityId);
+      const f = await lockWithClient(manager, CreditFacilityEntity, props.facilityId);
       if (f === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such facility", field("facilityId"));
       if (!OPEN_FACILITY_STATUSES.includes(f.status)) {
         throw Refusal.of(
@@ -371,7 +380,7 @@ export class ReviewService {
   async resolveAlert(viewer: Viewer, props: { alertId: number | null; note?: string | null }): Promise<AlertEntity> {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const alert = await lockById(manager, AlertEntity, props.alertId);
+      const alert = await lockWithClient(manager, AlertEntity, props.alertId);
       if (alert === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such alert", field("alertId"));
       if (alert.resolvedAt !== null)
         throw Refusal.of(UserErrorCode.INVALID_TRANSITION, "The alert is already resolved", field("alertId"));

@@ -15,8 +15,9 @@ import {
   RiskLevel,
 } from "../../domain/enums";
 import { toGlobalId } from "../../domain/global-id";
-import { hydrate, insertRows, placeholders, sqlInstant } from "../../db/sql";
+import { hydrate, insertRows, insertSkippingDuplicates, placeholders, sqlInstant } from "../../db/sql";
 import { writeAudit } from "../audit/audit";
+import { lockClients } from "../../db/locks";
 import { isDowngrade } from "./scorecard";
 import { addDays, computePortrait, type PortraitInput, type PortraitValues } from "./portrait";
 
@@ -164,10 +165,13 @@ export class PortraitRefresher {
     asOf: string,
     actor: string,
     now: Date,
-    audit: { action: string; entityId: string } | null,
+    audit: { action: string; entityType: "Client" | "Batch"; entityId: string },
   ): Promise<RefreshOutcome & { values: Map<number, PortraitValues> }> {
     if (clientIds.length === 0) return { portraits: 0, downgrades: 0, values: new Map() };
     return inTransaction(this.ds, async (manager) => {
+      // One client, one line of writes (SPEC §10): the batch's clients are locked before anything
+      // is read, so a concurrent refresh of the same client sees this one's portrait as the previous.
+      await lockClients(manager, clientIds);
       const gathered = await this.gatherInputs(manager, clientIds, asOf);
       const values = new Map<number, PortraitValues>();
       const at = sqlInstant(now);
@@ -193,16 +197,22 @@ export class PortraitRefresher {
           isDowngrade(g.previousRating, values.get(g.clientId)!.creditRating),
       );
       if (downgraded.length > 0) await this.raiseDowngrades(manager, downgraded, values, asOf, at);
-      if (audit) {
-        await writeAudit(manager, {
-          at: now,
-          actor,
-          action: audit.action,
-          entityType: "Client",
-          entityId: audit.entityId,
-          changes: { asOf, portraits: gathered.length, downgrades: downgraded.length },
-        });
-      }
+      // The audit entry commits with the portraits it records (SPEC §10: one per committed batch).
+      await writeAudit(manager, {
+        at: now,
+        actor,
+        action: audit.action,
+        entityType: audit.entityType,
+        entityId: audit.entityId,
+        changes: {
+          asOf,
+          portraits: gathered.length,
+          downgrades: downgraded.length,
+          ...(audit.entityType === "Batch"
+            ? { fromClientId: clientIds[0], toClientId: clientIds[clientIds.length - 1] }
+            : {}),
+        },
+      });
       return { portraits: gathered.length, downgrades: downgraded.length, values };
     });
   }
@@ -214,9 +224,10 @@ export class PortraitRefresher {
     asOf: string,
     at: string,
   ): Promise<void> {
-    const run = (sql: string, params: unknown[]) => manager.query(sql, params);
-    await insertRows(
-      run,
+    // One open RATING_DOWNGRADE per client and one open review per facility (SPEC §10): a client
+    // already flagged keeps its open alert and reviews.
+    await insertSkippingDuplicates(
+      manager,
       "alert",
       ["clientId", "facilityId", "kind", "severity", "message", "raisedAt", "deadline", "createdAt"],
       downgraded.map((d) => [
@@ -236,8 +247,8 @@ export class PortraitRefresher {
           AND \`status\` NOT IN ('REJECTED', 'CLOSED')`,
       ids,
     )) as Row[];
-    await insertRows(
-      run,
+    await insertSkippingDuplicates(
+      manager,
       "post_loan_review",
       ["clientId", "facilityId", "trigger", "status", "dueDate", "createdAt", "updatedAt", "version"],
       open.map((f) => [
@@ -257,6 +268,7 @@ export class PortraitRefresher {
   async refreshOne(clientId: number, asOf: string, actor: string, now: Date): Promise<PortraitEntity> {
     await this.refreshBatch([clientId], asOf, actor, now, {
       action: "refreshPortrait",
+      entityType: "Client",
       entityId: toGlobalId("Client", clientId),
     });
     const rows = (await this.ds.query("SELECT * FROM `portrait` WHERE `clientId` = ? ORDER BY `id` DESC LIMIT 1", [
@@ -299,7 +311,7 @@ export interface BulkRefreshOptions {
 
 /**
  * Recomputes every client's portrait in keyset batches of client ids, one transaction per batch,
- * and leaves one audit entry for the run.
+ * each with its own audit entry: a run stopped part-way leaves no portrait unaudited.
  */
 export async function refreshAllPortraits(
   ds: DataSource,
@@ -319,22 +331,16 @@ export async function refreshAllPortraits(
     ])) as { id: unknown }[];
     if (rows.length === 0) break;
     const ids = rows.map((r) => Number(r.id));
-    const outcome = await refresher.refreshBatch(ids, opts.asOf, opts.actor, opts.now, null);
+    const outcome = await refresher.refreshBatch(ids, opts.asOf, opts.actor, opts.now, {
+      action: "refreshPortraits",
+      entityType: "Batch",
+      entityId: `refreshPortraits:${opts.asOf}`,
+    });
     downgrades += outcome.downgrades;
     done += ids.length;
     after = ids[ids.length - 1];
     opts.onProgress?.(done, total);
   }
-  await inTransaction(ds, (manager) =>
-    writeAudit(manager, {
-      at: opts.now,
-      actor: opts.actor,
-      action: "refreshPortraits",
-      entityType: "Batch",
-      entityId: `refreshPortraits:${opts.asOf}`,
-      changes: { asOf: opts.asOf, portraits: done, downgrades },
-    }),
-  );
   return { clients: done, portraits: done, downgrades, ms: Date.now() - started };
 }
 

@@ -1,4 +1,5 @@
 import { inTransaction } from "../../db/transaction";
+import { lockById } from "../../db/locks";
 import Decimal from "decimal.js";
 import type { DataSource, EntityManager } from "typeorm";
 import { AssetSnapshotEntity, ClientEntity, TradeEntity } from "../../entities";
@@ -30,7 +31,8 @@ export interface TradeProps {
 }
 
 async function loadClient(manager: EntityManager, clientId: number | null): Promise<ClientEntity> {
-  const client = clientId === null ? null : await manager.findOneBy(ClientEntity, { id: clientId });
+  // One client, one line of writes (SPEC §10): the client row is locked for the whole call.
+  const client = await lockById(manager, ClientEntity, clientId);
   if (client === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such client", ["input", "clientId"]);
   return client;
 }

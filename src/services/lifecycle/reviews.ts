@@ -91,6 +91,20 @@ export class ReviewService {
           field("facilityId"),
         );
       }
+      // One open review of a trigger per facility (SPEC §10; UQ_review_open holds it in the database).
+      const open = await manager.count(PostLoanReviewEntity, {
+        where: [
+          { facilityId: f.id, trigger: ReviewTrigger.MANUAL, status: ReviewStatus.SCHEDULED },
+          { facilityId: f.id, trigger: ReviewTrigger.MANUAL, status: ReviewStatus.IN_PROGRESS },
+        ],
+      });
+      if (open > 0) {
+        throw Refusal.of(
+          UserErrorCode.DUPLICATE,
+          "The facility already has an open manual review",
+          field("facilityId"),
+        );
+      }
       const review = manager.create(PostLoanReviewEntity, {
         clientId: f.clientId,
         facilityId: f.id,

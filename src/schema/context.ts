@@ -13,6 +13,8 @@ export interface Context {
   loaders: Loaders;
   services: Services;
   clock: Clock;
+  /** Awaits a call to another service (Redis) without holding an execution slot meanwhile. */
+  outsideSlot<T>(wait: () => Promise<T>): Promise<T>;
   /**
    * Facts gathered while Apollo handles the request, shared by reference (Apollo copies the context
    * object itself): the cost rule's figures, reported in `extensions.cost`, and the operation's name

@@ -108,7 +108,12 @@ export async function createApp(opts: {
   const { schema, services, logger } = opts;
   const { config } = services;
 
-  const metrics = new Metrics(services.dataSource);
+  const metrics = new Metrics(services.dataSource, services.rateLimiter);
+  services.rateLimiter.onBreakerChange?.((state) => {
+    const message = "rate limiter: Redis breaker";
+    if (state === "open") logger.warn({ state }, `${message} open, throttling on this process's buckets`);
+    else logger.info({ state }, `${message} ${state}`);
+  });
   const gate = new Gate(config.maxConcurrentRequests, config.maxQueuedRequests);
   const jit = config.graphqlExecutor === "jit" ? jitGateway(schema) : null;
   const apollo = new ApolloServer<Context>({
@@ -146,11 +151,9 @@ export async function createApp(opts: {
               }
               const v = contextValue.viewer;
               const capacity = Math.max(...v.roles.map((r) => config.rateLimitByRole[r] ?? config.rateLimitPerMinute));
-              const throttle = await services.rateLimiter.take(
-                v.subject,
-                capacity,
-                Math.max(1, cost.requestedNodes),
-                Date.now(),
+              // Redis is another process: no execution slot waits on it.
+              const throttle = await contextValue.outsideSlot(() =>
+                services.rateLimiter.take(v.subject, capacity, Math.max(1, cost.requestedNodes), Date.now()),
               );
               contextValue.meta.cost = {
                 ...contextValue.meta.cost,
@@ -249,6 +252,7 @@ export async function createApp(opts: {
         loaders: createLoaders(services.reader, scope, () => services.clock.now()),
         services,
         clock: services.clock,
+        outsideSlot: (wait) => gate.outside(wait),
         meta,
       };
       return withSqlTally(tally, () =>

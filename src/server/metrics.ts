@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DataSource } from "typeorm";
+import type { RateLimiter, RateLimiterStats } from "../services/access/rate-limit";
 
 /** Prometheus metrics: requests and latency by operation and outcome, errors by code, pool state, event-loop lag. */
 export class Metrics {
@@ -9,7 +10,7 @@ export class Metrics {
   readonly errors: Counter<"code">;
   readonly sqlStatements: Histogram<"operation">;
 
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource, rateLimiter?: RateLimiter) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     this.requests = new Counter({
       name: "graphql_requests_total",
@@ -37,6 +38,7 @@ export class Metrics {
       buckets: [0, 1, 2, 4, 6, 8, 12, 20, 50, 100],
       registers: [this.registry],
     });
+    if (rateLimiter?.stats) this.rateLimiterMetrics(() => rateLimiter.stats?.());
     new Gauge({
       name: "db_pool_connections",
       help: "Database pool connections by state (MySQL; SQLite has one connection)",
@@ -62,6 +64,59 @@ export class Metrics {
         this.set({ state: "idle" }, free);
         this.set({ state: "busy" }, all - free);
         this.set({ state: "waiting" }, pool._connectionQueue?.length ?? 0);
+      },
+    });
+  }
+
+  /** The limiter keeps its own running totals; each scrape adds what they grew by since the last. */
+  private rateLimiterMetrics(read: () => RateLimiterStats | undefined): void {
+    const seen = new Map<string, number>();
+    const grow = (counter: Counter<string>, labels: Record<string, string>, total: number) => {
+      const key = JSON.stringify(labels);
+      const delta = total - (seen.get(key) ?? 0);
+      if (delta > 0) counter.inc(labels, delta);
+      seen.set(key, total);
+    };
+    new Counter({
+      name: "rate_limit_decisions_total",
+      help: "Throttle decisions by where they were taken: the shared Redis buckets, or this process's own while Redis is out",
+      labelNames: ["backend"],
+      registers: [this.registry],
+      collect() {
+        const s = read();
+        if (!s) return;
+        grow(this, { backend: "redis" }, s.decisions.redis);
+        grow(this, { backend: "local" }, s.decisions.local);
+      },
+    });
+    new Counter({
+      name: "rate_limit_redis_failures_total",
+      help: "Calls to Redis that failed, by reason (each opens the breaker)",
+      labelNames: ["reason"],
+      registers: [this.registry],
+      collect() {
+        const s = read();
+        if (!s) return;
+        grow(this, { reason: "timeout" }, s.failures.timeout);
+        grow(this, { reason: "error" }, s.failures.error);
+      },
+    });
+    new Counter({
+      name: "rate_limit_breaker_trips_total",
+      help: "Times the Redis breaker opened",
+      registers: [this.registry],
+      collect() {
+        const s = read();
+        if (s) grow(this as Counter<string>, {}, s.trips);
+      },
+    });
+    new Gauge({
+      name: "rate_limit_breaker_open",
+      help: "1 while the Redis breaker is open or probing (Redis is not asked), 0 when closed",
+      registers: [this.registry],
+      collect() {
+        const s = read();
+        if (s) this.set(s.breaker === "closed" ? 0 : 1);
       },
     });
   }

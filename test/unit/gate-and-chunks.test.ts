@@ -55,6 +55,51 @@ describe("the admission gate", () => {
     await expect(gate.run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await gate.run(async () => 1)).toEqual({ value: 1 });
   });
+
+  it("holds no slot while an operation waits on another service (SPEC §10 faults, defect 6: a hung Redis)", async () => {
+    const gate = new Gate(1, 10);
+    const order: string[] = [];
+    let answer = () => undefined as void;
+    const redis = new Promise<void>((r) => (answer = r));
+    let releaseB = () => undefined as void;
+    const a = gate.run(async () => {
+      order.push("a starts");
+      await gate.outside(() => redis);
+      order.push("a resumes");
+    });
+    const b = gate.run(async () => {
+      order.push("b runs");
+      await new Promise<void>((r) => (releaseB = r));
+      order.push("b ends");
+    });
+    const c = gate.run(async () => {
+      order.push("c runs");
+    });
+    await new Promise((r) => setImmediate(r));
+    // The one slot went to b while a waits on Redis; c waits its turn.
+    expect(order).toEqual(["a starts", "b runs"]);
+    expect(gate.active).toBe(1);
+    answer();
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(["a starts", "b runs"]);
+    releaseB();
+    await Promise.all([a, b, c]);
+    // a, admitted before c, takes its slot back ahead of it.
+    expect(order).toEqual(["a starts", "b runs", "b ends", "a resumes", "c runs"]);
+    expect(gate.active).toBe(0);
+    expect(gate.queued).toBe(0);
+  });
+
+  it("takes a free slot straight back after waiting outside it, and frees it on failure", async () => {
+    const gate = new Gate(2, 0);
+    const result = await gate.run(async () => {
+      await expect(gate.outside(() => Promise.reject(new Error("redis down")))).rejects.toThrow("redis down");
+      expect(gate.active).toBe(1);
+      return "done";
+    });
+    expect(result).toEqual({ value: "done" });
+    expect(gate.active).toBe(0);
+  });
 });
 
 describe("gathering export lines into larger writes", () => {

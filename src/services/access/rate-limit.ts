@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { CircuitBreaker, type BreakerState } from "./breaker";
 
 /**
  * A token bucket per token subject, in query-cost points per minute (SPEC §7 throttle). The bucket
@@ -15,6 +16,18 @@ export interface ThrottleState {
 export interface RateLimiter {
   take(subject: string, capacity: number, cost: number, nowMs: number): Promise<ThrottleState>;
   close(): Promise<void>;
+  /** Where decisions were taken and what failed, since start (for /metrics); absent for in-process buckets. */
+  stats?(): RateLimiterStats;
+  /** Called when the shared store's breaker changes state. */
+  onBreakerChange?(listener: (state: BreakerState) => void): void;
+}
+
+export interface RateLimiterStats {
+  /** Decisions taken by the shared store, and by this process's buckets in its stead. */
+  decisions: { redis: number; local: number };
+  failures: { timeout: number; error: number };
+  breaker: BreakerState;
+  trips: number;
 }
 
 function refill(tokens: number, last: number, capacity: number, nowMs: number): number {
@@ -63,24 +76,46 @@ redis.call('PEXPIRE', key, 120000)
 return { allowed, tostring(tokens) }
 `;
 
+/**
+ * The Redis buckets behind a circuit breaker. Losing Redis must neither take the API down nor slow it:
+ * a failed or timed-out call opens the breaker, and while it is open no call waits on Redis at all;
+ * each decision is taken by this process's own buckets instead (the throttle still holds, per
+ * replica), and every `openMs` one probe asks Redis again.
+ */
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
+  private readonly breaker: CircuitBreaker;
+  private readonly local = new MemoryRateLimiter();
+  private readonly counts = { redis: 0, local: 0, timeout: 0, error: 0 };
 
-  constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500, connectTimeout: 2000 });
+  constructor(url: string, opts: { timeoutMs?: number; openMs?: number; now?: () => number } = {}) {
+    const timeoutMs = opts.timeoutMs ?? 500;
+    this.breaker = new CircuitBreaker(opts.openMs ?? 5000, opts.now);
+    this.redis = new Redis(url, {
+      // A command waits out a reconnection at most once; the breaker does the rest.
+      maxRetriesPerRequest: 1,
+      commandTimeout: timeoutMs,
+      // A Redis that takes longer than a command may to accept a connection is as good as down.
+      connectTimeout: timeoutMs,
+      disconnectTimeout: timeoutMs,
+    });
     this.redis.defineCommand("takeTokens", { numberOfKeys: 1, lua: TAKE });
     // Errors surface on take(); a listener keeps them from crashing the process.
     this.redis.on("error", () => undefined);
   }
 
   async take(subject: string, capacity: number, cost: number, nowMs: number): Promise<ThrottleState> {
+    if (!this.breaker.permit()) return this.fallback(subject, capacity, cost, nowMs);
     let reply: [number, string];
     try {
       reply = await this.call(subject, capacity, cost, nowMs);
-    } catch {
-      // The throttle protects the database; losing Redis must not take the API down with it.
-      return { allowed: true, remaining: capacity, capacity, retryAfterMs: 0 };
+    } catch (err) {
+      this.counts[/timed out/i.test((err as Error).message) ? "timeout" : "error"] += 1;
+      this.breaker.failure();
+      return this.fallback(subject, capacity, cost, nowMs);
     }
+    this.breaker.success();
+    this.counts.redis += 1;
     const [allowed, tokens] = reply;
     const left = Number(tokens);
     return {
@@ -89,6 +124,25 @@ export class RedisRateLimiter implements RateLimiter {
       capacity,
       retryAfterMs: allowed === 1 ? 0 : Math.ceil(((Math.min(cost, capacity) - left) * 60_000) / capacity),
     };
+  }
+
+  stats(): RateLimiterStats {
+    const { redis, local, timeout, error } = this.counts;
+    return {
+      decisions: { redis, local },
+      failures: { timeout, error },
+      breaker: this.breaker.state,
+      trips: this.breaker.trips,
+    };
+  }
+
+  onBreakerChange(listener: (state: BreakerState) => void): void {
+    this.breaker.onChange(listener);
+  }
+
+  private fallback(subject: string, capacity: number, cost: number, nowMs: number): Promise<ThrottleState> {
+    this.counts.local += 1;
+    return this.local.take(subject, capacity, cost, nowMs);
   }
 
   private async call(subject: string, capacity: number, cost: number, nowMs: number): Promise<[number, string]> {

@@ -1,4 +1,7 @@
+import { Writable } from "node:stream";
 import Decimal from "decimal.js";
+import pino from "pino";
+import { Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import { FixedClock } from "../../src/domain/clock";
 import { AlertKind, CreditRating, FacilityStatus, ReviewTrigger, Role } from "../../src/domain/enums";
@@ -11,6 +14,7 @@ import { MonitoringService } from "../../src/services/lifecycle/monitoring";
 import { PortraitService } from "../../src/services/profile/portrait-service";
 import { refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
 import { RawDataService } from "../../src/services/profile/raw-data";
+import { observeTransactionRetries } from "../../src/server/transaction-metrics";
 import { ENGINES, type TestDatabase, type TestEngine } from "../support/engines";
 import { buildClient, buildFacility, buildPortrait } from "../support/factories";
 import { clientWith, defaultSegments, plainProduct } from "./helpers";
@@ -53,6 +57,8 @@ function suite(engine: TestEngine) {
   let productA: ProductEntity;
   let productB: ProductEntity;
   const retries: RetryReason[] = [];
+  const registry = new Registry();
+  const logged: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     db = await engine.create();
@@ -65,6 +71,13 @@ function suite(engine: TestEngine) {
     productA = await plainProduct(db.ds, { maxLimit: new Decimal("50000000") });
     productB = await plainProduct(db.ds, { maxLimit: new Decimal("50000000") });
     observeTransactions(db.ds, { retried: (reason) => retries.push(reason), exhausted: () => undefined });
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logged.push(JSON.parse(line));
+        cb();
+      },
+    });
+    observeTransactionRetries(registry, db.ds, pino({ level: "warn" }, sink));
   });
 
   afterAll(() => db?.drop());
@@ -327,6 +340,10 @@ function suite(engine: TestEngine) {
       });
     expect(await Promise.all([crossing(c1.id, c2.id), crossing(c2.id, c1.id)])).toEqual(["done", "done"]);
     expect(retries.slice(before)).toContain("deadlock");
+    expect(await registry.getSingleMetricAsString("db_transaction_retries_total")).toMatch(
+      /db_transaction_retries_total\{reason="deadlock",outcome="retried"\} [1-9]/,
+    );
+    expect(logged.some((l) => l.msg === "transaction retried" && l.reason === "deadlock")).toBe(true);
   });
 }
 

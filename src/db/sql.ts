@@ -138,3 +138,16 @@ export function isUniqueViolation(err: unknown): boolean {
   const errno = e?.driverError?.errno ?? e?.errno;
   return errno === 1062 || code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }
+
+/**
+ * Whether the unique index `index` refused the write: MySQL names the index in its message
+ * (`for key 'UQ_x'`, MySQL 8 `for key 'table.UQ_x'`), SQLite the index's columns (`table.a, table.b`).
+ */
+export function violatesUniqueIndex(err: unknown, index: string, table: string, columns: readonly string[]): boolean {
+  if (!isUniqueViolation(err)) return false;
+  const message = String((err as { message?: unknown }).message ?? "");
+  return (
+    new RegExp(`for key '(?:[^']*\\.)?${index}'`).test(message) ||
+    message.endsWith(`UNIQUE constraint failed: ${columns.map((c) => `${table}.${c}`).join(", ")}`)
+  );
+}

@@ -24,6 +24,9 @@ function asDecimal(value: Decimal.Value): Decimal {
   return value instanceof Decimal ? value : new Decimal(value);
 }
 
+/** The largest ratio a DECIMAL(10,4) column holds; a computed ratio above it is stored as this cap (SPEC §10). */
+export const RATIO_MAX = new Decimal("999999.9999");
+
 /** A plain decimal literal: optional sign, digits, optional fraction. No exponent, no spaces. */
 export const DECIMAL_PATTERN = /^-?(0|[1-9]\d{0,17})(\.\d{1,4})?$/;
 

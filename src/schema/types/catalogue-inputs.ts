@@ -12,6 +12,7 @@ import {
   RiskLevel,
 } from "../../domain/enums";
 import "../enums";
+import { Money, Ratio } from "../input-rules";
 import { DecimalScalar } from "../scalars";
 import { ProductGql, SegmentGql } from "./catalogue";
 import { UserErrorGql } from "./payloads";
@@ -19,9 +20,11 @@ import { UserErrorGql } from "./payloads";
 @InputType("SegmentCriteriaInput")
 export class SegmentCriteriaInput {
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   minAvgDailyAssets?: Decimal | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   maxAvgDailyAssets?: Decimal | null;
 
   @Field(() => [ClientType], { nullable: true })
@@ -91,6 +94,7 @@ export class UpsertSegmentInput {
 @InputType("ProductEligibilityInput")
 export class ProductEligibilityInput {
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "500000" })
+  @Money()
   minAvgDailyAssets?: Decimal | string | null;
 
   @Field(() => Int, { nullable: true, defaultValue: 6 })
@@ -130,9 +134,11 @@ export class UpsertProductInput {
   active?: boolean | null;
 
   @Field(() => DecimalScalar)
+  @Money()
   minLimit!: Decimal;
 
   @Field(() => DecimalScalar)
+  @Money()
   maxLimit!: Decimal;
 
   @Field(() => Int)
@@ -142,21 +148,27 @@ export class UpsertProductInput {
   maxExtensions!: number;
 
   @Field(() => DecimalScalar)
+  @Ratio()
   annualRate!: Decimal;
 
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "1.0000" })
+  @Ratio()
   initialMarginRatio?: Decimal | string | null;
 
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "1.5000" })
+  @Ratio()
   warningLine?: Decimal | string | null;
 
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "1.3000" })
+  @Ratio()
   marginCallLine?: Decimal | string | null;
 
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "1.1000" })
+  @Ratio()
   liquidationLine?: Decimal | string | null;
 
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "3.0000" })
+  @Ratio()
   withdrawalLine?: Decimal | string | null;
 
   @Field(() => ProductEligibilityInput)

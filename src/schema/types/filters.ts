@@ -13,6 +13,7 @@ import {
   RiskLevel,
 } from "../../domain/enums";
 import "../enums";
+import { Money } from "../input-rules";
 import { DateScalar, DecimalScalar } from "../scalars";
 
 // Enum lists are capped at their enum's size; strings at their column's width.
@@ -40,9 +41,11 @@ export class ClientFilterInput {
   creditRatings?: CreditRating[] | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   minAvgDailyAssets?: Decimal | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   maxAvgDailyAssets?: Decimal | null;
 
   @Field(() => String, { nullable: true })

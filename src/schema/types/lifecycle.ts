@@ -4,6 +4,7 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ReviewOutcome } from "../../domain/enums";
 import "../enums";
 import { DateScalar, DecimalScalar } from "../scalars";
+import { Fact, Money } from "../input-rules";
 import { AlertGql, CreditFacilityGql, PostLoanReviewGql } from "./facility";
 import { UserErrorGql } from "./payloads";
 
@@ -13,14 +14,14 @@ const VERSION = { nullable: false } as const;
 export class ApplyForFacilityInput {
   @Field(() => ID) @MaxLength(64) clientId!: string;
   @Field(() => ID) @MaxLength(64) productId!: string;
-  @Field(() => DecimalScalar) requestedLimit!: Decimal;
+  @Field(() => DecimalScalar) @Money() requestedLimit!: Decimal;
 }
 
 @InputType("ApproveFacilityInput")
 export class ApproveFacilityInput {
   @Field(() => ID) @MaxLength(64) facilityId!: string;
   @Field() approve!: boolean;
-  @Field(() => DecimalScalar, { nullable: true }) approvedLimit?: Decimal | null;
+  @Field(() => DecimalScalar, { nullable: true }) @Money() approvedLimit?: Decimal | null;
   @Field(() => String, { nullable: true }) @MaxLength(1000) note?: string | null;
   @Field(() => Int, VERSION) @IsInt() @Min(1) @Max(2_000_000_000) expectedVersion!: number;
 }
@@ -36,9 +37,9 @@ export class SignFacilityInput {
 @InputType("FacilityValuationInput")
 export class FacilityValuationInput {
   @Field(() => ID) @MaxLength(64) facilityId!: string;
-  @Field(() => DateScalar) asOf!: string;
-  @Field(() => DecimalScalar) usedAmount!: Decimal;
-  @Field(() => DecimalScalar) collateralValue!: Decimal;
+  @Field(() => DateScalar) @Fact() asOf!: string;
+  @Field(() => DecimalScalar) @Money() usedAmount!: Decimal;
+  @Field(() => DecimalScalar) @Money() collateralValue!: Decimal;
 }
 
 @InputType("RecordFacilityValuationsInput")
@@ -63,12 +64,12 @@ export class CloseFacilityInput {
 
 @InputType("ProcessMaturitiesInput")
 export class ProcessMaturitiesInput {
-  @Field(() => DateScalar) asOf!: string;
+  @Field(() => DateScalar) @Fact() asOf!: string;
 }
 
 @InputType("ScheduleReviewsInput")
 export class ScheduleReviewsInput {
-  @Field(() => DateScalar) asOf!: string;
+  @Field(() => DateScalar) @Fact() asOf!: string;
 }
 
 @InputType("CreateReviewInput")
@@ -88,7 +89,7 @@ export class StartReviewInput {
 export class CompleteReviewInput {
   @Field(() => ID) @MaxLength(64) reviewId!: string;
   @Field(() => ReviewOutcome) outcome!: ReviewOutcome;
-  @Field(() => DecimalScalar, { nullable: true }) newLimit?: Decimal | null;
+  @Field(() => DecimalScalar, { nullable: true }) @Money() newLimit?: Decimal | null;
   @Field(() => String, { nullable: true }) @MaxLength(2000) notes?: string | null;
   @Field(() => Int, VERSION) @IsInt() @Min(1) @Max(2_000_000_000) expectedVersion!: number;
 }

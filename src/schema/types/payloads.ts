@@ -12,6 +12,7 @@ import {
   UserErrorCode,
 } from "../../domain/enums";
 import "../enums";
+import { Fact, Money } from "../input-rules";
 import { DateScalar, DateTimeScalar, DecimalScalar } from "../scalars";
 import { ClientGql, PortraitGql, RiskAssessmentGql } from "./client";
 
@@ -94,18 +95,22 @@ export class RegisterClientInput {
   branch!: string;
 
   @Field(() => DateScalar)
+  @Fact()
   openedAt!: string;
 
   @Field(() => DateScalar, { nullable: true })
+  @Fact()
   tradingSince?: string | null;
 
   @Field(() => InvestorCategory, { nullable: true, defaultValue: InvestorCategory.ORDINARY })
   investorCategory?: InvestorCategory | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   annualIncome?: Decimal | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   financialAssets?: Decimal | null;
 }
 
@@ -126,12 +131,15 @@ export class UpdateClientInput {
   investorCategory?: InvestorCategory | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   annualIncome?: Decimal | null;
 
   @Field(() => DecimalScalar, { nullable: true })
+  @Money()
   financialAssets?: Decimal | null;
 
   @Field(() => DateScalar, { nullable: true })
+  @Fact()
   tradingSince?: string | null;
 }
 
@@ -165,21 +173,26 @@ export class SubmitRiskAssessmentInput {
     nullable: true,
     description: "Only when importing a legacy record (ADMIN); defaults to now.",
   })
+  @Fact()
   assessedAt?: Date | null;
 }
 
 @InputType("AssetSnapshotInput")
 export class AssetSnapshotInput {
   @Field(() => DateScalar)
+  @Fact()
   date!: string;
 
   @Field(() => DecimalScalar)
+  @Money()
   totalAssets!: Decimal;
 
   @Field(() => DecimalScalar)
+  @Money()
   securitiesAssets!: Decimal;
 
   @Field(() => DecimalScalar, { nullable: true, defaultValue: "0" })
+  @Money()
   liabilities?: Decimal | string | null;
 }
 
@@ -199,6 +212,7 @@ export class RecordAssetSnapshotsInput {
 @InputType("TradeInput")
 export class TradeInput {
   @Field(() => DateScalar)
+  @Fact()
   tradeDate!: string;
 
   @Field()
@@ -215,6 +229,7 @@ export class TradeInput {
   quantity!: number;
 
   @Field(() => DecimalScalar)
+  @Money()
   amount!: Decimal;
 }
 
@@ -237,6 +252,7 @@ export class RefreshPortraitInput {
   clientId!: string;
 
   @Field(() => DateScalar, { nullable: true })
+  @Fact()
   asOf?: string | null;
 }
 
@@ -258,6 +274,7 @@ export class PortraitInput {
   horizon?: InvestmentHorizon | null;
 
   @Field(() => DecimalScalar)
+  @Money()
   avgDailyAssets20d!: Decimal;
 
   @Field(() => Int)

@@ -25,3 +25,11 @@ export function branchScope(viewer: Viewer): BranchScope {
 export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
   return viewer.roles.some((r) => roles.includes(r));
 }
+
+/**
+ * Whether two token subjects name one person (SPEC §10): compared case-insensitively after trimming,
+ * so `RT-RO-ALICE` and ` rt-ro-alice` cannot be the two pairs of eyes of one decision.
+ */
+export function sameSubject(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}

@@ -5,7 +5,8 @@ import { inTransaction } from "../../db/transaction";
 import { today, type Clock } from "../../domain/clock";
 import { ApprovalTier, FacilityStatus, OPEN_FACILITY_STATUSES, UserErrorCode } from "../../domain/enums";
 import { Refusal, UserError } from "../../errors";
-import type { Viewer } from "../access/viewer";
+import { violatesUniqueIndex } from "../../db/sql";
+import { sameSubject, type Viewer } from "../access/viewer";
 import { assertMayWriteForBranch } from "../access/writes";
 import { addDays } from "../profile/portrait";
 import { auditFacility, checkVersion, fitNow, lockById, lockWithClient, updateVersioned } from "./common";
@@ -164,9 +165,10 @@ export class FacilityService {
 
   /**
    * A risk officer's decision. STANDARD: one approval moves the facility on; COMMITTEE: two by
-   * different officers (four eyes), the same officer twice is INVALID. `approve: false` rejects.
-   * A limit above the recommended limit now is LIMIT_EXCEEDED; not PENDING_APPROVAL is
-   * INVALID_TRANSITION; a stale expectedVersion is CONFLICT.
+   * different officers (four eyes), the same officer twice is INVALID (subjects compared
+   * case-insensitively after trimming). `approve: false` rejects. A limit above the requested limit
+   * or the recommended limit now is LIMIT_EXCEEDED; not PENDING_APPROVAL is INVALID_TRANSITION; a
+   * stale expectedVersion is CONFLICT.
    */
   async approve(
     viewer: Viewer,
@@ -190,22 +192,26 @@ export class FacilityService {
         );
       }
       const previous = await manager.findBy(FacilityApprovalEntity, { facilityId: f.id });
-      if (previous.some((a) => a.officer === viewer.subject)) {
-        throw Refusal.of(
-          UserErrorCode.INVALID,
-          "The same officer cannot approve twice (four eyes)",
-          field("facilityId"),
-        );
-      }
+      const sameOfficer = () =>
+        Refusal.of(UserErrorCode.INVALID, "The same officer cannot approve twice (four eyes)", field("facilityId"));
+      if (previous.some((a) => sameSubject(a.officer, viewer.subject))) throw sameOfficer();
       const record = (approvedLimit: Decimal | null) =>
-        manager.insert(FacilityApprovalEntity, {
-          facilityId: f.id,
-          officer: viewer.subject,
-          approve: props.approve,
-          approvedLimit,
-          note: props.note ?? null,
-          createdAt: now,
-        });
+        manager
+          .insert(FacilityApprovalEntity, {
+            facilityId: f.id,
+            officer: viewer.subject,
+            approve: props.approve,
+            approvedLimit,
+            note: props.note ?? null,
+            createdAt: now,
+          })
+          .catch((err: unknown) => {
+            // The index compares officers as the database collates them (MariaDB: accents too): one person.
+            const columns = ["facilityId", "officer"];
+            if (violatesUniqueIndex(err, "UQ_facility_approval_officer", "facility_approval", columns))
+              throw sameOfficer();
+            throw err;
+          });
       if (!props.approve) {
         await record(null);
         await updateVersioned(manager, CreditFacilityEntity, f, props.expectedVersion, {
@@ -228,6 +234,13 @@ export class FacilityService {
       const limit = props.approvedLimit ?? f.approvedLimit ?? f.requestedLimit;
       if (!limit.isPositive() || limit.isZero()) {
         throw Refusal.of(UserErrorCode.INVALID, "approvedLimit must be positive", field("approvedLimit"));
+      }
+      if (limit.gt(f.requestedLimit)) {
+        throw Refusal.of(
+          UserErrorCode.LIMIT_EXCEEDED,
+          "approvedLimit is above the requested limit",
+          field("approvedLimit"),
+        );
       }
       if (limit.gt(ctx.fit.recommendedLimit!)) {
         throw Refusal.of(

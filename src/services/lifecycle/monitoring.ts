@@ -11,7 +11,7 @@ import {
 import { inTransaction } from "../../db/transaction";
 import { lockClients, lockClientsOfFacilities } from "../../db/locks";
 import { placeholders } from "../../db/sql";
-import { ratio } from "../../domain/decimal";
+import { RATIO_MAX, ratio } from "../../domain/decimal";
 import { today, type Clock } from "../../domain/clock";
 import {
   AlertKind,
@@ -63,9 +63,9 @@ export interface ValuationProps {
   collateralValue: Decimal;
 }
 
-/** collateral ÷ used, 4 dp rounded down; null while nothing is borrowed (SPEC §5). */
+/** collateral ÷ used, 4 dp rounded down, at most RATIO_MAX; null while nothing is borrowed (SPEC §5, §10). */
 export function maintenanceRatio(used: Decimal, collateral: Decimal): Decimal | null {
-  return used.isZero() ? null : collateral.div(used).toDecimalPlaces(4, Decimal.ROUND_DOWN);
+  return used.isZero() ? null : Decimal.min(collateral.div(used).toDecimalPlaces(4, Decimal.ROUND_DOWN), RATIO_MAX);
 }
 
 /** Daily monitoring: valuations and their alerts, maturities, expiring assessments, periodic reviews. */

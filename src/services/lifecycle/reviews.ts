@@ -37,6 +37,8 @@ import {
 import { CreditFacilityEntity as Facilities } from "../../entities";
 
 const field = (...path: string[]) => ["input", ...path];
+/** post_loan_review.notes is varchar(2000). */
+const NOTES_MAX_LENGTH = 2000;
 
 interface Assessment {
   snapshot: StoredReviewSnapshot;
@@ -214,7 +216,9 @@ export class ReviewService {
    * IN_PROGRESS → COMPLETED with the outcome's effect on the facility, in one transaction. Refuses:
    * INCREASE_LIMIT not above the approved limit (INVALID), above the recommended limit now
    * (LIMIT_EXCEEDED) or with an expired assessment (ASSESSMENT_EXPIRED); DECREASE_LIMIT not below the
-   * approved limit or below the amount used (INVALID); a stale version (CONFLICT).
+   * approved limit or below the amount used (INVALID); INCREASE_LIMIT on a facility not ACTIVE or
+   * DECREASE_LIMIT on one not in force (INVALID_TRANSITION); a newLimit with any other outcome
+   * (INVALID); a stale version (CONFLICT).
    */
   async complete(
     viewer: Viewer,
@@ -227,6 +231,15 @@ export class ReviewService {
     },
   ): Promise<PostLoanReviewEntity> {
     const now = this.clock.now();
+    const changesLimit =
+      props.outcome === ReviewOutcome.INCREASE_LIMIT || props.outcome === ReviewOutcome.DECREASE_LIMIT;
+    if (props.newLimit !== null && props.newLimit !== undefined && !changesLimit) {
+      throw Refusal.of(
+        UserErrorCode.INVALID,
+        "newLimit goes only with INCREASE_LIMIT or DECREASE_LIMIT",
+        field("newLimit"),
+      );
+    }
     return inTransaction(this.ds, async (manager) => {
       const review = await this.lockReview(manager, props.reviewId);
       checkVersion(review.version, props.expectedVersion);
@@ -246,6 +259,13 @@ export class ReviewService {
         case ReviewOutcome.MAINTAIN:
           break;
         case ReviewOutcome.INCREASE_LIMIT: {
+          if (f.status !== FacilityStatus.ACTIVE) {
+            throw Refusal.of(
+              UserErrorCode.INVALID_TRANSITION,
+              `A ${f.status} facility cannot take a higher limit`,
+              field("outcome"),
+            );
+          }
           const limit = props.newLimit;
           if (!limit || !limit.gt(approved))
             throw Refusal.of(UserErrorCode.INVALID, "newLimit must be above the approved limit", field("newLimit"));
@@ -267,6 +287,7 @@ export class ReviewService {
           break;
         }
         case ReviewOutcome.DECREASE_LIMIT: {
+          this.requireInForce(f);
           const limit = props.newLimit;
           if (!limit || !limit.lt(approved) || limit.lt(f.usedAmount) || limit.isNegative()) {
             throw Refusal.of(
@@ -379,10 +400,18 @@ export class ReviewService {
           field("reviewId"),
         );
       }
+      // Earlier notes stay: the reason is added, not substituted, within the column's width.
+      const notes = review.notes ? `${review.notes}\nCancelled: ${props.reason.trim()}` : props.reason.trim();
+      if (notes.length > NOTES_MAX_LENGTH) {
+        throw Refusal.of(
+          UserErrorCode.INVALID,
+          `The review's notes and the reason together exceed ${NOTES_MAX_LENGTH} characters`,
+          field("reason"),
+        );
+      }
       await updateVersioned(manager, PostLoanReviewEntity, review, props.expectedVersion, {
         status: ReviewStatus.CANCELLED,
-        // Earlier notes stay: the reason is added, not substituted.
-        notes: review.notes ? `${review.notes}\nCancelled: ${props.reason.trim()}` : props.reason.trim(),
+        notes,
         updatedAt: now,
       });
       await this.audit(manager, viewer, "cancelReview", review, { status: review.status, reason: review.notes });

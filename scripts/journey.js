@@ -1,6 +1,8 @@
 // Drives one client through the whole business over HTTP, as an internal app would:
 // register → assess → snapshots → trades → portrait → apply → two committee approvals → sign →
-// valuations → margin call → review → recovery → extension → maturity → close.
+// valuations → margin call → review → recovery → extension → repayment → close.
+// It writes only about the client it registers, dated today: it runs no book-wide job (maturities,
+// scheduled reviews), which would act on every client, and a job's asOf may not be after today.
 // Usage: node scripts/journey.js [http://localhost:4000]   (the server must be running; built tokens use
 // the dev secret, so run it against a server started without AUTH_JWT_SECRET)
 const { execFileSync } = require("node:child_process");
@@ -49,8 +51,12 @@ const FACILITY = "id status version approvedLimit maintenanceRatio maturityDate 
 
 async function main() {
   const today = new Date().toISOString().slice(0, 10);
-  const clientNo = `J${Date.now().toString().slice(-9)}`;
-  const body17 = "31011519800101123";
+  const stamp = Date.now();
+  const clientNo = `J${stamp.toString().slice(-9)}`;
+  // One investor, one credit account: each run is a new investor. Region 310104 is one the demo book
+  // does not use; the birth date (1950–2001) and sequence number come from the run's time.
+  const birth = new Date(Date.UTC(1950, 0, 1) + (Math.floor(stamp / 1000) % 18980) * 86400000);
+  const body17 = `310104${birth.toISOString().slice(0, 10).replace(/-/g, "")}${String(stamp % 1000).padStart(3, "0")}`;
   const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const idNumber = body17 + "10X98765432"[[...body17].reduce((s, c, i) => s + Number(c) * W[i], 0) % 11];
 
@@ -230,18 +236,15 @@ async function main() {
       i: { valuations: [{ facilityId: f.id, asOf: today, usedAmount: "0", collateralValue: "8000000" }] },
     })
   ).recordFacilityValuations;
-  const mat = await gql(
-    li,
-    `mutation($i: ProcessMaturitiesInput!) { processMaturities(input: $i) { count userErrors { code field message } } }`,
-    { i: { asOf: f.maturityDate } },
-  );
-  const after = await gql(li, `query($id: ID!) { node(id: $id) { ... on CreditFacility { ${FACILITY} } } }`, {
-    id: f.id,
-  });
-  step(
-    17,
-    `repaid, then maturity run at ${f.maturityDate}: ${mat.processMaturities.count} change(s), facility ${after.node.status}`,
-  );
+  f = v.facilities[0];
+  f = (
+    await gql(
+      rm,
+      `mutation($i: CloseFacilityInput!) { closeFacility(input: $i) { facility { ${FACILITY} } userErrors { code field message } } }`,
+      { i: { facilityId: f.id, expectedVersion: f.version } },
+    )
+  ).closeFacility.facility;
+  step(17, `repaid (nothing borrowed), then closed: facility ${f.status}`);
   const audit = await gql(
     compliance,
     `query($e: ID!) { auditLog(first: 50, filter: { entityId: $e }) { totalCount nodes { actor action } } }`,

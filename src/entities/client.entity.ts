@@ -5,6 +5,7 @@ import { codeColumn, dateColumn, instantColumn, moneyColumn } from "./columns";
 
 @Entity("client")
 @Index("UQ_client_clientNo", ["clientNo"], { unique: true })
+@Index("UQ_client_idNumber", ["idNumber"], { unique: true })
 @Index("IDX_client_branch_clientNo", ["branch", "clientNo"])
 @Index("IDX_client_latestPortraitId", ["latestPortraitId"])
 export class ClientEntity {

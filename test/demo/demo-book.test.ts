@@ -46,6 +46,8 @@ describe.each(ENGINES)("the demo book on $name (SPEC §9)", (engine) => {
       expect(c.type === "INDIVIDUAL" ? isValidResidentId(c.idNumber) : isValidCreditCode(c.idNumber)).toBe(true);
       if (c.phone !== null) expect(c.phone).toMatch(/^1[3-9]\d{9}$/);
     }
+    // One investor, one credit account (SPEC §10).
+    expect(new Set(clients.map((c) => c.idNumber)).size).toBe(clients.length);
     const states = (await q(a, "SELECT DISTINCT `status` FROM `credit_facility`")).map((r) => r.status);
     expect(new Set(states)).toEqual(new Set(Object.values(FacilityStatus)));
     const reviews = (await q(a, "SELECT DISTINCT `status` FROM `post_loan_review`")).map((r) => r.status);

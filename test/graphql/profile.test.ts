@@ -3,6 +3,7 @@ import { addDays } from "../../src/services/profile/portrait";
 import { creditCodeCheckChar, residentIdCheckChar } from "../../src/services/profile/identity";
 import { RISK_QUESTIONNAIRE } from "../../src/services/profile/questionnaire";
 import { ENGINES, type TestDatabase } from "../support/engines";
+import { validResidentId } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
 
 const ID17 = "11010119900307123";
@@ -143,21 +144,22 @@ describe.each(ENGINES)("client intake and the portrait over GraphQL on $name", (
   });
 
   it("serves concurrent registrations: distinct ones all land, one clientNo raced five times lands once", async () => {
-    const input = (clientNo: string) => ({
+    // One investor, one credit account (SPEC §10): distinct clients are distinct investors.
+    const input = (clientNo: string, n: number) => ({
       clientNo,
       type: "INDIVIDUAL",
       name: "赵六",
-      idNumber: VALID_ID,
+      idNumber: validResidentId(n),
       branch: "SH-PUDONG",
       openedAt: "2021-03-01",
     });
     type R = { registerClient: { client: { id: string } | null; userErrors: { code: string }[] } };
     const distinct = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => server.gql<R>(rm, REGISTER, { input: input(`C2000000${i}`) })),
+      Array.from({ length: 8 }, (_, i) => server.gql<R>(rm, REGISTER, { input: input(`C2000000${i}`, i) })),
     );
     expect(distinct.every((r) => r.body.data!.registerClient.client !== null)).toBe(true);
     const raced = await Promise.all(
-      Array.from({ length: 5 }, () => server.gql<R>(rm, REGISTER, { input: input("C30000000") })),
+      Array.from({ length: 5 }, () => server.gql<R>(rm, REGISTER, { input: input("C30000000", 100) })),
     );
     const codes = raced.map((r) => r.body.data!.registerClient.userErrors[0]?.code ?? "OK").sort();
     expect(codes).toEqual(["DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "OK"]);

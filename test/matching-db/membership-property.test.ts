@@ -3,6 +3,7 @@ import { bestSegment } from "../../src/services/matching";
 import { membershipPredicate } from "../../src/services/read/segment-sql";
 import { randomFitInputs } from "../support/random-fit";
 import { ENGINES, type TestDatabase } from "../support/engines";
+import { residentId } from "../support/factories";
 
 const CLIENTS = 3000;
 const SEGMENT_SETS = 12;
@@ -42,7 +43,7 @@ describe.each(ENGINES)("segment membership in SQL equals the pure fit on $name (
         "ACTIVE",
         s.investorCategory,
         "测试",
-        "110101199003071234",
+        residentId(i),
         "SH",
         "2020-01-01",
         i + 1,

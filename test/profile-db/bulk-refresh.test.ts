@@ -5,6 +5,7 @@ import { addDays, computePortrait, type PortraitInput } from "../../src/services
 import { PortraitRefresher, refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
 import { prng } from "../../src/domain/prng";
 import { ENGINES, type TestDatabase } from "../support/engines";
+import { residentId } from "../support/factories";
 
 const AS_OF = "2026-11-27";
 const POPULATION = 1000;
@@ -136,7 +137,7 @@ describe.each(ENGINES)("bulk portrait refresh on $name (SPEC §3)", (engine) => 
         "ACTIVE",
         "ORDINARY",
         "测试",
-        "110101199003071234",
+        residentId(g.id),
         "SH-PUDONG",
         g.input.client.tradingSince,
         "2020-01-01",

@@ -83,6 +83,30 @@ const SYMBOLS = [
   "000001.SZ",
 ];
 const USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+// One investor, one credit account (SPEC §10): a client's ID number is a function of its number that
+// never repeats, whatever the region in front of it.
+const BIRTH_DAYS = 365 * 52;
+const RESIDENT_SERIALS = BIRTH_DAYS * 1000;
+
+/**
+ * Birth date (1950–2001) and sequence number of a resident ID, 11 digits. Multiplying by a number
+ * prime to RESIDENT_SERIALS is a bijection modulo it: distinct for the first 18,980,000 clients, with
+ * births spread over the 52 years (about every 2,400 clients cover them once).
+ */
+function residentSerial(id: number): string {
+  const x = (id * 7919) % RESIDENT_SERIALS;
+  const birth = addDays("1950-01-01", Math.floor(x / 1000)).replace(/-/g, "");
+  return `${birth}${String(x % 1000).padStart(3, "0")}`;
+}
+
+/** The 9-character organisation part of a unified social credit code: the client number in base 31. */
+function creditCodeSerial(id: number): string {
+  let out = "";
+  for (let n = id, i = 0; i < 9; i += 1, n = Math.floor(n / 31)) out = USCC_CHARS[n % 31] + out;
+  return out;
+}
+
 const OFFICERS = ["ro-li", "ro-wang", "ro-chen", "ro-zhao"];
 const ALL_STATES = Object.values(FacilityStatus);
 
@@ -567,13 +591,15 @@ async function seedClients(
     let idNumber: string;
     if (institution) {
       name = `${pick(["上海", "北京", "深圳", "广州", "杭州"])}${pick(COMPANY)}${pick(COMPANY_KIND)}`;
-      let body = `91${REGIONS[branchIndex]}`;
-      for (let i = 0; i < 9; i += 1) body += USCC_CHARS[Math.floor(rnd() * 31)];
+      // The draws of the random code this replaced are still taken: the rest of the book stays as it was.
+      for (let i = 0; i < 9; i += 1) rnd();
+      const body = `91${REGIONS[branchIndex]}${creditCodeSerial(id)}`;
       idNumber = body + creditCodeCheckChar(body);
     } else {
       name = pick(SURNAMES) + pick(GIVEN) + (rnd() < 0.6 ? pick(GIVEN) : "");
-      const birth = addDays("1950-01-01", Math.floor(between(0, 365 * 52))).replace(/-/g, "");
-      const body = `${REGIONS[branchIndex]}${birth}${String(Math.floor(rnd() * 1000)).padStart(3, "0")}`;
+      rnd(); // the draws of the random birth date and sequence number this replaced (see above)
+      rnd();
+      const body = `${REGIONS[branchIndex]}${residentSerial(id)}`;
       idNumber = body + residentIdCheckChar(body);
     }
     const phone =
@@ -861,7 +887,8 @@ async function seedClients(
       `C${String(id).padStart(8, "0")}`,
       institution ? ClientType.INSTITUTION : ClientType.INDIVIDUAL,
       rnd() < 0.97 ? ClientStatus.ACTIVE : ClientStatus.RESTRICTED,
-      professional ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
+      // Professional status is earned (SPEC §10): only a client whose portrait qualifies holds it.
+      professional && portrait.professionalEligible ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
       name,
       idNumber,
       phone,

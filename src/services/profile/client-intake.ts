@@ -1,7 +1,8 @@
 import { inTransaction } from "../../db/transaction";
 import Decimal from "decimal.js";
-import { QueryFailedError, type DataSource } from "typeorm";
-import { ClientEntity } from "../../entities";
+import type { DataSource, EntityManager } from "typeorm";
+import { violatesUniqueIndex } from "../../db/sql";
+import { ClientEntity, PortraitEntity } from "../../entities";
 import { today, type Clock } from "../../domain/clock";
 import { ClientType, InvestorCategory, UserErrorCode, type ClientStatus } from "../../domain/enums";
 import { Refusal, UserError } from "../../errors";
@@ -49,10 +50,36 @@ function notFuture(errors: UserError[], name: string, value: string | null | und
   }
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const driverError = err.driverError as { code?: string; errno?: number } | undefined;
-  return driverError?.code === "ER_DUP_ENTRY" || /UNIQUE constraint failed/.test(err.message);
+const TAKEN_CLIENT_NO = () => Refusal.of(UserErrorCode.DUPLICATE, "clientNo is already registered", field("clientNo"));
+// One investor, one credit account (SPEC §10).
+const TAKEN_ID_NUMBER = () =>
+  Refusal.of(UserErrorCode.DUPLICATE, "This ID number already holds a credit account", field("idNumber"));
+
+/** Two registrations racing past the checks: the unique index that fired says which one. */
+function duplicateOf(err: unknown): Refusal | null {
+  if (violatesUniqueIndex(err, "UQ_client_clientNo", "client", ["clientNo"])) return TAKEN_CLIENT_NO();
+  if (violatesUniqueIndex(err, "UQ_client_idNumber", "client", ["idNumber"])) return TAKEN_ID_NUMBER();
+  return null;
+}
+
+const NOT_PROFESSIONAL = () =>
+  Refusal.of(
+    UserErrorCode.NOT_ELIGIBLE,
+    "Professional status needs the client's latest portrait to qualify the client",
+    field("investorCategory"),
+  );
+
+/**
+ * Professional status is earned, not declared (SPEC §10): the portrait that qualifies the client,
+ * which the audit entry names. No portrait, or one that does not qualify: NOT_ELIGIBLE.
+ */
+async function qualifyingPortrait(manager: EntityManager, client: ClientEntity): Promise<PortraitEntity> {
+  const portrait =
+    client.latestPortraitId === null
+      ? null
+      : await manager.findOneBy(PortraitEntity, { id: client.latestPortraitId, clientId: client.id });
+  if (portrait === null || !portrait.professionalEligible) throw NOT_PROFESSIONAL();
+  return portrait;
 }
 
 /** Opening and maintaining a client record (SPEC §3 raw data; §6 who may). */
@@ -66,7 +93,8 @@ export class ClientIntakeService {
    * Registers a client. Refuses (INVALID, with the field): a clientNo not of 4–32 capitals and
    * digits, a blank name, an ID number whose checksum fails (resident ID for individuals, unified
    * social credit code for institutions), a phone that is not a mainland mobile, dates in the
-   * future, negative amounts; a taken clientNo is DUPLICATE. Writes nothing when refused.
+   * future, negative amounts; a taken clientNo or ID number is DUPLICATE; PROFESSIONAL is
+   * NOT_ELIGIBLE (a new client has no portrait to earn it). Writes nothing when refused.
    */
   async registerClient(viewer: Viewer, props: RegisterClientProps): Promise<ClientEntity> {
     assertMayWriteForBranch(viewer, props.branch);
@@ -105,11 +133,12 @@ export class ClientIntakeService {
     nonNegative(errors, "annualIncome", props.annualIncome);
     nonNegative(errors, "financialAssets", props.financialAssets);
     if (errors.length > 0) throw new Refusal(errors);
+    if (props.investorCategory === InvestorCategory.PROFESSIONAL) throw NOT_PROFESSIONAL();
 
     try {
       return await inTransaction(this.ds, async (manager) => {
-        const taken = await manager.existsBy(ClientEntity, { clientNo: props.clientNo });
-        if (taken) throw Refusal.of(UserErrorCode.DUPLICATE, "clientNo is already registered", field("clientNo"));
+        if (await manager.existsBy(ClientEntity, { clientNo: props.clientNo })) throw TAKEN_CLIENT_NO();
+        if (await manager.existsBy(ClientEntity, { idNumber: props.idNumber })) throw TAKEN_ID_NUMBER();
         const client = manager.create(ClientEntity, {
           clientNo: props.clientNo,
           type: props.type,
@@ -139,16 +168,14 @@ export class ClientIntakeService {
         return client;
       });
     } catch (err) {
-      // Two registrations racing for one clientNo: the unique index decides.
-      if (isDuplicateKey(err))
-        throw Refusal.of(UserErrorCode.DUPLICATE, "clientNo is already registered", field("clientNo"));
-      throw err;
+      throw duplicateOf(err) ?? err;
     }
   }
 
   /**
    * Updates the mutable part of a client record. Unknown client: NOT_FOUND; a client of another
-   * branch for a branch-scoped manager: FORBIDDEN; the same field rules as registration.
+   * branch for a branch-scoped manager: FORBIDDEN; the same field rules as registration;
+   * PROFESSIONAL without a latest portrait that qualifies the client: NOT_ELIGIBLE.
    */
   async updateClient(viewer: Viewer, props: UpdateClientProps): Promise<ClientEntity> {
     const todayDate = today(this.clock);
@@ -165,6 +192,8 @@ export class ClientIntakeService {
       nonNegative(errors, "annualIncome", props.annualIncome);
       nonNegative(errors, "financialAssets", props.financialAssets);
       if (errors.length > 0) throw new Refusal(errors);
+      const earnedOn =
+        props.investorCategory === InvestorCategory.PROFESSIONAL ? await qualifyingPortrait(manager, client) : null;
 
       const changes: Partial<ClientEntity> = {};
       if (props.phone !== undefined && props.phone !== null) changes.phone = props.phone;
@@ -182,7 +211,7 @@ export class ClientIntakeService {
         action: "updateClient",
         entityType: "Client",
         entityId: toGlobalId("Client", client.id),
-        changes,
+        changes: earnedOn ? { ...changes, professionalPortrait: toGlobalId("Portrait", earnedOn.id) } : changes,
       });
       return client;
     });

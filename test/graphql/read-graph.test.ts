@@ -35,7 +35,12 @@ describe.each(ENGINES)("the read graph on $name", (engine) => {
     const { ds } = db;
     const segB = await buildSegment(ds, { code: "B", priority: 20 });
     const product = await buildProduct(ds, { code: "STD-R3" }, [segB]);
-    pudong = await buildClient(ds, { clientNo: "C001", name: "王小明", branch: "SH-PUDONG" });
+    pudong = await buildClient(ds, {
+      clientNo: "C001",
+      name: "王小明",
+      idNumber: "110101199003071234",
+      branch: "SH-PUDONG",
+    });
     xicheng = await buildClient(ds, {
       clientNo: "C002",
       name: "李雷",

@@ -38,8 +38,9 @@ const at = (n: number) => new Date(T0.getTime() + n * 1000);
 
 /**
  * The n-th of a series of distinct ID numbers (one investor, one account: SPEC §10): only the birth
- * date, which masking hides, varies; n = 0 is 110101199003071234, as the masking tests expect. The
- * check character is not recomputed: these rows are written past the intake's checks.
+ * date, which masking hides, varies, so every one masks as 110101********1234. The check character is
+ * not recomputed: these rows are written past the intake's checks. buildClient starts at n = 1, so a
+ * test may name 110101199003071234 (n = 0) itself.
  */
 export function residentId(n: number): string {
   const birth = new Date(Date.UTC(1990, 2, 7) + n * 86_400_000).toISOString().slice(0, 10);
@@ -72,7 +73,7 @@ export function buildClient(ds: DataSource, o: Partial<ClientEntity> = {}): Prom
     status: ClientStatus.ACTIVE,
     investorCategory: InvestorCategory.ORDINARY,
     name: "王小明",
-    idNumber: residentId(clients++),
+    idNumber: residentId((clients += 1)),
     phone: "13812345678",
     branch: "SH-PUDONG",
     tradingSince: "2015-03-01",

@@ -1,10 +1,14 @@
 import {
+  getArgumentValues,
   getNamedType,
   getNullableType,
   isCompositeType,
+  isInputType,
   isListType,
   isObjectType,
   Kind,
+  getVariableValues,
+  typeFromAST,
   valueFromAST,
   type DocumentNode,
   type FieldNode,
@@ -19,7 +23,9 @@ import {
 /**
  * Query cost, computed before execution, GitHub-style: the `first` of a connection (or of a list
  * field that takes one) multiplies everything beneath it; other lists count their bound (`ids` of
- * `nodes`, else a fixed default); every object a query can return counts as one node.
+ * `nodes`, else a fixed default); every object a query can return counts as one node. Arguments are
+ * read as execution will read them (SPEC §10): the request's variables, a variable's default where
+ * the request gives none, an argument's default where neither does.
  */
 export const MAX_DEPTH = 12;
 export const MAX_ALIASES = 50;
@@ -59,19 +65,20 @@ export function estimateCost(
   let maxDepth = 0;
   const memo = new Map<string, { nodes: number; depth: number; aliases: number }>();
 
-  const argValue = (field: GraphQLField<unknown, unknown>, node: FieldNode, name: string): unknown => {
-    const def = field.args.find((a) => a.name === name);
-    if (!def) return undefined;
-    const arg = node.arguments?.find((a) => a.name.value === name);
-    if (!arg) return def.defaultValue;
-    return valueFromAST(arg.value, def.type, variables as Record<string, unknown>);
-  };
+  const values = operationVariables(schema, operation, variables);
 
   const multiplierOf = (field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
     const type = getNullableType(field.type);
-    const first = argValue(field, node, "first");
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, node, values);
+    } catch {
+      // Arguments that do not coerce fail the field before it fetches anything.
+      return 1;
+    }
+    const first = args.first;
     if (typeof first === "number" && Number.isFinite(first)) return Math.max(first, 0);
-    const ids = argValue(field, node, "ids");
+    const ids = args.ids;
     if (Array.isArray(ids)) return ids.length;
     return isListType(type) ? DEFAULT_LIST_BOUND : 1;
   };
@@ -130,4 +137,30 @@ export function estimateCost(
 
   const requestedNodes = walk(root, operation.selectionSet, 1, new Set());
   return { requestedNodes, depth: maxDepth, aliases };
+}
+
+/**
+ * The variables execution will see: the request's, coerced, with each definition's default where the
+ * request gives none. Variables that do not coerce stop the request before execution; the estimate
+ * then goes on with what it can read (the request's values as sent, the defaults).
+ */
+function operationVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  const definitions = operation.variableDefinitions ?? [];
+  if (definitions.length === 0) return {};
+  const coerced = getVariableValues(schema, definitions, given, { maxErrors: 1 });
+  if (coerced.coerced) return coerced.coerced;
+  const out: Record<string, unknown> = {};
+  for (const def of definitions) {
+    const name = def.variable.name.value;
+    if (Object.prototype.hasOwnProperty.call(given, name)) out[name] = given[name];
+    else if (def.defaultValue) {
+      const type = typeFromAST(schema, def.type);
+      if (type && isInputType(type)) out[name] = valueFromAST(def.defaultValue, type);
+    }
+  }
+  return out;
 }

@@ -37,6 +37,87 @@ describe("the query cost estimator (SPEC §7)", () => {
     expect(cost(`{ nodes(ids: ["a", "b", "c"]) { id } }`).requestedNodes).toBe(3);
   });
 
+  describe("SPEC §10 cost: counts the request's variables and, where one is not given, the variable's default value", () => {
+    const HEAVY = 500 + 500 * 500;
+    it.each<[string, string, Record<string, unknown>, number]>([
+      [
+        "the default of a variable the request leaves out",
+        "query($f: Int = 500) { clients(first: $f) { nodes { reviews(first: $f) { nodes { id } } } } }",
+        {},
+        HEAVY,
+      ],
+      [
+        "the same variable given in the request",
+        "query($f: Int = 500) { clients(first: $f) { nodes { reviews(first: $f) { nodes { id } } } } }",
+        { f: 500 },
+        HEAVY,
+      ],
+      [
+        "a given value over the default",
+        "query($f: Int = 500) { clients(first: $f) { nodes { reviews(first: $f) { nodes { id } } } } }",
+        { f: 2 },
+        2 + 2 * 2,
+      ],
+      [
+        "defaults used inside a fragment",
+        `query($f: Int = 500) { clients(first: $f) { ...C } }
+         fragment C on ClientConnection { nodes { reviews(first: $f) { nodes { id } } } }`,
+        {},
+        HEAVY,
+      ],
+      [
+        "defaults inside a fragment spread by a fragment",
+        `query($f: Int = 500) { ...Q }
+         fragment Q on Query { clients(first: $f) { nodes { ...R } } }
+         fragment R on Client { reviews(first: $f) { nodes { id } } }`,
+        {},
+        HEAVY,
+      ],
+      [
+        "defaults inside an inline fragment",
+        "query($f: Int = 500) { clients(first: $f) { nodes { ... on Client { reviews(first: $f) { nodes { id } } } } } }",
+        {},
+        HEAVY,
+      ],
+      [
+        "aliases, each counted with the default",
+        `query($f: Int = 300) { a: clients(first: $f) { nodes { clientNo } } b: clients(first: $f) { nodes { clientNo } }
+         c: clients(first: $f) { nodes { clientNo } } }`,
+        {},
+        900,
+      ],
+      [
+        "two variables, one given and one defaulted",
+        "query($a: Int = 1, $b: Int = 400) { clients(first: $a) { nodes { reviews(first: $b) { nodes { id } } } } }",
+        { a: 100 },
+        100 + 100 * 400,
+      ],
+      [
+        "a list variable's default (the ids of nodes)",
+        'query($ids: [ID!]! = ["a", "b", "c", "d"]) { nodes(ids: $ids) { id } }',
+        {},
+        4,
+      ],
+      [
+        "a variable neither given nor defaulted: the argument's own default, as execution reads it",
+        "query($f: Int) { clients(first: $f) { nodes { clientNo } } }",
+        {},
+        50,
+      ],
+      [
+        "the operation the request names, with its own defaults",
+        `query Light($f: Int = 1) { clients(first: $f) { nodes { clientNo } } }
+         query Heavy($f: Int = 500) { clients(first: $f) { nodes { reviews(first: $f) { nodes { id } } } } }`,
+        {},
+        HEAVY,
+      ],
+    ])("%s", (_name, query, variables, expected) => {
+      const doc = parse(query);
+      const name = /query Heavy/.test(query) ? "Heavy" : null;
+      expect(estimateCost(schema, doc, name, variables).requestedNodes).toBe(expected);
+    });
+  });
+
   it("puts a three-level first: 500 query far over the default limit", () => {
     const c = cost(
       `{ clients(first: 500) { nodes { reviews(first: 500) { nodes { facility { reviews(first: 500) { nodes { id } } } } } } } }`,
@@ -77,6 +158,34 @@ describe.each(ENGINES)("protection over HTTP on $name (SPEC §7)", (engine) => {
     expect(res.status).toBe(400);
     expect(res.body.errors?.[0].extensions?.code).toBe("QUERY_TOO_COMPLEX");
     expect(server.lastStatements()).toBe(0);
+  });
+
+  it.each([
+    ["no variables", undefined],
+    ["variables without the one with a default", { other: 1 }],
+  ])(
+    "SPEC §10 cost with variable defaults: refuses the default-valued heavy query (%s) with HTTP 400 QUERY_TOO_COMPLEX before any SQL",
+    async (_name, variables) => {
+      const res = await server.gql(
+        token,
+        "query($f: Int = 500) { clients(first: $f) { totalCount nodes { reviews(first: $f) { nodes { id } } } } viewer { subject } }",
+        variables,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0].extensions?.code).toBe("QUERY_TOO_COMPLEX");
+      expect(res.body.errors?.[0].extensions?.cost).toMatchObject({ requestedNodes: 250_501 });
+      expect(server.lastStatements()).toBe(0);
+    },
+  );
+
+  it("SPEC §10 cost with variable defaults: 10 aliases of a defaulted page, each within the limit, are refused together", async () => {
+    const aliases = Array.from(
+      { length: 10 },
+      (_, i) => `a${i}: clients(first: $f) { nodes { reviews(first: $g) { nodes { id } } } }`,
+    ).join(" ");
+    const res = await server.gql(token, `query($f: Int = 100, $g: Int = 50) { ${aliases} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0].extensions?.cost).toMatchObject({ requestedNodes: 10 * (100 + 100 * 50) });
   });
 
   it("refuses more than 12 levels and more than 50 aliases", async () => {

@@ -17,12 +17,14 @@ export interface Context {
   outsideSlot<T>(wait: () => Promise<T>): Promise<T>;
   /**
    * Facts gathered while Apollo handles the request, shared by reference (Apollo copies the context
-   * object itself): the cost rule's figures, reported in `extensions.cost`, and the operation's name
-   * (from the document, so a valid GraphQL name) as a metrics label.
+   * object itself): the cost rule's figures, reported in `extensions.cost`, and the operation's
+   * metrics label (its name, bounded by Metrics.operationLabel).
    */
   meta: {
     cost?: { requestedNodes: number; limit: number; throttle?: { capacity: number; remaining: number } };
     operationName?: string;
+    /** The codes of the errors the client received, once the response is formatted. */
+    errorCodes?: string[];
   };
 }
 

@@ -12,6 +12,7 @@ import { createFormatError } from "../schema/errors";
 import { estimateCost, MAX_ALIASES, MAX_DEPTH } from "../schema/cost";
 import { GraphQLError } from "graphql";
 import { Metrics } from "./metrics";
+import { EdgeRefusals, HttpError, readBody, sendJson, errorBody, type Route } from "./edge";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
@@ -28,7 +29,7 @@ import type { Services } from "../services";
 import { DomainError } from "../errors";
 import { withSqlTally } from "../db/sql-counter";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "./edge";
 
 export interface App {
   server: http.Server;
@@ -42,51 +43,6 @@ export interface App {
    * the connections), then stops Apollo; the caller closes the pools after it resolves.
    */
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > MAX_BODY_BYTES) {
-      reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MB"));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MB"));
-        // Stop reading but keep the socket, so the 413 reaches the client.
-        req.removeAllListeners("data");
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(text);
-}
-
-function errorBody(code: string, message: string): unknown {
-  return { errors: [{ message, extensions: { code } }] };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -109,6 +65,7 @@ export async function createApp(opts: {
   const { config } = services;
 
   const metrics = new Metrics(services.dataSource, services.rateLimiter);
+  const refusals = new EdgeRefusals(metrics, logger);
   services.rateLimiter.onBreakerChange?.((state) => {
     const message = "rate limiter: Redis breaker";
     if (state === "open") logger.warn({ state }, `${message} open, throttling on this process's buckets`);
@@ -137,7 +94,7 @@ export async function createApp(opts: {
             // The cost rule (SPEC §7): before any resolver runs.
             async didResolveOperation({ document, operationName, operation, request, contextValue, schema: s }) {
               const cost = estimateCost(s, document, operationName, request.variables ?? {});
-              contextValue.meta.operationName = operation?.name?.value ?? "anonymous";
+              contextValue.meta.operationName = metrics.operationLabel(operation?.name?.value);
               contextValue.meta.cost = { requestedNodes: cost.requestedNodes, limit: config.maxQueryNodes };
               const refuse = (message: string) =>
                 new GraphQLError(message, {
@@ -172,6 +129,12 @@ export async function createApp(opts: {
               }
             },
             async willSendResponse({ response, contextValue }) {
+              // Counted as the client receives them: after formatError, which gives every error its code.
+              if (response.body.kind === "single") {
+                contextValue.meta.errorCodes = (response.body.singleResult.errors ?? []).map((e) =>
+                  metrics.countError(e.extensions?.code),
+                );
+              }
               if (response.body.kind === "single" && contextValue.meta.cost) {
                 response.body.singleResult.extensions = {
                   ...response.body.singleResult.extensions,
@@ -181,7 +144,6 @@ export async function createApp(opts: {
             },
             async didEncounterErrors({ contextValue, errors }) {
               for (const err of errors) {
-                metrics.errors.inc({ code: String(err.extensions?.code ?? "INTERNAL_SERVER_ERROR") });
                 const original = err.originalError;
                 const expected =
                   original instanceof DomainError || (err.extensions?.code !== undefined && original === undefined);
@@ -201,23 +163,25 @@ export async function createApp(opts: {
   await apollo.start();
 
   async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL) {
+    const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+      metrics.countError(code);
+      refusals.refuse(res, status, code, message, headers);
+    };
     const method = (req.method ?? "GET").toUpperCase();
     if (method !== "GET" && method !== "POST") {
-      sendJson(res, 405, errorBody("METHOD_NOT_ALLOWED", "Use GET or POST"), { allow: "GET, POST" });
+      refuse(405, "METHOD_NOT_ALLOWED", "Use GET or POST", { allow: "GET, POST" });
       return;
     }
     const token = bearerToken(req.headers.authorization);
     if (token === null) {
-      sendJson(res, 401, errorBody("UNAUTHENTICATED", "A bearer token is required"), {
-        "www-authenticate": "Bearer",
-      });
+      refuse(401, "UNAUTHENTICATED", "A bearer token is required", { "www-authenticate": "Bearer" });
       return;
     }
     let viewer;
     try {
       viewer = await verifyToken(config.authJwtSecret, token);
     } catch (err) {
-      sendJson(res, 401, errorBody("UNAUTHENTICATED", (err as Error).message), { "www-authenticate": "Bearer" });
+      refuse(401, "UNAUTHENTICATED", (err as Error).message, { "www-authenticate": "Bearer" });
       return;
     }
     const raw = method === "POST" ? await readBody(req) : "";
@@ -226,11 +190,11 @@ export async function createApp(opts: {
       try {
         body = JSON.parse(raw);
       } catch {
-        sendJson(res, 400, errorBody("BAD_REQUEST", "The body is not valid JSON"));
+        refuse(400, "BAD_REQUEST", "The body is not valid JSON");
         return;
       }
       if (Array.isArray(body)) {
-        sendJson(res, 400, errorBody("BATCHING_NOT_SUPPORTED", "Send one operation per request"));
+        refuse(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request");
         return;
       }
     }
@@ -265,9 +229,7 @@ export async function createApp(opts: {
     const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
     if (admitted === null) {
       metrics.requests.inc({ operation: "unknown", outcome: "refused" });
-      sendJson(res, 503, errorBody("SERVER_BUSY", "Too many requests are waiting; retry shortly"), {
-        "retry-after": "1",
-      });
+      refuse(503, "SERVER_BUSY", "Too many requests are waiting; retry shortly", { "retry-after": "1" });
       logger.warn(
         { requestId, status: 503, queued: gate.queued, ms: ms(), subject: viewer.subject },
         "graphql request refused: the queue is full",
@@ -286,6 +248,11 @@ export async function createApp(opts: {
     for (const [k, v] of response.headers) res.setHeader(k, v);
     if (closing) res.setHeader("connection", "close");
     res.statusCode = response.status ?? 200;
+    // Apollo refuses a malformed request before its plugins run: its errors are counted from the body.
+    if (meta.errorCodes === undefined && res.statusCode >= 400 && response.body.kind === "complete") {
+      meta.errorCodes = errorCodesOf(response.body.string).map((code) => metrics.countError(code));
+    }
+    if (res.statusCode >= 400) refusals.note(res, meta.errorCodes?.[0] ?? "UNKNOWN", viewer.subject);
     if (response.body.kind === "complete") {
       res.end(response.body.string);
     } else {
@@ -305,7 +272,7 @@ export async function createApp(opts: {
   /** GET /export/segments/{code}/members?format=ndjson|csv — streamed, no personal data (SPEC §8). */
   async function handleExport(req: http.IncomingMessage, res: http.ServerResponse, code: string, url: URL) {
     if ((req.method ?? "GET").toUpperCase() !== "GET") {
-      sendJson(res, 405, errorBody("METHOD_NOT_ALLOWED", "Use GET"), { allow: "GET" });
+      refusals.refuse(res, 405, "METHOD_NOT_ALLOWED", "Use GET", { allow: "GET" });
       return;
     }
     const token = bearerToken(req.headers.authorization);
@@ -314,18 +281,18 @@ export async function createApp(opts: {
       if (token === null) throw new Error("missing");
       viewer = await verifyToken(config.authJwtSecret, token);
     } catch {
-      sendJson(res, 401, errorBody("UNAUTHENTICATED", "A valid bearer token is required"), {
+      refusals.refuse(res, 401, "UNAUTHENTICATED", "A valid bearer token is required", {
         "www-authenticate": "Bearer",
       });
       return;
     }
     if (!hasAnyRole(viewer, EXPORT_ROLES)) {
-      sendJson(res, 403, errorBody("FORBIDDEN", "You are not allowed to do this"));
+      refusals.refuse(res, 403, "FORBIDDEN", "You are not allowed to do this", {}, viewer.subject);
       return;
     }
     const format = url.searchParams.get("format") ?? "ndjson";
     if (format !== "ndjson" && format !== "csv") {
-      sendJson(res, 400, errorBody("BAD_USER_INPUT", "format must be ndjson or csv"));
+      refusals.refuse(res, 400, "BAD_USER_INPUT", "format must be ndjson or csv");
       return;
     }
     let segmentCode: string | null;
@@ -339,7 +306,7 @@ export async function createApp(opts: {
         ? await services.reader.segmentByCode(segmentCode)
         : null;
     if (segment === null) {
-      sendJson(res, 404, errorBody("NOT_FOUND", "No such segment"));
+      refusals.refuse(res, 404, "NOT_FOUND", "No such segment");
       return;
     }
     const active = (await services.reader.segments(true)).map(segmentRef);
@@ -389,8 +356,17 @@ export async function createApp(opts: {
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader("x-request-id", requestId);
     const url = new URL(req.url ?? "/", "http://localhost");
+    const exportMatch = /^\/export\/segments\/([^/]+)\/members$/.exec(url.pathname);
+    const name: Route = exportMatch
+      ? "export"
+      : url.pathname === "/graphql"
+        ? "graphql"
+        : url.pathname === "/metrics"
+          ? "metrics"
+          : url.pathname === "/healthz" || url.pathname === "/readyz"
+            ? "health"
+            : "other";
     try {
-      const exportMatch = /^\/export\/segments\/([^/]+)\/members$/.exec(url.pathname);
       if (exportMatch) {
         await handleExport(req, res, exportMatch[1], url);
         return;
@@ -416,18 +392,22 @@ export async function createApp(opts: {
       }
     } catch (err) {
       if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, errorBody(err.code, err.message), { connection: "close" });
+        if (name === "graphql") metrics.countError(err.code);
+        if (!res.headersSent) refusals.refuse(res, err.status, err.code, err.message, { connection: "close" });
         return;
       }
       logger.error({ requestId, err: (err as Error).message }, "request failed");
       if (!res.headersSent) sendJson(res, 500, errorBody("INTERNAL_SERVER_ERROR", "Internal server error"));
       else res.end();
+    } finally {
+      refusals.settle(res, requestId, name, (req.method ?? "GET").toUpperCase().slice(0, 16));
     }
   }
 
   const server = http.createServer((req, res) => {
     void handle(req, res);
   });
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => refusals.clientError(err, socket));
   server.keepAliveTimeout = 5000;
 
   return {
@@ -463,3 +443,13 @@ export async function createApp(opts: {
 }
 
 export type { BaseContext };
+
+/** The codes of an error body Apollo answered by itself (always small: no data in it). */
+function errorCodesOf(body: string): unknown[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return Array.isArray(parsed.errors) ? parsed.errors.map((e) => e?.extensions?.code) : [];
+  } catch {
+    return [];
+  }
+}

@@ -2,13 +2,25 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { DataSource } from "typeorm";
 import type { RateLimiter, RateLimiterStats } from "../services/access/rate-limit";
 
-/** Prometheus metrics: requests and latency by operation and outcome, errors by code, pool state, event-loop lag. */
+/** An operation name that may be a label as it is (the rest count as `other`). */
+const OPERATION_NAME = /^[A-Za-z0-9_]{1,64}$/;
+/** Distinct operation names kept as labels; later ones count as `other`. */
+export const MAX_OPERATION_LABELS = 200;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,47}$/;
+
+/**
+ * Prometheus metrics: requests and latency by operation and outcome, errors by code, refusals,
+ * pool state, event-loop lag. `/metrics` is unauthenticated, so every label is bounded (SPEC §10):
+ * a client cannot grow it by naming operations.
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly requests: Counter<"operation" | "outcome">;
   readonly latency: Histogram<"operation" | "outcome">;
   readonly errors: Counter<"code">;
+  readonly refusals: Counter<"status" | "code" | "route">;
   readonly sqlStatements: Histogram<"operation">;
+  private readonly operations = new Set<string>();
 
   constructor(ds: DataSource, rateLimiter?: RateLimiter) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
@@ -27,8 +39,14 @@ export class Metrics {
     });
     this.errors = new Counter({
       name: "graphql_errors_total",
-      help: "GraphQL errors by extensions.code",
+      help: "GraphQL errors by the extensions.code the client received",
       labelNames: ["code"],
+      registers: [this.registry],
+    });
+    this.refusals = new Counter({
+      name: "http_refusals_total",
+      help: "Requests refused at the edge (401, 403, 413, 429, 431) by status, code and route",
+      labelNames: ["status", "code", "route"],
       registers: [this.registry],
     });
     this.sqlStatements = new Histogram({
@@ -66,6 +84,26 @@ export class Metrics {
         this.set({ state: "waiting" }, pool._connectionQueue?.length ?? 0);
       },
     });
+  }
+
+  /**
+   * The label of an operation: its name when it is `[A-Za-z0-9_]{1,64}` and one of the first
+   * MAX_OPERATION_LABELS distinct names seen, else `other`; `anonymous` without a name.
+   */
+  operationLabel(name: string | null | undefined): string {
+    if (name === null || name === undefined || name === "") return "anonymous";
+    if (!OPERATION_NAME.test(name)) return "other";
+    if (this.operations.has(name)) return name;
+    if (this.operations.size >= MAX_OPERATION_LABELS) return "other";
+    this.operations.add(name);
+    return name;
+  }
+
+  /** Counts one error by the code its client received; returns that code (a bounded label). */
+  countError(code: unknown): string {
+    const label = typeof code === "string" && ERROR_CODE.test(code) ? code : "OTHER";
+    this.errors.inc({ code: label });
+    return label;
   }
 
   /** The limiter keeps its own running totals; each scrape adds what they grew by since the last. */

@@ -21,6 +21,25 @@ describe.each(ENGINES)("the schema on $name", (engine) => {
     expect(await db.ds.showMigrations()).toBe(false);
   });
 
+  it("the one-account migration stops where clients already share an ID number, naming only how many (SPEC §10)", async () => {
+    const own = await engine.create();
+    try {
+      const executed = async () =>
+        ((await own.ds.query("SELECT `name` FROM `schema_migrations`")) as { name: string }[]).map((m) => m.name);
+      while ((await executed()).includes("OneAccountPerInvestor1796000000000")) await own.ds.undoLastMigration();
+      const shared = "110101199003071234";
+      await buildClient(own.ds, { idNumber: shared });
+      await buildClient(own.ds, { idNumber: shared });
+      const err = (await own.ds.runMigrations().catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(Error);
+      expect(err.message).toMatch(/^1 ID number\(s\) are held by more than one client/);
+      expect(err.message).not.toContain(shared);
+      expect(await executed()).not.toContain("OneAccountPerInvestor1796000000000");
+    } finally {
+      await own.drop();
+    }
+  });
+
   it("keeps money exact to the cent and instants to the millisecond in UTC (SPEC §2)", async () => {
     const client = await buildClient(db.ds, {
       annualIncome: new Decimal("123456789012.35"),

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "../config";
 import { Role } from "../domain/enums";
-import { mintToken } from "../services/access/tokens";
+import { MAX_TOKEN_LIFETIME_SECONDS, mintToken } from "../services/access/tokens";
 
 /** npm run token -- --role RISK_OFFICER --sub alice [--branch SH-PUDONG] [--ttl 3600] */
 async function run(): Promise<void> {
@@ -32,7 +32,9 @@ async function run(): Promise<void> {
         branch = value;
         break;
       case "--ttl":
-        if (!/^\d+$/.test(value) || Number(value) < 60) fail("--ttl must be seconds, at least 60");
+        if (!/^\d+$/.test(value) || Number(value) < 60 || Number(value) > MAX_TOKEN_LIFETIME_SECONDS) {
+          fail(`--ttl must be seconds, from 60 to ${MAX_TOKEN_LIFETIME_SECONDS} (30 days)`);
+        }
         ttl = Number(value);
         break;
       default:

@@ -5,20 +5,57 @@ import type { Viewer } from "./viewer";
 
 const ALL_ROLES = Object.values(Role) as string[];
 
+/** The longest a token may live: an officer's session, not a standing key. An `exp` beyond it is forged or a mistake. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
+/** How far ahead of this server's clock a token's `iat` may be (the issuer's clock may run a little fast). */
+export const MAX_IAT_SKEW_SECONDS = 60;
+/** C0/C1 controls, invisible format characters (zero-width, bidi overrides) and line separators. */
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/**
+ * The one form of a subject (SPEC §10: subjects compare case-insensitively after trimming): every
+ * comparison of viewers — four eyes, throttle buckets, audit actors — sees the same string for
+ * `RT-RO-ALICE`, ` rt-ro-alice` and its full-width spelling.
+ */
+export function normalizeSubject(sub: string): string {
+  return sub.normalize("NFKC").trim().toLowerCase();
+}
+
 function key(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-/** Verifies an HS256 bearer token (signature, `exp`) and reads its claims (SPEC §6). */
-export async function verifyToken(secret: string, token: string): Promise<Viewer> {
+/**
+ * Verifies an HS256 bearer token and reads its claims (SPEC §6, §10). Refuses: a bad signature or
+ * algorithm; no `exp`, an expired one, or one further than MAX_TOKEN_LIFETIME_SECONDS ahead; an `iat`
+ * more than 60 s in the future; a `sub` that is missing, empty, over 64 characters or holds control
+ * characters; unknown roles; a malformed branch. The subject comes out normalised (normalizeSubject).
+ */
+export async function verifyToken(secret: string, token: string, nowMs = Date.now()): Promise<Viewer> {
   let payload: Record<string, unknown>;
+  const now = Math.floor(nowMs / 1000);
   try {
-    ({ payload } = await jwtVerify(token, key(secret), { algorithms: ["HS256"] }));
+    ({ payload } = await jwtVerify(token, key(secret), {
+      algorithms: ["HS256"],
+      requiredClaims: ["exp"],
+      currentDate: new Date(nowMs),
+    }));
   } catch {
     throw new UnauthenticatedError("The bearer token is invalid or expired");
   }
+  const { exp, iat } = payload;
+  if (typeof exp !== "number" || exp > now + MAX_TOKEN_LIFETIME_SECONDS) {
+    throw new UnauthenticatedError("The bearer token is invalid or expired");
+  }
+  if (iat !== undefined && (typeof iat !== "number" || iat > now + MAX_IAT_SKEW_SECONDS)) {
+    throw new UnauthenticatedError("The bearer token is invalid or expired");
+  }
   const { sub, roles, branch } = payload;
-  if (typeof sub !== "string" || sub === "" || sub.length > 64) {
+  if (typeof sub !== "string" || CONTROL.test(sub)) {
+    throw new UnauthenticatedError("The bearer token has no valid subject");
+  }
+  const subject = normalizeSubject(sub);
+  if (subject === "" || subject.length > 64) {
     throw new UnauthenticatedError("The bearer token has no valid subject");
   }
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ALL_ROLES.includes(r as string))) {
@@ -27,7 +64,7 @@ export async function verifyToken(secret: string, token: string): Promise<Viewer
   if (branch !== undefined && branch !== null && (typeof branch !== "string" || branch.length > 32)) {
     throw new UnauthenticatedError("The bearer token has an invalid branch");
   }
-  return { subject: sub, roles: [...new Set(roles as Role[])], branch: typeof branch === "string" ? branch : null };
+  return { subject, roles: [...new Set(roles as Role[])], branch: typeof branch === "string" ? branch : null };
 }
 
 export async function mintToken(

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import v8 from "node:v8";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { ConfigError, DEV_JWT_SECRET, loadConfig, type Config } from "./config";
 import { openDataSource } from "./db/data-source";
 import { systemClock, today } from "./domain/clock";
 import { Role } from "./domain/enums";
@@ -47,7 +47,9 @@ export async function main(): Promise<App> {
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   logger.info({ port, database: dataSource.options.type }, "serving");
 
-  if (!config.production) await printDemoTokens(config, dataSource, port);
+  // Only a server on the built-in development secret, whose tokens anyone could mint anyway, prints
+  // tokens (SPEC §10): with a real secret they would be valid credentials in a log.
+  if (config.authJwtSecret === DEV_JWT_SECRET) await printDemoTokens(config, dataSource, port);
 
   let stopping = false;
   const stop = (signal: string) => {

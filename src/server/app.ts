@@ -12,15 +12,15 @@ import { createFormatError } from "../schema/errors";
 import { estimateCost, MAX_ALIASES, MAX_DEPTH } from "../schema/cost";
 import { GraphQLError } from "graphql";
 import { Metrics } from "./metrics";
+import { observeTransactionRetries } from "./transaction-metrics";
 import { EdgeRefusals, HttpError, readBody, sendJson, errorBody, type Route } from "./edge";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { stringify } from "csv-stringify";
 import { Role } from "../domain/enums";
 import { hasAnyRole } from "../services/access/viewer";
 import { segmentRef } from "../services/fit/catalogue";
 import { membershipPredicate } from "../services/read/segment-sql";
-import { EXPORT_COLUMNS, gatherChunks, segmentMemberStream, type ExportRow } from "../services/read/segment-export";
+import { csvEncoder, gatherChunks, segmentMemberStream, type ExportRow } from "../services/read/segment-export";
 
 const EXPORT_ROLES = [Role.ANALYST, Role.RISK_OFFICER, Role.COMPLIANCE, Role.ADMIN];
 import { bearerToken, verifyToken } from "../services/access/tokens";
@@ -65,6 +65,7 @@ export async function createApp(opts: {
   const { config } = services;
 
   const metrics = new Metrics(services.dataSource, services.rateLimiter);
+  const stopObservingRetries = observeTransactionRetries(metrics.registry, services.dataSource, logger);
   const refusals = new EdgeRefusals(metrics, logger);
   services.rateLimiter.onBreakerChange?.((state) => {
     const message = "rate limiter: Redis breaker";
@@ -318,7 +319,7 @@ export async function createApp(opts: {
     });
     const encode =
       format === "csv"
-        ? stringify({ header: true, columns: [...EXPORT_COLUMNS] })
+        ? csvEncoder()
         : new Transform({
             writableObjectMode: true,
             transform(row: ExportRow, _enc, cb) {
@@ -438,6 +439,7 @@ export async function createApp(opts: {
       await closed;
       await apollo.stop();
       await services.rateLimiter.close();
+      stopObservingRetries();
     },
   };
 }

@@ -105,3 +105,93 @@ describe.each(ENGINES)("segment export on $name (SPEC §8)", (engine) => {
     expect((await after.text()).trim().split("\n")).toHaveLength(500);
   });
 });
+
+/** RFC 4180 rows: quoted fields may hold commas, quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n") {
+      rows.push([...row, cell]);
+      row = [];
+      cell = "";
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+describe.each(ENGINES)("CSV cells in the segment export on $name (SPEC §10 CSV cells)", (engine) => {
+  let db: TestDatabase;
+  let server: TestServer;
+  const HOSTILE = ["=1+2", "+SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "@SUM(1)", "\tTAB", "\rCR", '=HYPERLINK("x")'];
+
+  beforeAll(async () => {
+    db = await engine.create();
+    // Every client is a member: no bounds, and no other segment to win them.
+    await buildSegment(db.ds, { code: "-NEG", priority: 1, minAvgDailyAssets: null, maxAvgDailyAssets: null });
+    for (const [i, branch] of HOSTILE.entries()) {
+      const c = await buildClient(db.ds, { clientNo: `H${i}`, branch });
+      await buildPortrait(db.ds, c, { avgDailyAssets20d: new Decimal(i % 2 ? "-1500.50" : "2500.00") });
+    }
+    const plain = await buildClient(db.ds, { clientNo: "=H9", branch: "SH-PUDONG" });
+    await buildPortrait(db.ds, plain, { avgDailyAssets20d: new Decimal("-0.01") });
+    server = await startTestServer(db.ds);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("prefixes text cells that begin with =, +, -, @, tab or carriage return with ', and keeps numbers, negative ones too, numeric", async () => {
+    const res = await fetch(`${server.url.replace("/graphql", "/export/segments")}/-NEG/members?format=csv`, {
+      headers: { authorization: `Bearer ${await server.token(Role.ANALYST)}` },
+    });
+    expect(res.status).toBe(200);
+    const [header, ...rows] = parseCsv(await res.text());
+    const col = (name: string) => header.indexOf(name);
+    expect(rows).toHaveLength(HOSTILE.length + 1);
+    const byClient = new Map(rows.map((r) => [r[col("clientNo")], r]));
+    for (const [i, branch] of HOSTILE.entries()) {
+      const row = byClient.get(`H${i}`)!;
+      expect([branch, row[col("branch")]]).toEqual([branch, `'${branch}`]);
+      expect(row[col("segment")]).toBe("'-NEG");
+      expect(row[col("avgDailyAssets20d")]).toBe(i % 2 ? "-1500.50" : "2500.00");
+    }
+    const plain = byClient.get("'=H9")!;
+    expect(plain[col("branch")]).toBe("SH-PUDONG");
+    expect(plain[col("avgDailyAssets20d")]).toBe("-0.01");
+    // No cell a spreadsheet would run is left, header included.
+    for (const row of [header, ...rows]) {
+      for (const [j, cell] of row.entries()) {
+        if (header[j] === "avgDailyAssets20d" && /^-?\d+\.\d{2}$/.test(cell)) continue;
+        expect([header[j], cell]).toEqual([header[j], expect.not.stringMatching(/^[=+\-@\t\r]/)]);
+      }
+    }
+  });
+
+  it("leaves NDJSON as the data is: it is read by programs, not spreadsheets", async () => {
+    const res = await fetch(`${server.url.replace("/graphql", "/export/segments")}/-NEG/members?format=ndjson`, {
+      headers: { authorization: `Bearer ${await server.token(Role.ANALYST)}` },
+    });
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { branch: string });
+    expect(lines.map((l) => l.branch)).toEqual(expect.arrayContaining(HOSTILE));
+  });
+});

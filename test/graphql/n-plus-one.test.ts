@@ -1,4 +1,4 @@
-import { Role } from "../../src/domain/enums";
+import { AlertKind, ReviewTrigger, Role } from "../../src/domain/enums";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import {
   buildAlert,
@@ -11,6 +11,14 @@ import {
   buildSegment,
 } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
+
+const REVIEW_TRIGGERS = [
+  ReviewTrigger.PERIODIC,
+  ReviewTrigger.MANUAL,
+  ReviewTrigger.MARGIN_CALL,
+  ReviewTrigger.MATURITY,
+];
+const ALERT_KINDS = [AlertKind.MAINTENANCE_WARNING, AlertKind.MARGIN_CALL];
 
 const PAGE = `query($first: Int!) {
   clients(first: $first) {
@@ -39,8 +47,9 @@ describe.each(ENGINES)("no N+1 on $name", (engine) => {
       await buildAssessment(ds, client);
       await buildPortrait(ds, client);
       const facility = await buildFacility(ds, client, products[i % 2]);
-      for (let r = 0; r < 1 + (i % 4); r += 1) await buildReview(ds, facility);
-      for (let a = 0; a < i % 3; a += 1) await buildAlert(ds, facility);
+      // One open review of a trigger and one open alert of a kind per facility (SPEC §10).
+      for (let r = 0; r < 1 + (i % 4); r += 1) await buildReview(ds, facility, { trigger: REVIEW_TRIGGERS[r] });
+      for (let a = 0; a < i % 3; a += 1) await buildAlert(ds, facility, { kind: ALERT_KINDS[a] });
     }
     server = await startTestServer(ds);
   }, 120_000);

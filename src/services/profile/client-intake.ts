@@ -1,4 +1,5 @@
 import { inTransaction } from "../../db/transaction";
+import { lockById } from "../../db/locks";
 import Decimal from "decimal.js";
 import type { DataSource, EntityManager } from "typeorm";
 import { violatesUniqueIndex } from "../../db/sql";
@@ -181,7 +182,9 @@ export class ClientIntakeService {
     const todayDate = today(this.clock);
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      const client = props.clientId === null ? null : await manager.findOneBy(ClientEntity, { id: props.clientId });
+      // One client, one line of writes (SPEC §10): locked, so the portrait a PROFESSIONAL status
+      // relies on cannot change under this update.
+      const client = await lockById(manager, ClientEntity, props.clientId);
       if (client === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such client", field("clientId"));
       assertMayWriteForBranch(viewer, client.branch);
       const errors: UserError[] = [];

@@ -1,4 +1,12 @@
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import {
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { AuthorizationError } from "type-graphql";
 import { DomainError } from "../errors";
@@ -25,15 +33,60 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
-export function createFormatError(production: boolean) {
+/**
+ * Every name the schema itself defines, as graphql-js quotes them in its messages: types, fields,
+ * arguments, input fields, enum values, `Type.field` coordinates and `@directives`.
+ */
+export function schemaNames(schema: GraphQLSchema): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith("__")) continue;
+    names.add(type.name);
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        names.add(field.name);
+        names.add(`${type.name}.${field.name}`);
+        for (const arg of "args" in field ? field.args : []) names.add(arg.name);
+      }
+    }
+    if (isEnumType(type)) for (const v of type.getValues()) names.add(v.name);
+  }
+  for (const d of schema.getDirectives()) {
+    names.add(`@${d.name}`);
+    for (const arg of d.args) names.add(arg.name);
+  }
+  return names;
+}
+
+/**
+ * graphql-js quotes the document in its messages: field, fragment, variable and type names as typed,
+ * enum literals (`Value "DROP_TABLE_client" does not exist in "ClientStatus" enum`). Every quoted
+ * part that is not a name of the schema (bare, or as a type reference such as `[ClientStatus!]!`)
+ * becomes `"…"`; what the schema names, suggestions included, stays.
+ */
+export function withoutInput(message: string, names: ReadonlySet<string>): string {
+  return message.replace(/"((?:[^"\\]|\\.)*)"/g, (quoted: string, inner: string) =>
+    names.has(inner.replace(/[[\]!]/g, "")) ? quoted : '"…"',
+  );
+}
+
+/** A parse error quotes the document around the fault: the code and the location say enough. */
+const PARSE_FAILED = "Syntax Error: the document is not valid GraphQL.";
+
+export function createFormatError(production: boolean, schema?: GraphQLSchema) {
+  const names = schema ? schemaNames(schema) : new Set<string>();
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const out = formatError(formatted, error);
+    const out = formatError(formatted, error, names);
     // Field suggestions would map the schema for a stranger when introspection is off.
     return production ? { ...out, message: out.message.replace(/ Did you mean .*\?$/, "") } : out;
   };
 }
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  names: ReadonlySet<string> = new Set(),
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (isDatabaseUnavailable(original)) {
     return {
@@ -54,10 +107,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (code === "BAD_USER_INPUT" || code === "GRAPHQL_VALIDATION_FAILED" || code === "GRAPHQL_PARSE_FAILED") {
     // graphql-js quotes the offending value in coercion errors; input is never echoed back.
-    const message = formatted.message
-      .replace(/got invalid value[\s\S]*/, "got an invalid value.")
-      .replace(/(cannot represent[^:]*): [\s\S]*/, "$1.")
-      .replace(/found [\s\S]*$/, "found an invalid value.");
+    const message =
+      code === "GRAPHQL_PARSE_FAILED"
+        ? PARSE_FAILED
+        : withoutInput(
+            formatted.message
+              .replace(/got invalid value[\s\S]*/, "got an invalid value.")
+              .replace(/(cannot represent[^:]*): [\s\S]*/, "$1.")
+              .replace(/found [\s\S]*$/, "found an invalid value."),
+            names,
+          );
     const validation = formatted.extensions?.validationErrors as
       { property: string; constraints?: object }[] | undefined;
     return {

@@ -86,7 +86,7 @@ export async function createApp(opts: {
     stopOnTerminationSignals: false,
     // No automatic persisted queries: every request carries its document.
     persistedQueries: false,
-    formatError: createFormatError(config.production),
+    formatError: createFormatError(config.production, schema),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       {

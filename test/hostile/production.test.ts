@@ -169,6 +169,112 @@ describe("the API in production mode (SPEC §7)", () => {
   });
 });
 
+/**
+ * Documents whose errors graphql-js writes by quoting them: enum literals, names typed in the document,
+ * the text around a syntax error. Each carries the marker ZQSECRET (as a name where only a name parses).
+ */
+const ECHOES: { name: string; query: string; variables?: Record<string, unknown>; code: string }[] = [
+  {
+    name: "an enum literal that does not exist",
+    query: "{ clients(filter: { statuses: [DROP_TABLE_ZQSECRET] }) { totalCount } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  {
+    name: "an enum value through a variable",
+    query: "query($s: [ClientStatus!]) { clients(filter: { statuses: $s }) { totalCount } }",
+    variables: { s: ["DROP_TABLE_ZQSECRET"] },
+    code: "BAD_USER_INPUT",
+  },
+  {
+    name: "a string where an enum goes",
+    query: '{ clients(filter: { statuses: ["ZQSECRET"] }) { totalCount } }',
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  { name: "an unknown field", query: "{ ZQSECRET_field }", code: "GRAPHQL_VALIDATION_FAILED" },
+  { name: "an unknown argument", query: "{ clients(ZQSECRET: 1) { totalCount } }", code: "GRAPHQL_VALIDATION_FAILED" },
+  {
+    name: "an unknown variable type",
+    query: "query($f: ZQSECRET_Type) { clients(filter: $f) { totalCount } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  { name: "an unknown fragment", query: "{ ...ZQSECRET_fragment }", code: "GRAPHQL_VALIDATION_FAILED" },
+  {
+    name: "an unused variable",
+    query: "query($ZQSECRET_var: Int) { viewer { subject } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  {
+    name: "two operations of one name",
+    query: "query ZQSECRET_op { viewer { subject } } query ZQSECRET_op { viewer { roles } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  {
+    name: "an unknown directive",
+    query: "{ viewer @ZQSECRET_directive { subject } }",
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  {
+    name: "a string literal where an Int goes",
+    query: '{ clients(first: "ZQSECRET") { totalCount } }',
+    code: "GRAPHQL_VALIDATION_FAILED",
+  },
+  { name: "a syntax error on a name", query: "{ viewer { subject } } ZQSECRET", code: "GRAPHQL_PARSE_FAILED" },
+  {
+    name: "a syntax error on a character",
+    query: "{ viewer { <script>ZQSECRET</script> } }",
+    code: "GRAPHQL_PARSE_FAILED",
+  },
+  { name: "a stray string", query: '{ viewer { subject } } "ZQSECRET"', code: "GRAPHQL_PARSE_FAILED" },
+  { name: "a bad escape", query: '{ client(clientNo: "ZQSECRET\\q") { id } }', code: "GRAPHQL_PARSE_FAILED" },
+  { name: "a bad number", query: "{ clients(first: 1ZQSECRET) { totalCount } }", code: "GRAPHQL_PARSE_FAILED" },
+];
+
+describe.each([
+  ["production", true],
+  ["development", false],
+])("GraphQL errors in %s mode never echo the document or its values (SPEC §7, §10; defect 12)", (_mode, production) => {
+  let db: TestDatabase;
+  let gql: (query: string, variables?: Record<string, unknown>) => Promise<{ text: string; body: GqlBody }>;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    db = await sqlite.create();
+    await buildClient(db.ds);
+    if (production) {
+      const server = await startProductionServer(db);
+      const token = await server.token([Role.ADMIN]);
+      gql = (q, v) => server.gql(token, q, v);
+      close = () => server.close();
+    } else {
+      const server = await startTestServer(db.ds, NOW);
+      const token = await server.token(Role.ADMIN);
+      gql = async (q, v) => {
+        const res = await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: q, variables: v }),
+        });
+        const text = await res.text();
+        return { text, body: JSON.parse(text) as GqlBody };
+      };
+      close = () => server.close();
+    }
+  });
+
+  afterAll(async () => {
+    await close?.();
+    await db?.drop();
+  });
+
+  it.each(ECHOES)("$name: a coded error, without the input", async ({ query, variables, code }) => {
+    const res = await gql(query, variables);
+    expect(res.body.errors?.length).toBeGreaterThan(0);
+    expect(res.body.errors?.[0].extensions?.code).toBe(code);
+    expect(res.text).not.toMatch(/ZQSECRET|DROP_TABLE|script/);
+    for (const error of res.body.errors ?? []) expect(error.message.length).toBeLessThan(200);
+  });
+});
+
 describe("an unexpected failure in production (SPEC §7: masked, logged with a request id)", () => {
   let db: TestDatabase;
   let server: ProductionServer;

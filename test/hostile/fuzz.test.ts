@@ -49,8 +49,8 @@ import {
  */
 
 const SEED = 0x5eed_2026;
-/** Sweeps plus random requests. */
-const REQUESTS = 1600;
+/** Sweeps plus random requests (about 1,100 of them). */
+const REQUESTS = 2000;
 const CONCURRENCY = 8;
 
 const schema = buildSchema(fs.readFileSync(path.resolve(__dirname, "../../schema.graphql"), "utf8"));
@@ -72,6 +72,16 @@ const INJECTIONS = [
 ];
 /** What must never come back in an error: a fragment of each injection. */
 const MARKERS = ["OR 1=1", "DROP TABLE", "<script", "\u0000", "{{7*7}}", "etc/passwd", "ZQXJZQXJ"];
+/** Money past DECIMAL(20,2) and SPEC §10's ranges (below 10^15, at most 2 decimals, "positive" ≥ 0.01). */
+const OVERFLOW_MONEY = [
+  "999999999999999999.9999",
+  "-999999999999999999.9999",
+  "1000000000000000",
+  "99999999999999999999999999999999",
+  "0.0001",
+  "0.001",
+  "1e300",
+];
 const ODD_STRINGS = ["", " ", "😀🚀", "\ud800", "%00", "\\", '"', "\n\r\t", "null", "NaN", "客户", "ＳＥＬＥＣＴ"];
 const NUMBERS = [-1, 0, 1e12, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), 2 ** 53, 1.5, -0.5, 1e308];
 
@@ -296,6 +306,18 @@ class OperationBuilder {
     return `${alias}${f.name}(${input.name}: ${this.pass(input.type, value)}) { ${this.selection(payload, 2)} }`;
   }
 
+  /** As mutationField, with `value` in the input's field `name` (the rest valid, so `value` is what is judged). */
+  mutationFieldWith(f: GraphQLField<unknown, unknown>, name: string, value: Val): string {
+    const [input] = f.args;
+    const inputType = getNullableType(input.type) as GraphQLInputObjectType;
+    let v = this.value(input.type, input.name);
+    if (isValObject(v)) v = { ...v, [name]: value };
+    // Without an ID that names no row, only a field no coercion accepts keeps the mutation from writing.
+    if (!hasEntityId(inputType)) v = this.corruptInput(inputType, v, name);
+    const payload = getNamedType(f.type) as GraphQLObjectType;
+    return `${f.name}(${input.name}: ${this.pass(input.type, v)}) { ${this.selection(payload, 2)} }`;
+  }
+
   private args(args: readonly GraphQLArgument[]): string {
     const parts: string[] = [];
     for (const a of args) {
@@ -455,6 +477,7 @@ class OperationBuilder {
           "-0",
           "999999999999999999",
           "9999999999999999999",
+          ...OVERFLOW_MONEY,
           "0.00001",
           "1,000",
           "--1",
@@ -495,10 +518,10 @@ class OperationBuilder {
     }
   }
 
-  private corruptInput(t: GraphQLInputObjectType, v: Val): Val {
+  private corruptInput(t: GraphQLInputObjectType, v: Val, keep?: string): Val {
     // null or a non-object is already refused by coercion.
     if (!isValObject(v)) return v;
-    const f = this.rng.pick(Object.values(t.getFields()));
+    const f = this.rng.pick(Object.values(t.getFields()).filter((x) => x.name !== keep));
     return { ...v, [f.name]: this.corrupt(f.type) };
   }
 }
@@ -559,12 +582,12 @@ async function makeAuths(server: TestServer, branch: string): Promise<{ valid: A
   const dev = new TextEncoder().encode(DEV_JWT_SECRET);
   const sign = (
     claims: Record<string, unknown>,
-    o: { exp?: number; nbf?: number; alg?: string; key?: Uint8Array } = {},
+    o: { exp?: number | null; iat?: number; nbf?: number; alg?: string; key?: Uint8Array } = {},
   ) => {
     const jwt = new SignJWT(claims as JWTPayload)
       .setProtectedHeader({ alg: o.alg ?? "HS256", typ: "JWT" })
-      .setIssuedAt(now - 7200)
-      .setExpirationTime(o.exp ?? now + 3600);
+      .setIssuedAt(o.iat ?? now - 7200);
+    if (o.exp !== null) jwt.setExpirationTime(o.exp ?? now + 3600);
     if (o.nbf !== undefined) jwt.setNotBefore(o.nbf);
     return jwt.sign(o.key ?? dev);
   };
@@ -592,6 +615,14 @@ async function makeAuths(server: TestServer, branch: string): Promise<{ valid: A
     ["numeric subject", await sign({ sub: 42, roles: [Role.ADMIN] })],
     ["numeric branch", await sign({ sub: "mallory", roles: [Role.RELATIONSHIP_MANAGER], branch: 42 })],
     ["long branch", await sign({ sub: "mallory", roles: [Role.RELATIONSHIP_MANAGER], branch: "b".repeat(33) })],
+    ["no exp", await sign(admin, { exp: null })],
+    ["exp 1e300", await sign(admin, { exp: 1e300 })],
+    ["exp in the year 9999", await sign(admin, { exp: Date.UTC(9999, 11, 31) / 1000 })],
+    ["iat ten years ahead", await sign(admin, { iat: now + 10 * 365 * 86_400 })],
+    ["sub with a NUL", await sign({ sub: "mallory\u0000", roles: [Role.ADMIN] })],
+    ["sub with a newline", await sign({ sub: "mallory\nadmin", roles: [Role.ADMIN] })],
+    ["sub with a zero-width space", await sign({ sub: "mal\u200blory", roles: [Role.ADMIN] })],
+    ["sub of spaces", await sign({ sub: "   ", roles: [Role.ADMIN] })],
     ["three dots", "a.b.c"],
     ["huge token", "A".repeat(8000)],
   ];
@@ -1068,8 +1099,77 @@ function sweeps(auths: { valid: Auth[]; invalid: Auth[] }): RawRequest[] {
   return out;
 }
 
+/** Distinct operation names sent, more than /metrics keeps as labels (SPEC §10: 200). */
+const DISTINCT_NAMES = 300;
+
+/**
+ * Issue 12's hostile inputs, each sent whatever the random part does (its own seed, so the random
+ * part is unchanged): variable defaults that would hide a query's cost, aliases of defaulted heavy
+ * pages, 200 KB and 300 distinct operation names, money past every range in each mutation and filter.
+ */
+function defectSweeps(rng: Rng, book: Book, auths: { valid: Auth[]; invalid: Auth[] }): RawRequest[] {
+  const out: RawRequest[] = [];
+  let turn = 0;
+  const auth = () => auths.valid[(turn += 1) % auths.valid.length];
+  const heavy = [
+    "query($f: Int = 500) { clients(first: $f) { nodes { reviews(first: $f) { nodes { id } } } } }",
+    "query($f: Int = 500) { clients(first: $f) { ...C } } fragment C on ClientConnection { nodes { reviews(first: $f) { nodes { id } } } }",
+    "query($f: Int = 500) { clients(first: $f) { nodes { ... on Client { alerts(first: $f) { nodes { id } } } } } }",
+    "query($f: Int = 500, $g: Int = 500) { facilities(first: $f) { nodes { reviews(first: $g) { nodes { id } } } } }",
+    'query($ids: [ID!]! = ["a", "b"], $f: Int = 500) { nodes(ids: $ids) { id } clients(first: $f) { nodes { reviews(first: $f) { nodes { id } } } } }',
+  ];
+  for (const query of heavy) {
+    out.push({ ...post("variable defaults", auth(), json({ query })), expect: [400] });
+    out.push({ ...post("variable defaults", auth(), json({ query, variables: {} })), expect: [400] });
+  }
+  for (const n of [10, 20, 50]) {
+    const aliases = Array.from(
+      { length: n },
+      (_, i) => `a${i}: clients(first: $f) { nodes { productFits(first: $g) { eligible reasons { code } } } }`,
+    ).join(" ");
+    out.push({
+      ...post("aliases × defaults", auth(), json({ query: `query($f: Int = 500, $g: Int = 50) { ${aliases} }` })),
+      expect: [400],
+    });
+  }
+  const longName = `Q${"x".repeat(200 * 1024)}`;
+  for (const operationName of [longName, undefined]) {
+    out.push(
+      post(
+        "long operation name",
+        auth(),
+        json({ query: `query ${longName} { viewer { subject } }`, ...(operationName ? { operationName } : {}) }),
+      ),
+    );
+  }
+  for (let i = 0; i < DISTINCT_NAMES; i += 1) {
+    const name = `Fuzz_${i}_${rng.int(1e9).toString(36)}`;
+    out.push(post("distinct operation names", auth(), json({ query: `query ${name} { viewer { subject } }` })));
+  }
+  for (const f of Object.values(mutationType.getFields())) {
+    const inputType = getNullableType(f.args[0].type) as GraphQLInputObjectType;
+    for (const field of Object.values(inputType.getFields())) {
+      if (getNamedType(field.type).name !== "Decimal") continue;
+      for (const money of OVERFLOW_MONEY.slice(0, 3)) {
+        const b = new OperationBuilder(rng, book, { hostile: 0, vars: 0.5, garbageIds: true, maxDepth: 2, aliases: 0 });
+        out.push(post("overflow money", auth(), json(b.build("mutation", b.mutationFieldWith(f, field.name, money)))));
+      }
+    }
+  }
+  for (const money of OVERFLOW_MONEY) {
+    const m = JSON.stringify(money);
+    for (const query of [
+      `{ clients(filter: { minAvgDailyAssets: ${m} }) { totalCount } }`,
+      `{ simulateFit(input: { avgDailyAssets20d: ${m}, clientType: INDIVIDUAL, creditRating: A, experienceMonths: 1 }) { segment { matched } } }`,
+    ]) {
+      out.push(post("overflow money", auth(), json({ query })));
+    }
+  }
+  return out;
+}
+
 function generate(rng: Rng, book: Book, auths: { valid: Auth[]; invalid: Auth[] }, n: number): RawRequest[] {
-  const out: RawRequest[] = sweeps(auths);
+  const out: RawRequest[] = [...sweeps(auths), ...defectSweeps(new Rng(SEED + 12), book, auths)];
   const weights: [string, number][] = [
     ["query", 34],
     ["mutation", 20],
@@ -1327,6 +1427,11 @@ describe.each(ENGINES)("hostile requests over HTTP on $name (SPEC §6, §7)", (e
       "hostile cursor",
       "content type",
       "method",
+      "variable defaults",
+      "aliases × defaults",
+      "long operation name",
+      "distinct operation names",
+      "overflow money",
     ]) {
       expect([kind, report.byKind.has(kind)]).toEqual([kind, true]);
     }
@@ -1375,6 +1480,22 @@ describe.each(ENGINES)("hostile requests over HTTP on $name (SPEC §6, §7)", (e
     expect(res.body.data?.clients.nodes).toHaveLength(5);
     const ready = await send(base, { kind: "readyz", method: "GET", path: "/readyz", headers: {}, auth: "none" });
     expect(ready.status).toBe(200);
+  });
+
+  it("keeps /metrics bounded after 300 distinct and 200 KB operation names (SPEC §10 hostile traffic is visible)", async () => {
+    const res = await send(base, { kind: "metrics", method: "GET", path: "/metrics", headers: {}, auth: "none" });
+    expect(res.status).toBe(200);
+    const labels = new Set([...res.text.matchAll(/operation="([^"]*)"/g)].map((m) => m[1]));
+    const named = [...labels].filter((l) => !["anonymous", "unknown", "other"].includes(l));
+    expect(named.length).toBeLessThanOrEqual(200);
+    expect([...labels].filter((l) => !/^[A-Za-z0-9_]{1,64}$/.test(l))).toEqual([]);
+    expect(labels.has("other")).toBe(true);
+    const codes = [...res.text.matchAll(/^graphql_errors_total\{code="([^"]*)"\} (\d+)/gm)];
+    expect(codes.length).toBeGreaterThan(3);
+    expect(codes.filter(([, code]) => code === "INTERNAL_SERVER_ERROR" || code === "UNAUTHORIZED")).toEqual([]);
+    // About 2 KB of series per named operation (its counter and two histograms): bounded by the 200
+    // names, where each new name used to add its own (15.9 MB after this barrage's names).
+    expect(res.text.length).toBeLessThan(1024 * 1024);
   });
 
   it("wrote no row: every table has the same count and the same content", async () => {

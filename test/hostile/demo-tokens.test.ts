@@ -51,7 +51,7 @@ describe("SPEC §10 demo tokens are printed only when the server runs on the bui
 
   it("prints them on the development secret, and they are valid only for it", async () => {
     const out = await startOutput({});
-    const tokens = out.match(TOKEN) ?? [];
+    const tokens: string[] = out.match(TOKEN) ?? [];
     expect(tokens.length).toBeGreaterThanOrEqual(6);
     await expect(verifyToken(DEV_JWT_SECRET, tokens[0])).resolves.toMatchObject({ subject: expect.any(String) });
     await expect(verifyToken(SECRET, tokens[0])).rejects.toThrow();

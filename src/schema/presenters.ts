@@ -12,6 +12,7 @@ import type {
 } from "../entities";
 import type { StoredFitReason } from "../entities/credit-facility.entity";
 import { money, ratio } from "../domain/decimal";
+import { isAssessmentValidAt } from "../domain/assessment";
 import { canReadPersonalData, maskIdNumber, maskName, maskPhone } from "../services/access/policy";
 import type { Viewer } from "../services/access/viewer";
 import { toGlobalId } from "./global-id";
@@ -77,7 +78,7 @@ export function presentAssessment(a: RiskAssessmentEntity, now: Date): RiskAsses
   out.horizon = a.horizon;
   out.assessedAt = a.assessedAt;
   out.validUntil = a.validUntil;
-  out.expired = a.validUntil.getTime() <= now.getTime();
+  out.expired = !isAssessmentValidAt(a, now);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
 import { DECIMAL_PATTERN } from "../domain/decimal";
+import { isCalendarDate } from "../domain/dates";
 
 // Errors from parsing never echo the value: it may be personal data or an attack string.
 
@@ -30,20 +31,8 @@ function parseInstant(value: unknown): Date {
   return d;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A calendar date, carried as its `YYYY-MM-DD` text end to end (every date output passes here). */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
+export { isCalendarDate };
 
 function parseDate(value: unknown): string {
   if (typeof value !== "string" || !isCalendarDate(value)) {

@@ -1,5 +1,5 @@
 import { Role } from "../../src/domain/enums";
-import { addDays } from "../../src/services/profile/portrait";
+import { addDays } from "../../src/domain/dates";
 import { creditCodeCheckChar, residentIdCheckChar } from "../../src/services/profile/identity";
 import { RISK_QUESTIONNAIRE } from "../../src/services/profile/questionnaire";
 import { ENGINES, type TestDatabase } from "../support/engines";

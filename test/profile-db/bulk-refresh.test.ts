@@ -1,7 +1,8 @@
 import Decimal from "decimal.js";
 import { insertRows, sqlInstant } from "../../src/db/sql";
 import { ClientType, InvestmentHorizon, InvestorCategory, RiskLevel } from "../../src/domain/enums";
-import { addDays, computePortrait, type PortraitInput } from "../../src/services/profile/portrait";
+import { addDays } from "../../src/domain/dates";
+import { computePortrait, type PortraitInput } from "../../src/services/profile/portrait";
 import { PortraitRefresher, refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
 import { prng } from "../../src/domain/prng";
 import { ENGINES, type TestDatabase } from "../support/engines";

@@ -1,13 +1,8 @@
 import Decimal from "decimal.js";
 import { ClientType, CreditRating, InvestmentHorizon, InvestorCategory, RiskLevel } from "../../src/domain/enums";
-import {
-  addDays,
-  computePortrait,
-  isAssessmentValidAt,
-  PortraitInput,
-  toDateString,
-  wholeMonthsBetween,
-} from "../../src/services/profile/portrait";
+import { isAssessmentValidAt } from "../../src/domain/assessment";
+import { addDays, toDateString, wholeMonthsBetween } from "../../src/domain/dates";
+import { computePortrait, PortraitInput } from "../../src/services/profile/portrait";
 import { computeCreditScore } from "../../src/services/profile/scorecard";
 
 const AS_OF = "2026-03-31";

@@ -2,7 +2,6 @@ import Decimal from "decimal.js";
 import type { ClientEntity, CreditFacilityEntity, PortraitEntity, ProductEntity, SegmentEntity } from "../../entities";
 import {
   ClientStatus,
-  FacilityStatus,
   type ClientType,
   type CreditRating,
   type InvestmentHorizon,
@@ -10,6 +9,8 @@ import {
   type RiskLevel,
 } from "../../domain/enums";
 import type { FitSubject, ProductDef, SegmentDef } from "../matching";
+import { isValidUntilAfter } from "../../domain/assessment";
+import { LIMIT_HOLDING } from "../../domain/facility-status";
 
 /** Entities → the plain values matching takes (matching itself never sees an entity). */
 
@@ -81,7 +82,7 @@ export function subjectOf(
     avgDailyAssets20d: portrait.avgDailyAssets20d,
     experienceMonths: portrait.experienceMonths,
     creditRating: portrait.creditRating,
-    assessmentValid: assessmentValidUntil !== null && assessmentValidUntil.getTime() > now.getTime(),
+    assessmentValid: isValidUntilAfter(assessmentValidUntil, now),
   };
 }
 
@@ -110,14 +111,6 @@ export function simulatedSubject(input: {
     assessmentValid: riskLevel !== null,
   };
 }
-
-/** Facility states whose approved limits count against a new one (SPEC §4). */
-export const LIMIT_HOLDING: readonly FacilityStatus[] = [
-  FacilityStatus.PENDING_SIGNATURE,
-  FacilityStatus.ACTIVE,
-  FacilityStatus.MARGIN_CALL,
-  FacilityStatus.SUSPENDED,
-];
 
 /** What open limits need of a facility. */
 export type FacilityLimit = Pick<CreditFacilityEntity, "productId" | "status" | "approvedLimit">;

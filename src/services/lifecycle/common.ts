@@ -18,7 +18,7 @@ import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { AlertKind, AlertSeverity, ReviewStatus, ReviewTrigger, UserErrorCode } from "../../domain/enums";
 import { Refusal } from "../../errors";
-import { addDays } from "../profile/portrait";
+import { addDays } from "../../domain/dates";
 import { productFit, bestSegment, type FitSubject, type ProductFitResult } from "../matching";
 import {
   openLimitsExcluding,

@@ -8,7 +8,7 @@ import { Refusal, UserError } from "../../errors";
 import { violatesUniqueIndex } from "../../db/sql";
 import { sameSubject, type Viewer } from "../access/viewer";
 import { assertMayWriteForBranch } from "../access/writes";
-import { addDays } from "../profile/portrait";
+import { addDays } from "../../domain/dates";
 import { auditFacility, checkVersion, fitNow, lockById, lockWithClient, updateVersioned } from "./common";
 
 const field = (...path: string[]) => ["input", ...path];

@@ -26,7 +26,7 @@ import { toGlobalId } from "../../domain/global-id";
 import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
-import { addDays } from "../profile/portrait";
+import { addDays } from "../../domain/dates";
 import {
   addWeekdays,
   auditFacility,

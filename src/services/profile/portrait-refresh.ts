@@ -19,7 +19,10 @@ import { hydrate, insertRows, insertSkippingDuplicates, placeholders, sqlInstant
 import { writeAudit } from "../audit/audit";
 import { lockClients } from "../../db/locks";
 import { isDowngrade } from "./scorecard";
-import { addDays, computePortrait, type PortraitInput, type PortraitValues } from "./portrait";
+import { computePortrait, type PortraitInput, type PortraitValues } from "./portrait";
+import { addDays } from "../../domain/dates";
+import { assessmentDayBounds } from "../../domain/assessment";
+import { OPEN } from "../../domain/facility-status";
 
 type Row = Record<string, unknown>;
 
@@ -44,7 +47,7 @@ export class PortraitRefresher {
   async gatherInputs(manager: EntityManager, clientIds: readonly number[], asOf: string) {
     const ids = [...clientIds];
     const inList = placeholders(ids.length);
-    const dayStart = `${asOf} 00:00:00.000`;
+    const { madeBefore, validAfter } = assessmentDayBounds(asOf);
     const nextDayStart = `${addDays(asOf, 1)} 00:00:00.000`;
     const yearAgo = addDays(asOf, -365);
     const q = (sql: string, params: unknown[]) => manager.query(sql, params) as Promise<Row[]>;
@@ -63,7 +66,7 @@ export class PortraitRefresher {
                 ROW_NUMBER() OVER (PARTITION BY ra.\`clientId\` ORDER BY ra.\`assessedAt\` DESC, ra.\`id\` DESC) AS rn_
            FROM \`risk_assessment\` ra
           WHERE ra.\`clientId\` IN (${inList}) AND ra.\`assessedAt\` < ? AND ra.\`validUntil\` > ?) t WHERE t.rn_ = 1`,
-        [...ids, nextDayStart, dayStart],
+        [...ids, sqlInstant(madeBefore), sqlInstant(validAfter)],
       ),
       q(
         `SELECT * FROM (SELECT s.\`clientId\`, s.\`date\`, s.\`securitiesAssets\`, s.\`totalAssets\`,
@@ -244,8 +247,8 @@ export class PortraitRefresher {
     const ids = downgraded.map((d) => d.clientId);
     const open = (await manager.query(
       `SELECT \`id\`, \`clientId\` FROM \`credit_facility\` WHERE \`clientId\` IN (${placeholders(ids.length)})
-          AND \`status\` NOT IN ('REJECTED', 'CLOSED')`,
-      ids,
+          AND \`status\` IN (${placeholders(OPEN.length)})`,
+      [...ids, ...OPEN],
     )) as Row[];
     await insertSkippingDuplicates(
       manager,

@@ -1,51 +1,8 @@
 import Decimal from "decimal.js";
 import { ClientType, CreditRating, InvestmentHorizon, InvestorCategory, RiskLevel } from "../../domain/enums";
 import { computeCreditScore, CreditFactor } from "./scorecard";
-
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Midnight UTC of a 'YYYY-MM-DD' trading date; throws on anything that is not a real calendar date. */
-function startOfDay(date: string): Date {
-  const match = DATE_PATTERN.exec(date);
-  const start = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
-  // Date.UTC rolls 2026-02-30 over into March; the round trip catches it.
-  if (!start || toDateString(start) !== date) throw new RangeError("not a YYYY-MM-DD date");
-  return start;
-}
-
-export function toDateString(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, n: number): string {
-  return toDateString(new Date(startOfDay(date).getTime() + n * DAY_MS));
-}
-
-/** Calendar months from `start` to `asOf`, less one when asOf's day of month is before start's (SPEC §3). */
-export function wholeMonthsBetween(start: string, asOf: string): number {
-  const from = startOfDay(start);
-  const to = startOfDay(asOf);
-  if (from > to) return 0;
-  const months = (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth());
-  return to.getUTCDate() < from.getUTCDate() ? months - 1 : months;
-}
-
-/** Whether an assessment is in force at an instant: it lapses at `validUntil` itself. */
-export function isAssessmentValidAt(a: { assessedAt: Date; validUntil: Date }, at: Date): boolean {
-  return at < a.validUntil;
-}
-
-/**
- * A portrait is dated, not timed, so an assessment counts for `asOf` when it was in force at any moment of that
- * UTC day: made by the end of the day (a client assessed this afternoon has a level in today's portrait) and
- * still valid at its start (one that lapses during the day still counts for that day). Checks at an instant,
- * such as applying for a facility, use `isAssessmentValidAt` with the current time instead.
- */
-function assessmentCountsOn(a: { assessedAt: Date; validUntil: Date }, asOf: string): boolean {
-  const nextDayStart = startOfDay(addDays(asOf, 1));
-  return a.assessedAt < nextDayStart && isAssessmentValidAt(a, startOfDay(asOf));
-}
+import { assessmentCountsOn } from "../../domain/assessment";
+import { startOfDay, wholeMonthsBetween } from "../../domain/dates";
 
 export interface PortraitInput {
   asOf: string;

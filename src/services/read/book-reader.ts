@@ -2,7 +2,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import DecimalValue from "decimal.js";
 import type Decimal from "decimal.js";
 import type { SqlPredicate } from "./segment-sql";
-import { LIMIT_HOLDING } from "../fit/catalogue";
+import { IN_FORCE, LIMIT_HOLDING } from "../../domain/facility-status";
 import { BadInputError } from "../../errors";
 import {
   AlertEntity,
@@ -278,8 +278,8 @@ export class BookReader {
       this.ds.query(
         `SELECT COUNT(*) AS n, SUM(f.\`approvedLimit\`) AS approved, SUM(f.\`usedAmount\`) AS used
            FROM \`credit_facility\` f JOIN \`client\` c ON c.\`id\` = f.\`clientId\` ${join}
-           ${where.sql()} ${where.parts.length === 0 ? "WHERE" : "AND"} f.\`status\` IN ('ACTIVE', 'MARGIN_CALL', 'SUSPENDED')`,
-        where.params,
+           ${where.sql()} ${where.parts.length === 0 ? "WHERE" : "AND"} f.\`status\` IN (${placeholders(IN_FORCE.length)})`,
+        [...where.params, ...IN_FORCE],
       ),
     ]);
     const f = (facilities as { n: unknown; approved: unknown; used: unknown }[])[0];

@@ -840,7 +840,7 @@ async function prepareDatabase(s: Settings): Promise<{ clients: number; seeded: 
   await admin.end();
   // Loaded here, not at the top: the floor child runs this same file and should stay lean.
   const { openDataSource } = await import("../db/data-source");
-  const { seedDemoBook } = await import("../services/demo/demo-book");
+  const { seedDemoBook } = await import("../seed/demo-book");
   const { Presets, SingleBar } = await import("cli-progress");
   const ds = await openDataSource({ url: s.url });
   try {

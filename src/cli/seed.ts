@@ -4,7 +4,7 @@ import { loadConfig } from "../config";
 import { openDataSource } from "../db/data-source";
 import { systemClock, today } from "../domain/clock";
 import { isCalendarDate } from "../schema/scalars";
-import { seedDemoBook } from "../services/demo/demo-book";
+import { seedDemoBook } from "../seed/demo-book";
 
 /** npm run seed -- --clients N [--seed S] [--as-of YYYY-MM-DD] */
 async function run(): Promise<void> {

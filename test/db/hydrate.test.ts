@@ -1,6 +1,6 @@
 import type { ObjectLiteral } from "typeorm";
 import { hydrate, unchangedByDriver } from "../../src/db/sql";
-import { seedDemoBook } from "../../src/services/demo/demo-book";
+import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 
 describe.each(ENGINES)("hydrating raw rows on $name", (engine) => {

@@ -1,7 +1,7 @@
 import { FacilityStatus } from "../../src/domain/enums";
 import { refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
 import { isValidCreditCode, isValidResidentId } from "../../src/services/profile/identity";
-import { seedDemoBook } from "../../src/services/demo/demo-book";
+import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 
 const AS_OF = "2026-11-27";

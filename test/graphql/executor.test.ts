@@ -2,7 +2,7 @@ import { parse } from "graphql";
 import { Role } from "../../src/domain/enums";
 import { buildApiSchema } from "../../src/schema/build";
 import { jitSafe } from "../../src/server/executor";
-import { seedDemoBook } from "../../src/services/demo/demo-book";
+import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { startTestServer, type TestServer } from "../support/server";
 

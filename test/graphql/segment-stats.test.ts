@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import { Role } from "../../src/domain/enums";
-import { seedDemoBook } from "../../src/services/demo/demo-book";
+import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { startTestServer, type TestServer } from "../support/server";
 

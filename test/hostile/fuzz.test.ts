@@ -24,7 +24,7 @@ import { DEV_JWT_SECRET } from "../../src/config";
 import { Role } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
 import { MAX_BODY_BYTES } from "../../src/server/app";
-import { seedDemoBook } from "../../src/services/demo/demo-book";
+import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { startTestServer, type TestServer } from "../support/server";
 import {

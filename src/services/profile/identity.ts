@@ -22,7 +22,8 @@ export function isValidResidentId(id: string, today?: string): boolean {
   return residentIdCheckChar(id.slice(0, 17)) === id[17];
 }
 
-const USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+/** The 31 characters of a unified social credit code (GB 32100-2015): digits and capitals without I, O, S, V, Z. */
+export const USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 export function creditCodeCheckChar(first17: string): string {

@@ -1,0 +1,248 @@
+import Decimal from "decimal.js";
+import { sqlInstant } from "../db/sql";
+import { ClientStatus, ClientType, InvestorCategory, TradeSide } from "../domain/enums";
+import { prng } from "../domain/prng";
+import { addDays } from "../domain/dates";
+import { computePortrait, type PortraitInput } from "../services/profile/portrait";
+import { PORTRAIT_COLUMNS, portraitRow } from "../services/profile/portrait-refresh";
+import { creditCodeCheckChar, residentIdCheckChar } from "../services/profile/identity";
+import { RISK_QUESTIONNAIRE, scoreAnswers } from "../services/profile/questionnaire";
+import type { SeedOptions } from "./demo-book";
+import { seedFacilityHistory } from "./history";
+import {
+  BRANCHES,
+  COMPANY,
+  COMPANY_KIND,
+  creditCodeSerial,
+  GIVEN,
+  REGIONS,
+  residentSerial,
+  SURNAMES,
+  SYMBOLS,
+} from "./people";
+import {
+  ALERT_COLUMNS,
+  ASSESSMENT_COLUMNS,
+  CLIENT_COLUMNS,
+  FACILITY_COLUMNS,
+  money,
+  REVIEW_COLUMNS,
+  SNAPSHOT_COLUMNS,
+  TRADE_COLUMNS,
+  type Put,
+  type SeedIds,
+} from "./rows";
+
+const isWeekday = (d: string) => {
+  const day = new Date(`${d}T00:00:00.000Z`).getUTCDay();
+  return day !== 0 && day !== 6;
+};
+
+/** Weekdays ending at asOf, newest first. */
+function tradingDays(asOf: string, n: number): string[] {
+  const out: string[] = [];
+  for (let d = asOf; out.length < n; d = addDays(d, -1)) if (isWeekday(d)) out.push(d);
+  return out;
+}
+
+/** One chunk of clients with their snapshots, trades, assessment, facility history and portrait. */
+export async function seedClients(
+  put: Put,
+  opts: SeedOptions,
+  from: number,
+  count: number,
+  state: SeedIds,
+): Promise<void> {
+  const clients: unknown[][] = [];
+  const snapshots: unknown[][] = [];
+  const trades: unknown[][] = [];
+  const assessments: unknown[][] = [];
+  const portraits: unknown[][] = [];
+  const facilities: unknown[][] = [];
+  const alerts: unknown[][] = [];
+  const reviews: unknown[][] = [];
+  const asOfStart = new Date(`${opts.asOf}T00:00:00.000Z`);
+  const days = tradingDays(opts.asOf, 25);
+
+  for (let k = 0; k < count; k += 1) {
+    const id = from + k + 1;
+    // One generator per client: a client's data depends only on the seed and its number.
+    const rnd = prng((opts.seed * 2654435761) ^ (id * 40503));
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
+    const instant = (daysAgo: number) =>
+      new Date(asOfStart.getTime() - daysAgo * 86_400_000 + Math.floor(rnd() * 8 * 3600_000) + 3600_000);
+
+    const institution = rnd() < 0.1;
+    const branchIndex = Math.floor(rnd() * BRANCHES.length);
+    const tier = rnd();
+    const base =
+      tier < 0.05
+        ? between(10_000_000, 60_000_000)
+        : tier < 0.35
+          ? between(1_000_000, 10_000_000)
+          : tier < 0.6
+            ? between(500_000, 1_000_000)
+            : between(30_000, 500_000);
+    const professional = rnd() < 0.05;
+    const openedAt = addDays(opts.asOf, -Math.floor(between(60, 4000)));
+    const tradingSince = rnd() < 0.85 ? addDays(openedAt, -Math.floor(between(0, 3000))) : null;
+    let name: string;
+    let idNumber: string;
+    if (institution) {
+      name = `${pick(["上海", "北京", "深圳", "广州", "杭州"])}${pick(COMPANY)}${pick(COMPANY_KIND)}`;
+      // The draws of the random code this replaced are still taken: the rest of the book stays as it was.
+      for (let i = 0; i < 9; i += 1) rnd();
+      const body = `91${REGIONS[branchIndex]}${creditCodeSerial(id)}`;
+      idNumber = body + creditCodeCheckChar(body);
+    } else {
+      name = pick(SURNAMES) + pick(GIVEN) + (rnd() < 0.6 ? pick(GIVEN) : "");
+      rnd(); // the draws of the random birth date and sequence number this replaced (see above)
+      rnd();
+      const body = `${REGIONS[branchIndex]}${residentSerial(id)}`;
+      idNumber = body + residentIdCheckChar(body);
+    }
+    const phone =
+      rnd() < 0.95 ? `1${pick(["3", "5", "7", "8", "9"])}${String(Math.floor(rnd() * 1e9)).padStart(9, "0")}` : null;
+    const annualIncome =
+      institution || rnd() < 0.3 ? null : new Decimal(Math.round(between(80_000, 3_000_000) / 1000) * 1000);
+    const financialAssets = rnd() < 0.3 ? null : new Decimal(Math.round(base * between(1, 2.5)));
+    const createdAt = sqlInstant(instant(Math.floor(between(1, 30))));
+
+    // Snapshots: 22–25 weekdays, now and then a missing day.
+    const snaps: PortraitInput["snapshots"] = [];
+    const nDays = 22 + Math.floor(rnd() * 4);
+    for (let d = 0; d < nDays; d += 1) {
+      if (rnd() < 0.03) continue;
+      const sec = new Decimal(base * between(0.92, 1.08)).toDecimalPlaces(2);
+      const total = sec.times(between(1.02, 1.3)).toDecimalPlaces(2);
+      snaps.push({ date: days[d], securitiesAssets: sec, totalAssets: total });
+      snapshots.push([id, days[d], money(total), money(sec), "0.00", createdAt]);
+    }
+
+    // Trades over ~15 months.
+    let firstTrade: string | null = null;
+    let amount365 = new Decimal(0);
+    const yearAgo = addDays(opts.asOf, -365);
+    const nTrades = 3 + Math.floor(rnd() * 18);
+    const turnover = between(0.5, 30);
+    for (let t = 0; t < nTrades; t += 1) {
+      const date = addDays(opts.asOf, -Math.floor(between(0, 450)));
+      const amount = new Decimal((base * turnover) / nTrades).toDecimalPlaces(2);
+      if (firstTrade === null || date < firstTrade) firstTrade = date;
+      if (date > yearAgo) amount365 = amount365.plus(amount);
+      trades.push([
+        id,
+        date,
+        pick(SYMBOLS),
+        rnd() < 0.55 ? TradeSide.BUY : TradeSide.SELL,
+        100 * (1 + Math.floor(rnd() * 50)),
+        money(amount),
+        createdAt,
+      ]);
+    }
+
+    // A real questionnaire: richer clients tend to answer higher.
+    const lean = Math.min(1, Math.log10(base) / 7.5);
+    const answers = RISK_QUESTIONNAIRE.questions.map((q) => {
+      const sorted = [...q.options].sort((a, b) => a.points - b.points);
+      const skew = Math.min(sorted.length - 1, Math.max(0, Math.floor((lean * 0.3 + rnd() * 0.7) * sorted.length)));
+      const option =
+        rnd() < 0.02 && sorted.some((o) => o.lowestCategory) ? sorted.find((o) => o.lowestCategory)! : sorted[skew];
+      return { questionId: q.id, optionId: option.id };
+    });
+    const scored = scoreAnswers(RISK_QUESTIONNAIRE, RISK_QUESTIONNAIRE.version, answers);
+    if (!scored.ok) throw new Error("demo questionnaire answers do not score");
+    const assessedAt = instant(Math.floor(between(10, 800)));
+    const validUntil = new Date(assessedAt.getTime() + 730 * 86_400_000);
+    assessments.push([
+      id,
+      id,
+      RISK_QUESTIONNAIRE.version,
+      JSON.stringify(answers),
+      scored.score,
+      scored.riskLevel,
+      scored.lowestCategory ? 1 : 0,
+      scored.horizon,
+      sqlInstant(assessedAt),
+      sqlInstant(validUntil),
+      sqlInstant(assessedAt),
+    ]);
+
+    // The segment by the default thresholds, on the same average the portrait will compute.
+    const avg = snaps
+      .slice(0, 20)
+      .reduce((s, x) => s.plus(x.securitiesAssets), new Decimal(0))
+      .div(20)
+      .toDecimalPlaces(2);
+    const segment = avg.gte(10_000_000) ? "A" : avg.gte(1_000_000) ? "B" : avg.gte(500_000) ? "C" : null;
+    let marginCalls = 0;
+    let defaults = 0;
+    if (segment !== null && rnd() < 0.15) {
+      ({ marginCalls, defaults } = seedFacilityHistory(
+        { rnd, pick, between, instant },
+        id,
+        segment,
+        avg,
+        opts.asOf,
+        state,
+        { facilities, alerts, reviews },
+      ));
+    }
+
+    const valid = validUntil.getTime() > asOfStart.getTime();
+    const portrait = computePortrait({
+      asOf: opts.asOf,
+      client: {
+        type: institution ? ClientType.INSTITUTION : ClientType.INDIVIDUAL,
+        investorCategory: professional ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
+        tradingSince,
+        annualIncome,
+        financialAssets,
+      },
+      assessment: valid
+        ? {
+            riskLevel: scored.riskLevel,
+            horizon: scored.horizon,
+            lowestCategory: scored.lowestCategory,
+            assessedAt,
+            validUntil,
+          }
+        : null,
+      snapshots: snaps,
+      firstTradeDate: firstTrade,
+      tradeAmount365: amount365,
+      marginCallsLast12m: marginCalls,
+      defaultsCount: defaults,
+    });
+    portraits.push([id, ...portraitRow(id, opts.asOf, sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)), portrait)]);
+    clients.push([
+      id,
+      `C${String(id).padStart(8, "0")}`,
+      institution ? ClientType.INSTITUTION : ClientType.INDIVIDUAL,
+      rnd() < 0.97 ? ClientStatus.ACTIVE : ClientStatus.RESTRICTED,
+      // Professional status is earned (SPEC §10): only a client whose portrait qualifies holds it.
+      professional && portrait.professionalEligible ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
+      name,
+      idNumber,
+      phone,
+      BRANCHES[branchIndex],
+      tradingSince,
+      openedAt,
+      annualIncome ? money(annualIncome) : null,
+      financialAssets ? money(financialAssets) : null,
+      id,
+      createdAt,
+      createdAt,
+      1,
+    ]);
+  }
+  await put("client", CLIENT_COLUMNS, clients);
+  await put("risk_assessment", ASSESSMENT_COLUMNS, assessments);
+  await put("asset_snapshot", SNAPSHOT_COLUMNS, snapshots);
+  await put("trade", TRADE_COLUMNS, trades);
+  await put("portrait", ["id", ...PORTRAIT_COLUMNS], portraits);
+  await put("credit_facility", FACILITY_COLUMNS, facilities);
+  await put("alert", ALERT_COLUMNS, alerts);
+  await put("post_loan_review", REVIEW_COLUMNS, reviews);
+}

@@ -3,6 +3,10 @@
  * message naming the variable (SPEC §1).
  */
 
+import { Role } from "./domain/enums";
+
+const ROLES: readonly string[] = Object.values(Role);
+
 export const DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef";
 
 export interface Config {
@@ -13,6 +17,8 @@ export interface Config {
   databaseReplicaUrls: string[];
   authJwtSecret: string;
   seedDemo: boolean;
+  /** GET /graphiql serves GraphiQL (SPEC §11): outside production, or with GRAPHIQL=true. */
+  graphiql: boolean;
   maxQueryNodes: number;
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
@@ -113,8 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .split(",")
     .map((p) => p.trim())
     .filter((p) => p !== "")) {
-    const m = /^(VIEWER|ANALYST|RELATIONSHIP_MANAGER|RISK_OFFICER|COMPLIANCE|ADMIN)=(\d{1,10})$/.exec(part);
-    if (!m) throw new ConfigError("RATE_LIMIT_ROLES", "must be ROLE=points[,ROLE=points…]");
+    const m = /^([A-Z_]{1,32})=(\d{1,10})$/.exec(part);
+    if (!m || !ROLES.includes(m[1])) throw new ConfigError("RATE_LIMIT_ROLES", "must be ROLE=points[,ROLE=points…]");
     byRole[m[1]] = Number(m[2]);
   }
 
@@ -140,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseReplicaUrls: replicas,
     authJwtSecret: secret !== undefined && secret !== "" ? secret : DEV_JWT_SECRET,
     seedDemo: boolean(env, "SEED_DEMO", !production),
+    graphiql: boolean(env, "GRAPHIQL", !production),
     maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
     riskDisclosureVersion: disclosure,
     assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),

@@ -9,13 +9,12 @@ import type {
   RiskAssessmentEntity,
   SegmentEntity,
 } from "../entities";
-import { AlertEntity as AlertTable, PostLoanReviewEntity as ReviewTable } from "../entities";
 import type { ReviewStatus } from "../domain/enums";
+import type { ClientRows } from "../repositories/client.reads";
 import type { BranchScope } from "../services/access/viewer";
-import type { BookReader, ClientRows, Where } from "../services/read/book-reader";
-import { productRef, segmentRef, subjectOf, type Catalogue, type FacilityLimit } from "../services/fit/catalogue";
-import type { FitSubject } from "../services/matching";
-import { clientFit, type ClientFit } from "../services/fit/fit-service";
+import type { Catalogue, FacilityLimit } from "../services/fit/catalogue";
+import { fitInputsOf, fitsOf, type ClientFit, type ClientFitInputs } from "../services/fit/fit-service";
+import type { BatchReads, ChildKind } from "../services/read/batch-reads";
 import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../services/read/paging";
 
 /**
@@ -49,26 +48,23 @@ export interface ChildPageKey {
   filter: string;
 }
 
-type ChildTable = typeof ReviewTable | typeof AlertTable;
-
 /**
  * Loads the first N children of many parents: keys that share (first, after, filter) go into one
  * window-function statement; the page's totalCount is batched the same way, only when selected.
  */
-function childPages<T extends { createdAt: Date; id: number } & Record<string, unknown>>(
-  reader: BookReader,
-  table: ChildTable,
-  parentColumn: "clientId" | "facilityId",
+function childPages<T extends PostLoanReviewEntity | AlertEntity>(
+  reads: BatchReads,
+  kind: ChildKind,
   order: string,
-  applyFilter: (filter: string, where: Where) => void,
 ): DataLoader<ChildPageKey, Page<T>, string> {
+  const parentColumn = reads.parentColumn(kind);
   const counts = new DataLoader<{ parentId: number; filter: string }, number, string>(
     async (keys) => {
       const groups = new Map<string, number[]>();
       for (const k of keys) groups.set(k.filter, [...(groups.get(k.filter) ?? []), k.parentId]);
       const results = new Map<string, number>();
       for (const [filter, ids] of groups) {
-        const map = await reader.countPerParent(table, parentColumn, ids, (w) => applyFilter(filter, w));
+        const map = await reads.childCounts(kind, ids, filter);
         for (const id of ids) results.set(`${filter}|${id}`, map.get(id) ?? 0);
       }
       return keys.map((k) => results.get(`${k.filter}|${k.parentId}`) ?? 0);
@@ -88,10 +84,8 @@ function childPages<T extends { createdAt: Date; id: number } & Record<string, u
         const { first, after: afterCursor, filter } = group[0];
         const after = decodeCreationCursor(order, afterCursor);
         const ids = group.map((k) => k.parentId);
-        const rows = await reader.firstPerParent<T>(table, parentColumn, ids, first, after, (w) =>
-          applyFilter(filter, w),
-        );
-        const perParent = groupBy(ids, rows, (r) => r[parentColumn] as number);
+        const rows = await reads.children<T>(kind, ids, first, after, filter);
+        const perParent = groupBy(ids, rows, (r) => (r as { clientId: number; facilityId: number })[parentColumn]);
         group.forEach((k, i) => {
           const list = perParent[i];
           pages.set(keyOf(k), {
@@ -113,33 +107,13 @@ function keyOf(k: ChildPageKey): string {
   return `${k.parentId}|${k.first}|${k.after ?? ""}|${k.filter}`;
 }
 
-async function loadCatalogue(reader: BookReader): Promise<Catalogue> {
-  const [segments, products] = await Promise.all([reader.segments(false), reader.productsWithSegmentIds(true)]);
-  const codeOf = new Map(segments.map((s) => [s.id, s.code]));
-  return {
-    segments: segments.filter((s) => s.active).map(segmentRef),
-    products: products.map(({ product, segmentIds }) =>
-      productRef(
-        product,
-        segmentIds.map((id) => codeOf.get(id)!),
-      ),
-    ),
-  };
-}
-
-/** Everything the fit of one client needs, gathered through the other loaders (so still batched). */
-export interface ClientFitInputs {
-  subject: FitSubject;
-  facilities: FacilityLimit[];
-}
-
-export function createLoaders(reader: BookReader, scope: BranchScope, now: () => Date = () => new Date()) {
-  const base = createBaseLoaders(reader, scope);
+export function createLoaders(reads: BatchReads, scope: BranchScope, now: () => Date = () => new Date()) {
+  const base = createBaseLoaders(reads, scope);
   let catalogue: Promise<Catalogue> | null = null;
   const loaders = {
     ...base,
     /** Segments and products, loaded once per request. */
-    catalogue: (): Promise<Catalogue> => (catalogue ??= loadCatalogue(reader)),
+    catalogue: (): Promise<Catalogue> => (catalogue ??= reads.activeCatalogue()),
     fitInputs: new DataLoader<number, ClientFitInputs | null>(async (clientIds) => {
       // Whole batches through each loader (not a Promise.all per client): a page has 50 clients.
       const loaded = await base.client.loadMany(clientIds);
@@ -150,43 +124,30 @@ export function createLoaders(reader: BookReader, scope: BranchScope, now: () =>
         base.assessmentValidUntil.loadMany(present.map((c) => c.id)),
         base.facilityLimitsOfClient.loadMany(present.map((c) => c.id)),
       ]);
-      const at = now();
-      let i = 0;
-      return clients.map((c) => {
-        if (c === null) return null;
-        const [portrait, validUntil, limits] = [portraits[i], validUntils[i], facilities[i]];
-        i += 1;
-        if (portrait instanceof Error) return portrait;
-        if (validUntil instanceof Error) return validUntil;
-        if (limits instanceof Error) return limits;
-        const subject = subjectOf(c, portrait, validUntil, at);
-        return subject && { subject, facilities: limits };
-      });
+      return fitInputsOf(clients, portraits, validUntils, facilities, now());
     }),
   };
   /** A client's best segment and ranked products: matched once per request, whatever asks. */
   const fits = new DataLoader<number, ClientFit | null>(async (clientIds) => {
     const [inputs, catalogue] = await Promise.all([loaders.fitInputs.loadMany(clientIds), loaders.catalogue()]);
-    return inputs.map((i) =>
-      i === null ? null : i instanceof Error ? i : clientFit(i.subject, i.facilities, catalogue),
-    );
+    return fitsOf(inputs, catalogue);
   });
   return { ...loaders, fits };
 }
 
-function createBaseLoaders(reader: BookReader, scope: BranchScope) {
+function createBaseLoaders(reads: BatchReads, scope: BranchScope) {
   const latestAssessment = new DataLoader<number, RiskAssessmentEntity | null>(async (clientIds) =>
-    byKey(clientIds, await reader.latestAssessments(clientIds), (a) => a.clientId),
+    byKey(clientIds, await reads.latestAssessments(clientIds), (a) => a.clientId),
   );
   return {
     client: new DataLoader<number, ClientEntity | null>(async (ids) =>
-      byKey(ids, await reader.clientsByIds(ids, scope), (c) => c.id),
+      byKey(ids, await reads.clients(ids, scope), (c) => c.id),
     ),
     portrait: new DataLoader<number, PortraitEntity | null>(async (ids) =>
-      byKey(ids, await reader.portraitsByIds(ids), (p) => p.id),
+      byKey(ids, await reads.portraits(ids), (p) => p.id),
     ),
     assessment: new DataLoader<number, RiskAssessmentEntity | null>(async (ids) =>
-      byKey(ids, await reader.assessmentsByIds(ids), (a) => a.id),
+      byKey(ids, await reads.assessments(ids), (a) => a.id),
     ),
     latestAssessment,
     /**
@@ -197,57 +158,35 @@ function createBaseLoaders(reader: BookReader, scope: BranchScope) {
       (await latestAssessment.loadMany(clientIds)).map((a) => (a instanceof Error ? a : (a?.validUntil ?? null))),
     ),
     facilitiesOfClient: new DataLoader<number, CreditFacilityEntity[]>(async (clientIds) =>
-      groupBy(clientIds, await reader.facilitiesOfClients(clientIds), (f) => f.clientId),
+      groupBy(clientIds, await reads.facilitiesOfClients(clientIds), (f) => f.clientId),
     ),
     /** Facilities holding a limit, only the columns open limits need (fits). */
     facilityLimitsOfClient: new DataLoader<number, FacilityLimit[]>(async (clientIds) =>
-      groupBy(clientIds, await reader.facilityLimitsOfClients(clientIds), (f) => f.clientId),
+      groupBy(clientIds, await reads.facilityLimitsOfClients(clientIds), (f) => f.clientId),
     ),
     facility: new DataLoader<number, CreditFacilityEntity | null>(async (ids) =>
-      byKey(ids, await reader.facilitiesByIds(ids, scope), (f) => f.id),
+      byKey(ids, await reads.facilities(ids, scope), (f) => f.id),
     ),
     review: new DataLoader<number, PostLoanReviewEntity | null>(async (ids) =>
-      byKey(ids, await reader.reviewsByIds(ids, scope), (r) => r.id),
+      byKey(ids, await reads.reviews(ids, scope), (r) => r.id),
     ),
     alert: new DataLoader<number, AlertEntity | null>(async (ids) =>
-      byKey(ids, await reader.alertsByIds(ids, scope), (a) => a.id),
+      byKey(ids, await reads.alerts(ids, scope), (a) => a.id),
     ),
     product: new DataLoader<number, ProductEntity | null>(async (ids) =>
-      byKey(ids, await reader.productsByIds(ids), (p) => p.id),
+      byKey(ids, await reads.products(ids), (p) => p.id),
     ),
     segment: new DataLoader<number, SegmentEntity | null>(async (ids) =>
-      byKey(ids, await reader.segmentsByIds(ids), (s) => s.id),
+      byKey(ids, await reads.segments(ids), (s) => s.id),
     ),
     segmentIdsOfProduct: new DataLoader<number, number[]>(async (productIds) =>
-      groupBy(productIds, await reader.productSegments(productIds), (ps) => ps.productId).map((list) =>
+      groupBy(productIds, await reads.productSegments(productIds), (ps) => ps.productId).map((list) =>
         list.map((ps) => ps.segmentId),
       ),
     ),
-    reviewsOfClient: childPages<PostLoanReviewEntity & Record<string, unknown>>(
-      reader,
-      ReviewTable,
-      "clientId",
-      "review",
-      (status, w) => {
-        if (status !== "") w.add("x.`status` = ?", status);
-      },
-    ),
-    reviewsOfFacility: childPages<PostLoanReviewEntity & Record<string, unknown>>(
-      reader,
-      ReviewTable,
-      "facilityId",
-      "review",
-      () => undefined,
-    ),
-    alertsOfClient: childPages<AlertEntity & Record<string, unknown>>(
-      reader,
-      AlertTable,
-      "clientId",
-      "alert",
-      (open, w) => {
-        if (open === "open") w.add("x.`resolvedAt` IS NULL");
-      },
-    ),
+    reviewsOfClient: childPages<PostLoanReviewEntity>(reads, "reviewsOfClient", "review"),
+    reviewsOfFacility: childPages<PostLoanReviewEntity>(reads, "reviewsOfFacility", "review"),
+    alertsOfClient: childPages<AlertEntity>(reads, "alertsOfClient", "alert"),
   };
 }
 

@@ -1,6 +1,6 @@
-import { CREDIT_RATING_ORDER } from "../../domain/enums";
-import type { SegmentDef } from "../matching";
-import { placeholders } from "../../db/sql";
+import { CREDIT_RATING_ORDER } from "../domain/enums";
+import type { SegmentDef } from "../services/matching";
+import { placeholders } from "../db/sql";
 
 /**
  * A segment's criteria as a SQL predicate over `client c JOIN portrait p ON p.id = c.latestPortraitId`,

@@ -38,7 +38,6 @@ const AUDIT_ROLES = [Role.COMPLIANCE, Role.ADMIN];
 import { toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
 import { BadInputError } from "../errors";
-import { membershipOf } from "./segment.resolver";
 
 @ArgsType()
 class PageArgs {
@@ -134,7 +133,7 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
     case "AuditEntry": {
       // The audit trail is for COMPLIANCE and ADMIN only, by node as by auditLog.
       if (!hasAnyRole(viewer, AUDIT_ROLES)) return null;
-      const [entry] = await ctx.services.reader.auditByIds([parsed.id]);
+      const entry = await ctx.services.reads.auditEntry(parsed.id);
       return entry ? presentAudit(entry) : null;
     }
     default:
@@ -179,7 +178,7 @@ export class QueryResolver {
       if (c === null || (clientNo != null && c.clientNo !== clientNo)) return null;
       return presentClient(c, ctx.viewer);
     }
-    const found = await ctx.services.reader.clientByNo(String(clientNo).slice(0, 64), ctx.scope);
+    const found = await ctx.services.reads.client(String(clientNo).slice(0, 64), ctx.scope);
     const c = found.rows[0];
     if (c === undefined) return null;
     primeClientRows(ctx.loaders, found);
@@ -188,14 +187,7 @@ export class QueryResolver {
 
   @Query(() => ClientConnection)
   async clients(@Args() { first, after, filter }: ClientsArgs, @Ctx() ctx: Context): Promise<ClientConnection> {
-    let membership = null;
-    if (filter?.segmentCode !== null && filter?.segmentCode !== undefined) {
-      const segment = await ctx.services.reader.segmentByCode(filter.segmentCode);
-      membership = segment === null ? { sql: "1 = 0", params: [] } : await membershipOf(ctx, segment.id);
-    }
-    // A filtered list is a BI read: it goes to a replica when there is one.
-    const reader = filter ? ctx.services.bulkReader : ctx.services.reader;
-    const page = await reader.listClients({ first, after }, filter, ctx.scope, membership);
+    const page = await ctx.services.reads.clients(ctx.loaders, { first, after }, filter, ctx.scope);
     primeClientRows(ctx.loaders, page);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
@@ -205,12 +197,12 @@ export class QueryResolver {
     @Ctx() ctx: Context,
     @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: true }) activeOnly: boolean,
   ): Promise<SegmentGql[]> {
-    return (await ctx.services.reader.segments(activeOnly ?? true)).map(presentSegment);
+    return (await ctx.services.reads.segments(activeOnly ?? true)).map(presentSegment);
   }
 
   @Query(() => SegmentGql, { nullable: true })
   async segment(@Arg("code") code: string, @Ctx() ctx: Context): Promise<SegmentGql | null> {
-    const s = await ctx.services.reader.segmentByCode(code.slice(0, 64));
+    const s = await ctx.services.reads.segment(code.slice(0, 64));
     return s && presentSegment(s);
   }
 
@@ -219,12 +211,12 @@ export class QueryResolver {
     @Ctx() ctx: Context,
     @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: true }) activeOnly: boolean,
   ): Promise<ProductGql[]> {
-    return (await ctx.services.reader.products(activeOnly ?? true)).map(presentProduct);
+    return (await ctx.services.reads.products(activeOnly ?? true)).map(presentProduct);
   }
 
   @Query(() => ProductGql, { nullable: true })
   async product(@Arg("code") code: string, @Ctx() ctx: Context): Promise<ProductGql | null> {
-    const p = await ctx.services.reader.productByCode(code.slice(0, 64));
+    const p = await ctx.services.reads.product(code.slice(0, 64));
     return p && presentProduct(p);
   }
 
@@ -233,26 +225,26 @@ export class QueryResolver {
     @Args() { first, after, filter }: FacilitiesArgs,
     @Ctx() ctx: Context,
   ): Promise<CreditFacilityConnection> {
-    const page = await ctx.services.reader.listFacilities({ first, after }, filter, ctx.scope);
+    const page = await ctx.services.reads.facilities({ first, after }, filter, ctx.scope);
     return toConnection(CreditFacilityConnection, page, presentFacility);
   }
 
   @Query(() => PostLoanReviewConnection)
   async reviews(@Args() { first, after, filter }: ReviewsArgs, @Ctx() ctx: Context): Promise<PostLoanReviewConnection> {
-    const page = await ctx.services.reader.listReviews({ first, after }, filter, ctx.scope);
+    const page = await ctx.services.reads.reviews({ first, after }, filter, ctx.scope);
     return toConnection(PostLoanReviewConnection, page, presentReview);
   }
 
   @Authorized(...AUDIT_ROLES)
   @Query(() => AuditEntryConnection)
   async auditLog(@Args() { first, after, filter }: AuditArgs, @Ctx() ctx: Context): Promise<AuditEntryConnection> {
-    const page = await ctx.services.reader.listAudit({ first, after }, filter);
+    const page = await ctx.services.reads.auditLog({ first, after }, filter);
     return toConnection(AuditEntryConnection, page, presentAudit);
   }
 
   @Query(() => AlertConnection)
   async alerts(@Args() { first, after, filter }: AlertsArgs, @Ctx() ctx: Context): Promise<AlertConnection> {
-    const page = await ctx.services.reader.listAlerts({ first, after }, filter, ctx.scope);
+    const page = await ctx.services.reads.alerts({ first, after }, filter, ctx.scope);
     return toConnection(AlertConnection, page, presentAlert);
   }
 }

@@ -7,7 +7,10 @@ import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "./access/
 import { FacilityService } from "./lifecycle/facilities";
 import { MonitoringService } from "./lifecycle/monitoring";
 import { ReviewService } from "./lifecycle/reviews";
-import { BookReader } from "./read/book-reader";
+import { ReadPool } from "../repositories/read-pool";
+import { BatchReads } from "./read/batch-reads";
+import { ReadService } from "./read/read-service";
+import { SegmentService } from "./segments/segment-service";
 import { ClientIntakeService } from "./profile/client-intake";
 import { PortraitService } from "./profile/portrait-service";
 import { RawDataService } from "./profile/raw-data";
@@ -18,9 +21,12 @@ export interface Services {
   config: Config;
   clock: Clock;
   dataSource: DataSource;
-  reader: BookReader;
-  /** Bulk reads (segment stats and members, filtered client lists, exports): replicas when configured. */
-  bulkReader: BookReader;
+  /** Root lists and point reads; filtered client lists go to the replicas when configured. */
+  reads: ReadService;
+  /** What the per-request loaders read, on the primary. */
+  batchReads: BatchReads;
+  /** Segment members, stats and the members export: BI reads, on the replicas when configured. */
+  segments: SegmentService;
   health: HealthService;
   intake: ClientIntakeService;
   assessments: RiskAssessmentService;
@@ -30,8 +36,6 @@ export interface Services {
   facilities: FacilityService;
   monitoring: MonitoringService;
   reviews: ReviewService;
-  /** Where bulk reads go (a replica when configured; the primary otherwise). */
-  exportSource: DataSource;
   rateLimiter: RateLimiter;
 }
 
@@ -41,12 +45,16 @@ export function createServices(
   clock: Clock,
   replicas: DataSource[] = [],
 ): Services {
+  const primary = new ReadPool(dataSource);
+  const bulk = new ReadPool(replicas.length > 0 ? replicas : dataSource);
   return {
     config,
     clock,
     dataSource,
-    reader: new BookReader(dataSource),
-    bulkReader: new BookReader(replicas.length > 0 ? replicas : dataSource),
+    reads: new ReadService(primary, bulk),
+    batchReads: new BatchReads(primary),
+    // The export streams on one connection of its own: the first replica, or the primary.
+    segments: new SegmentService(primary, bulk, replicas[0] ?? dataSource, clock),
     health: new HealthService(dataSource),
     intake: new ClientIntakeService(dataSource, clock),
     assessments: new RiskAssessmentService(dataSource, clock, config.assessmentValidityDays),
@@ -56,7 +64,6 @@ export function createServices(
     facilities: new FacilityService(dataSource, clock, config.riskDisclosureVersion),
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
-    exportSource: replicas[0] ?? dataSource,
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
   };
 }

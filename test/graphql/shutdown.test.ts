@@ -1,5 +1,5 @@
 import { Role } from "../../src/domain/enums";
-import type { BookReader } from "../../src/services/read/book-reader";
+import type { ReadService } from "../../src/services/read/read-service";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildClient } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
@@ -7,13 +7,13 @@ import { startTestServer, type TestServer } from "../support/server";
 const PAGE = "{ clients(first: 5) { nodes { clientNo } } }";
 
 /** Holds every client-list read until released, and counts the reads that started. */
-function holdClientLists(reader: BookReader) {
-  const original = reader.listClients.bind(reader);
+function holdClientLists(reads: ReadService) {
+  const original = reads.clients.bind(reads);
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
   const entered: (() => void)[] = [];
   let calls = 0;
-  reader.listClients = async (...args: Parameters<BookReader["listClients"]>) => {
+  reads.clients = async (...args: Parameters<ReadService["clients"]>) => {
     calls += 1;
     entered.shift()?.();
     await held;
@@ -71,7 +71,7 @@ describe.each(ENGINES)("shutdown and abandoned requests on $name", (engine) => {
   it("close() lets a request already being worked on finish before it resolves", async () => {
     const server = await startTestServer(db.ds, undefined, { MAX_CONCURRENT_REQUESTS: "1" });
     const token = await server.token(Role.ANALYST);
-    const hold = holdClientLists(server.services.reader);
+    const hold = holdClientLists(server.services.reads);
     const entered = hold.nextEntered();
     const request = post(server, token);
     await entered;
@@ -90,7 +90,7 @@ describe.each(ENGINES)("shutdown and abandoned requests on $name", (engine) => {
   it("close() waits for a request whose client hung up mid-way: the pools outlive its handler", async () => {
     const server = await startTestServer(db.ds, undefined, { MAX_CONCURRENT_REQUESTS: "1" });
     const token = await server.token(Role.ANALYST);
-    const hold = holdClientLists(server.services.reader);
+    const hold = holdClientLists(server.services.reads);
     const entered = hold.nextEntered();
     const abort = new AbortController();
     const request = post(server, token, abort.signal).catch((err: Error) => err.name);
@@ -111,7 +111,7 @@ describe.each(ENGINES)("shutdown and abandoned requests on $name", (engine) => {
     const server = await startTestServer(db.ds, undefined, { MAX_CONCURRENT_REQUESTS: "1" });
     try {
       const token = await server.token(Role.ANALYST);
-      const hold = holdClientLists(server.services.reader);
+      const hold = holdClientLists(server.services.reads);
       const entered = hold.nextEntered();
       const first = post(server, token);
       await entered;
@@ -138,7 +138,7 @@ describe.each(ENGINES)("shutdown and abandoned requests on $name", (engine) => {
   it("cuts what is still running once the grace period is over", async () => {
     const server = await startTestServer(db.ds, undefined, { SHUTDOWN_GRACE_MS: "100" });
     const token = await server.token(Role.ANALYST);
-    const hold = holdClientLists(server.services.reader);
+    const hold = holdClientLists(server.services.reads);
     const entered = hold.nextEntered();
     const request = post(server, token).catch((err: Error) => err.name);
     await entered;

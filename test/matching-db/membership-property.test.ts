@@ -1,6 +1,6 @@
 import { insertRows, sqlInstant } from "../../src/db/sql";
 import { bestSegment } from "../../src/services/matching";
-import { membershipPredicate } from "../../src/services/read/segment-sql";
+import { membershipPredicate } from "../../src/repositories/segment-membership.sql";
 import { randomFitInputs } from "../support/random-fit";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { residentId } from "../support/factories";

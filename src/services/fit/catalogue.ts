@@ -63,6 +63,34 @@ export function productRef(p: ProductEntity, segmentCodes: string[]): ProductRef
   };
 }
 
+/**
+ * The active segments as matching takes them, in the order given (read them by priority, then code:
+ * the order membership and bestSegment rely on). Every caller that needs "the active segments" uses this.
+ */
+export function activeSegments(segments: readonly SegmentEntity[]): SegmentRef[] {
+  return segments.filter((s) => s.active).map(segmentRef);
+}
+
+/**
+ * The catalogue matching runs against, from every segment (by priority, then code) and the active
+ * products with the ids of their segments: the one place it is assembled.
+ */
+export function activeCatalogue(
+  segments: readonly SegmentEntity[],
+  products: readonly { product: ProductEntity; segmentIds: readonly number[] }[],
+): Catalogue {
+  const codeOf = new Map(segments.map((s) => [s.id, s.code]));
+  return {
+    segments: activeSegments(segments),
+    products: products.map(({ product, segmentIds }) =>
+      productRef(
+        product,
+        segmentIds.map((id) => codeOf.get(id)!),
+      ),
+    ),
+  };
+}
+
 /** What matching needs about a stored client; null without a portrait. */
 export function subjectOf(
   client: ClientEntity,

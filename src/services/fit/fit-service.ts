@@ -1,5 +1,13 @@
 import { productFits, segmentFits, type FitSubject, type ProductFitResult, type SegmentFitResult } from "../matching";
-import { openLimitsExcluding, type Catalogue, type FacilityLimit, type ProductRef, type SegmentRef } from "./catalogue";
+import type { ClientEntity, PortraitEntity } from "../../entities";
+import {
+  openLimitsExcluding,
+  subjectOf,
+  type Catalogue,
+  type FacilityLimit,
+  type ProductRef,
+  type SegmentRef,
+} from "./catalogue";
 
 /**
  * Fits computed on demand from the catalogue of the request: nothing is cached across requests, so
@@ -49,5 +57,46 @@ function productFitsFor(
     catalogue.products,
     { segmentCode, openLimitsExcluding: (code) => openLimitsExcluding(facilities, idOf.get(code) ?? -1) },
     options,
+  );
+}
+
+/** Everything the fit of one client needs. */
+export interface ClientFitInputs {
+  subject: FitSubject;
+  facilities: FacilityLimit[];
+}
+
+/**
+ * The fit inputs of a batch of clients from what the loaders gathered for them, position by position
+ * (`portraits`, `validUntils` and `limits` hold one entry per client that is not null): null for a
+ * client out of scope or without a portrait, an error where a load failed.
+ */
+export function fitInputsOf(
+  clients: readonly (ClientEntity | null)[],
+  portraits: readonly (PortraitEntity | null | Error)[],
+  validUntils: readonly (Date | null | Error)[],
+  limits: readonly (FacilityLimit[] | Error)[],
+  at: Date,
+): (ClientFitInputs | null | Error)[] {
+  let i = 0;
+  return clients.map((c) => {
+    if (c === null) return null;
+    const [portrait, validUntil, facilities] = [portraits[i], validUntils[i], limits[i]];
+    i += 1;
+    if (portrait instanceof Error) return portrait;
+    if (validUntil instanceof Error) return validUntil;
+    if (facilities instanceof Error) return facilities;
+    const subject = subjectOf(c, portrait, validUntil, at);
+    return subject && { subject, facilities };
+  });
+}
+
+/** The fits of a batch of clients against the request's catalogue, position by position. */
+export function fitsOf(
+  inputs: readonly (ClientFitInputs | null | Error)[],
+  catalogue: Catalogue,
+): (ClientFit | null | Error)[] {
+  return inputs.map((i) =>
+    i === null ? null : i instanceof Error ? i : clientFit(i.subject, i.facilities, catalogue),
   );
 }

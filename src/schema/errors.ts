@@ -7,9 +7,10 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from "graphql";
+import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { AuthorizationError } from "type-graphql";
-import { DomainError } from "../errors";
+import { DomainError, RequestRefusal } from "../errors";
 
 /**
  * The one mapping of errors to what a client sees (STYLE.md: mapped once, at the edge).
@@ -95,11 +96,13 @@ export function formatError(
       extensions: { code: "SERVICE_UNAVAILABLE" },
     };
   }
-  if (formatted.extensions?.code === "QUERY_TOO_COMPLEX" || formatted.extensions?.code === "THROTTLED") {
-    return { message: formatted.message, extensions: formatted.extensions };
+  const domain = domainErrorOf(error);
+  if (domain instanceof RequestRefusal) {
+    return { message: domain.message, extensions: { code: domain.extensionCode, ...domain.extensions() } };
   }
-  if (original instanceof DomainError) {
-    return { message: original.message, path: formatted.path, extensions: { code: original.extensionCode } };
+  if (domain?.masked) return INTERNAL(formatted);
+  if (domain) {
+    return { message: domain.message, path: formatted.path, extensions: { code: domain.extensionCode } };
   }
   if (original instanceof AuthorizationError) {
     return { message: "You are not allowed to do this", path: formatted.path, extensions: { code: "FORBIDDEN" } };
@@ -147,5 +150,36 @@ export function formatError(
   if (original instanceof GraphQLError || code === "UNAUTHENTICATED" || code === "FORBIDDEN") {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
-  return { message: "Internal server error", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  return INTERNAL(formatted);
+}
+
+const INTERNAL = (formatted: GraphQLFormattedError): GraphQLFormattedError => ({
+  message: "Internal server error",
+  path: formatted.path,
+  extensions: { code: "INTERNAL_SERVER_ERROR" },
+});
+
+/**
+ * The domain error behind what Apollo reports: thrown by a resolver, or refusing the request from a
+ * plugin (wrapped by requestRefusal, as Apollo takes a status only from a GraphQLError).
+ */
+export function domainErrorOf(error: unknown): DomainError | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  if (original instanceof GraphQLError && original.originalError instanceof RequestRefusal) {
+    return original.originalError;
+  }
+  return null;
+}
+
+/** A RequestRefusal as a plugin throws it: Apollo answers its HTTP status and headers (`extensions.http`). */
+export function requestRefusal(err: RequestRefusal): GraphQLError {
+  return new GraphQLError(err.message, {
+    originalError: err,
+    extensions: {
+      code: err.extensionCode,
+      ...err.extensions(),
+      http: { status: err.httpStatus, headers: new HeaderMap(Object.entries(err.headers())) },
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Gate } from "../../src/server/gate";
-import { gatherChunks } from "../../src/services/read/segment-export";
+import { gatherChunks } from "../../src/services/export/chunks";
 
 describe("the admission gate", () => {
   it("runs at most `limit` operations at once, the rest in arrival order", async () => {

@@ -1,0 +1,182 @@
+import type http from "node:http";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import { withSqlTally } from "../db/sql-counter";
+import { createLoaders } from "../loaders";
+import type { Context } from "../schema/context";
+import { createFormatError } from "../schema/errors";
+import type { Services } from "../services";
+import { branchScope } from "../services/access/policy";
+import { authenticate } from "./authenticate";
+import { readBody, type EdgeRefusals } from "./edge";
+import { jitGateway } from "./executor";
+import type { Gate } from "./gate";
+import type { Metrics } from "./metrics";
+import { costThrottlePlugin } from "./plugins/cost-throttle";
+import { observeErrorsPlugin } from "./plugins/observe-errors";
+
+export interface RequestObservation {
+  requestId: string;
+  status: number;
+  sqlStatements: number;
+  ms: number;
+}
+
+export interface GraphQLHandler {
+  apollo: ApolloServer<Context>;
+  executorStats(): { compiled: number; fallbacks: number; cached: number } | null;
+  /** POST or GET /graphql: authentication, the body, a slot of the gate, Apollo, metrics and the log line. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL): Promise<void>;
+}
+
+export async function createGraphQLHandler(opts: {
+  schema: GraphQLSchema;
+  services: Services;
+  logger: Logger;
+  metrics: Metrics;
+  refusals: EdgeRefusals;
+  gate: Gate;
+  /** True once shutdown has begun: keep-alive clients are told to reconnect elsewhere. */
+  closing(): boolean;
+  observe?: (o: RequestObservation) => void;
+}): Promise<GraphQLHandler> {
+  const { schema, services, logger, metrics, refusals, gate } = opts;
+  const { config } = services;
+  const jit = config.graphqlExecutor === "jit" ? jitGateway(schema) : null;
+  const apollo = new ApolloServer<Context>({
+    ...(jit === null ? { schema } : { gateway: jit.gateway }),
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    // Apollo's own warnings as structured lines, like every other line the service writes.
+    logger: logger.child({ component: "apollo" }),
+    allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT (finish in-flight requests, then close the pools); a second handler
+    // inside Apollo would make stop() run twice and hang.
+    stopOnTerminationSignals: false,
+    // No automatic persisted queries: every request carries its document.
+    persistedQueries: false,
+    formatError: createFormatError(config.production, schema),
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      observeErrorsPlugin(metrics, logger),
+      costThrottlePlugin(config, services.rateLimiter),
+    ],
+  });
+  await apollo.start();
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL) {
+    const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+      metrics.countError(code);
+      refusals.refuse(res, status, code, message, headers);
+    };
+    const method = (req.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "POST") {
+      refuse(405, "METHOD_NOT_ALLOWED", "Use GET or POST", { allow: "GET, POST" });
+      return;
+    }
+    const auth = await authenticate(req, config.authJwtSecret);
+    if ("refused" in auth) {
+      const message = auth.refused === "missing" ? "A bearer token is required" : auth.reason;
+      refuse(401, "UNAUTHENTICATED", message, { "www-authenticate": "Bearer" });
+      return;
+    }
+    const { viewer } = auth;
+    const raw = method === "POST" ? await readBody(req) : "";
+    let body: unknown = undefined;
+    if (method === "POST") {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        refuse(400, "BAD_REQUEST", "The body is not valid JSON");
+        return;
+      }
+      if (Array.isArray(body)) {
+        refuse(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request");
+        return;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    }
+    const scope = branchScope(viewer);
+    const tally = { statements: 0 };
+    const started = process.hrtime.bigint();
+    const meta: Context["meta"] = {};
+    const admitted = await gate.run(async () => {
+      // A client that went away while its request waited for a slot is not worth the work.
+      if (req.socket.destroyed) return null;
+      const context: Context = {
+        requestId,
+        viewer,
+        scope,
+        loaders: createLoaders(services.batchReads, scope, () => services.clock.now()),
+        services,
+        clock: services.clock,
+        outsideSlot: (wait) => gate.outside(wait),
+        meta,
+      };
+      return withSqlTally(tally, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: url.search, body },
+          context: async () => context,
+        }),
+      );
+    });
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    if (admitted === null) {
+      metrics.requests.inc({ operation: "unknown", outcome: "refused" });
+      refuse(503, "SERVER_BUSY", "Too many requests are waiting; retry shortly", { "retry-after": "1" });
+      logger.warn(
+        { requestId, status: 503, queued: gate.queued, ms: ms(), subject: viewer.subject },
+        "graphql request refused: the queue is full",
+      );
+      return;
+    }
+    if (admitted.value === null) {
+      metrics.requests.inc({ operation: "unknown", outcome: "abandoned" });
+      logger.info(
+        { requestId, ms: ms(), subject: viewer.subject },
+        "graphql request dropped: the client left while it waited",
+      );
+      return;
+    }
+    const response = admitted.value;
+    for (const [k, v] of response.headers) res.setHeader(k, v);
+    if (opts.closing()) res.setHeader("connection", "close");
+    res.statusCode = response.status ?? 200;
+    // Apollo refuses a malformed request before its plugins run: its errors are counted from the body.
+    if (meta.errorCodes === undefined && res.statusCode >= 400 && response.body.kind === "complete") {
+      meta.errorCodes = errorCodesOf(response.body.string).map((code) => metrics.countError(code));
+    }
+    if (res.statusCode >= 400) refusals.note(res, meta.errorCodes?.[0] ?? "UNKNOWN", viewer.subject);
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    const observation = { requestId, status: res.statusCode, sqlStatements: tally.statements, ms: ms() };
+    const operation = meta.operationName ?? "anonymous";
+    const outcome = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "refused" : "ok";
+    metrics.requests.inc({ operation, outcome });
+    metrics.latency.observe({ operation, outcome }, observation.ms / 1000);
+    metrics.sqlStatements.observe({ operation }, tally.statements);
+    logger.info({ ...observation, operation, subject: viewer.subject }, "graphql request");
+    opts.observe?.(observation);
+  }
+
+  return { apollo, executorStats: () => jit?.stats() ?? null, handle };
+}
+
+/** The codes of an error body Apollo answered by itself (always small: no data in it). */
+function errorCodesOf(body: string): unknown[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] };
+    return Array.isArray(parsed.errors) ? parsed.errors.map((e) => e?.extensions?.code) : [];
+  } catch {
+    return [];
+  }
+}

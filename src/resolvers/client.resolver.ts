@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { InvariantError } from "../errors";
 import { ReviewStatus } from "../domain/enums";
 import { childPageKey } from "../loaders";
 import type { Context } from "../schema/context";
@@ -65,7 +66,7 @@ export class ClientResolver {
 /** `client` of an object that hangs off a client: loaded through the scoped client loader. */
 async function owningClient(clientId: number, ctx: Context): Promise<ClientGql> {
   const c = await ctx.loaders.client.load(clientId);
-  if (c === null) throw new Error("client of a visible object is not visible");
+  if (c === null) throw new InvariantError("client of a visible object is not visible");
   return presentClient(c, ctx.viewer);
 }
 

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { InvariantError } from "../errors";
 import type { SegmentEntity } from "../entities";
 import { childPageKey } from "../loaders";
 import type { Context } from "../schema/context";
@@ -11,7 +12,7 @@ import { owningClient } from "./client.resolver";
 
 async function facilityOf(id: number, ctx: Context): Promise<CreditFacilityGql> {
   const f = await ctx.loaders.facility.load(id);
-  if (f === null) throw new Error("facility of a visible object is not visible");
+  if (f === null) throw new InvariantError("facility of a visible object is not visible");
   return presentFacility(f);
 }
 
@@ -25,7 +26,7 @@ export class CreditFacilityResolver {
   @FieldResolver(() => ProductGql)
   async product(@Root() f: CreditFacilityGql, @Ctx() ctx: Context): Promise<ProductGql> {
     const p = await ctx.loaders.product.load(f.productDbId);
-    if (p === null) throw new Error("facility without product");
+    if (p === null) throw new InvariantError("facility without product");
     return presentProduct(p);
   }
 

@@ -24,7 +24,7 @@ import {
   ValuationsPayload,
 } from "../schema/types/lifecycle";
 import { UserErrorGql } from "../schema/types/payloads";
-import { withUserErrors } from "../schema/user-errors";
+import { userErrorsOf, withUserErrors } from "../schema/user-errors";
 import type { CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
 
 const facilityPayload = (r: { value: CreditFacilityEntity | null; userErrors: UserErrorGql[] }) =>
@@ -46,13 +46,7 @@ export class LifecycleMutations {
     );
     if (r.value === null) return facilityPayload(r);
     // A refused application is kept (REJECTED) and reported at once.
-    const refusal = r.value.refusal;
-    return facilityPayload({
-      value: r.value.facility,
-      userErrors: refusal
-        ? [Object.assign(new UserErrorGql(), { field: refusal.field, message: refusal.message, code: refusal.code })]
-        : [],
-    });
+    return facilityPayload({ value: r.value.facility, userErrors: userErrorsOf(r.value.refusal) });
   }
 
   @Authorized(Role.RISK_OFFICER)

@@ -4,7 +4,7 @@ import { ClientEntity, CreditFacilityEntity, FacilityApprovalEntity, ProductEnti
 import { inTransaction } from "../../db/transaction";
 import { today, type Clock } from "../../domain/clock";
 import { ApprovalTier, FacilityStatus, OPEN_FACILITY_STATUSES, UserErrorCode } from "../../domain/enums";
-import { Refusal, UserError } from "../../errors";
+import { Refusal } from "../../errors";
 import { violatesUniqueIndex } from "../../db/sql";
 import { sameSubject, type Viewer } from "../access/viewer";
 import { assertMayWriteForBranch } from "../access/writes";
@@ -15,8 +15,11 @@ const field = (...path: string[]) => ["input", ...path];
 
 export interface ApplyOutcome {
   facility: CreditFacilityEntity | null;
-  /** Set when the application was refused but kept as REJECTED (NOT_ELIGIBLE / ASSESSMENT_EXPIRED). */
-  refusal: UserError | null;
+  /**
+   * Set when the application was refused but kept as REJECTED (NOT_ELIGIBLE / ASSESSMENT_EXPIRED): not
+   * thrown, as throwing would roll back the REJECTED facility the payload reports with it.
+   */
+  refusal: Refusal | null;
 }
 
 /** Credit facilities from application to exit (SPEC §5). */
@@ -131,12 +134,12 @@ export class FacilityService {
         return {
           facility,
           refusal: expired
-            ? new UserError(
+            ? Refusal.of(
                 UserErrorCode.ASSESSMENT_EXPIRED,
                 "The client's risk assessment has expired",
                 field("clientId"),
               )
-            : new UserError(
+            : Refusal.of(
                 UserErrorCode.NOT_ELIGIBLE,
                 `Not eligible: ${ctx.fit.blockers.map((b) => b.code).join(", ")}`,
                 field("productId"),

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import { Role } from "../domain/enums";
+import { Ability } from "../services/access/abilities";
 import type { Context } from "../schema/context";
 import { presentProduct, presentSegment } from "../schema/presenters";
 import {
@@ -12,7 +12,7 @@ import { withUserErrors } from "../schema/user-errors";
 
 @Resolver()
 export class CatalogueMutations {
-  @Authorized(Role.ADMIN)
+  @Authorized(Ability.UPSERT_SEGMENT)
   @Mutation(() => SegmentPayload)
   async upsertSegment(@Arg("input") input: UpsertSegmentInput, @Ctx() ctx: Context): Promise<SegmentPayload> {
     const r = await withUserErrors(() => ctx.services.catalogueAdmin.upsertSegment(ctx.viewer, input));
@@ -22,7 +22,7 @@ export class CatalogueMutations {
     });
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Ability.UPSERT_PRODUCT)
   @Mutation(() => ProductPayload)
   async upsertProduct(@Arg("input") input: UpsertProductInput, @Ctx() ctx: Context): Promise<ProductPayload> {
     const r = await withUserErrors(() => ctx.services.catalogueAdmin.upsertProduct(ctx.viewer, input));

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import { Role } from "../domain/enums";
+import { Ability } from "../services/access/abilities";
 import type { Context } from "../schema/context";
 import { idOf } from "../schema/global-id";
 import { presentAlert, presentFacility, presentReview } from "../schema/presenters";
@@ -34,7 +34,7 @@ const reviewPayload = (r: { value: PostLoanReviewEntity | null; userErrors: User
 
 @Resolver()
 export class LifecycleMutations {
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Authorized(Ability.APPLY_FOR_FACILITY)
   @Mutation(() => FacilityPayload)
   async applyForFacility(@Arg("input") input: ApplyForFacilityInput, @Ctx() ctx: Context): Promise<FacilityPayload> {
     const r = await withUserErrors(() =>
@@ -49,7 +49,7 @@ export class LifecycleMutations {
     return facilityPayload({ value: r.value.facility, userErrors: userErrorsOf(r.value.refusal) });
   }
 
-  @Authorized(Role.RISK_OFFICER)
+  @Authorized(Ability.APPROVE_FACILITY)
   @Mutation(() => FacilityPayload)
   async approveFacility(@Arg("input") input: ApproveFacilityInput, @Ctx() ctx: Context): Promise<FacilityPayload> {
     return facilityPayload(
@@ -59,7 +59,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Authorized(Ability.SIGN_FACILITY)
   @Mutation(() => FacilityPayload)
   async signFacility(@Arg("input") input: SignFacilityInput, @Ctx() ctx: Context): Promise<FacilityPayload> {
     return facilityPayload(
@@ -69,7 +69,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Authorized(Ability.RECORD_FACILITY_VALUATIONS)
   @Mutation(() => ValuationsPayload)
   async recordFacilityValuations(
     @Arg("input") input: RecordFacilityValuationsInput,
@@ -88,7 +88,7 @@ export class LifecycleMutations {
     });
   }
 
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER)
+  @Authorized(Ability.EXTEND_FACILITY)
   @Mutation(() => FacilityPayload)
   async extendFacility(@Arg("input") input: ExtendFacilityInput, @Ctx() ctx: Context): Promise<FacilityPayload> {
     return facilityPayload(
@@ -98,7 +98,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER)
+  @Authorized(Ability.CLOSE_FACILITY)
   @Mutation(() => FacilityPayload)
   async closeFacility(@Arg("input") input: CloseFacilityInput, @Ctx() ctx: Context): Promise<FacilityPayload> {
     return facilityPayload(
@@ -108,21 +108,21 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Authorized(Ability.PROCESS_MATURITIES)
   @Mutation(() => BatchPayload)
   async processMaturities(@Arg("input") input: ProcessMaturitiesInput, @Ctx() ctx: Context): Promise<BatchPayload> {
     const r = await withUserErrors(() => ctx.services.monitoring.processMaturities(ctx.viewer, input.asOf));
     return Object.assign(new BatchPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
   }
 
-  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Authorized(Ability.SCHEDULE_REVIEWS)
   @Mutation(() => BatchPayload)
   async scheduleReviews(@Arg("input") input: ScheduleReviewsInput, @Ctx() ctx: Context): Promise<BatchPayload> {
     const r = await withUserErrors(() => ctx.services.monitoring.scheduleReviews(ctx.viewer, input.asOf));
     return Object.assign(new BatchPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
   }
 
-  @Authorized(Role.RISK_OFFICER)
+  @Authorized(Ability.CREATE_REVIEW)
   @Mutation(() => ReviewPayload)
   async createReview(@Arg("input") input: CreateReviewInput, @Ctx() ctx: Context): Promise<ReviewPayload> {
     return reviewPayload(
@@ -132,7 +132,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RISK_OFFICER)
+  @Authorized(Ability.START_REVIEW)
   @Mutation(() => ReviewPayload)
   async startReview(@Arg("input") input: StartReviewInput, @Ctx() ctx: Context): Promise<ReviewPayload> {
     return reviewPayload(
@@ -142,7 +142,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RISK_OFFICER)
+  @Authorized(Ability.COMPLETE_REVIEW)
   @Mutation(() => ReviewPayload)
   async completeReview(@Arg("input") input: CompleteReviewInput, @Ctx() ctx: Context): Promise<ReviewPayload> {
     return reviewPayload(
@@ -152,7 +152,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RISK_OFFICER)
+  @Authorized(Ability.CANCEL_REVIEW)
   @Mutation(() => ReviewPayload)
   async cancelReview(@Arg("input") input: CancelReviewInput, @Ctx() ctx: Context): Promise<ReviewPayload> {
     return reviewPayload(
@@ -162,7 +162,7 @@ export class LifecycleMutations {
     );
   }
 
-  @Authorized(Role.RISK_OFFICER)
+  @Authorized(Ability.RESOLVE_ALERT)
   @Mutation(() => AlertPayload)
   async resolveAlert(@Arg("input") input: ResolveAlertInput, @Ctx() ctx: Context): Promise<AlertPayload> {
     const r = await withUserErrors(() =>

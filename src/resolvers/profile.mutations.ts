@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
-import { Role } from "../domain/enums";
+import { Ability } from "../services/access/abilities";
 import { today } from "../domain/clock";
 import type { Context } from "../schema/context";
 import { idOf } from "../schema/global-id";
@@ -20,7 +20,7 @@ import { withUserErrors } from "../schema/user-errors";
 
 @Resolver()
 export class ProfileMutations {
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Authorized(Ability.REGISTER_CLIENT)
   @Mutation(() => ClientPayload)
   async registerClient(@Arg("input") input: RegisterClientInput, @Ctx() ctx: Context): Promise<ClientPayload> {
     const r = await withUserErrors(() => ctx.services.intake.registerClient(ctx.viewer, input));
@@ -30,7 +30,7 @@ export class ProfileMutations {
     });
   }
 
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Authorized(Ability.UPDATE_CLIENT)
   @Mutation(() => ClientPayload)
   async updateClient(@Arg("input") input: UpdateClientInput, @Ctx() ctx: Context): Promise<ClientPayload> {
     const r = await withUserErrors(() =>
@@ -42,7 +42,7 @@ export class ProfileMutations {
     });
   }
 
-  @Authorized(Role.RELATIONSHIP_MANAGER, Role.ADMIN)
+  @Authorized(Ability.SUBMIT_RISK_ASSESSMENT)
   @Mutation(() => RiskAssessmentPayload)
   async submitRiskAssessment(
     @Arg("input") input: SubmitRiskAssessmentInput,
@@ -57,7 +57,7 @@ export class ProfileMutations {
     });
   }
 
-  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Authorized(Ability.RECORD_ASSET_SNAPSHOTS)
   @Mutation(() => RecordPayload)
   async recordAssetSnapshots(
     @Arg("input") input: RecordAssetSnapshotsInput,
@@ -69,7 +69,7 @@ export class ProfileMutations {
     return Object.assign(new RecordPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
   }
 
-  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Authorized(Ability.RECORD_TRADES)
   @Mutation(() => RecordPayload)
   async recordTrades(@Arg("input") input: RecordTradesInput, @Ctx() ctx: Context): Promise<RecordPayload> {
     const r = await withUserErrors(() =>
@@ -78,7 +78,7 @@ export class ProfileMutations {
     return Object.assign(new RecordPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
   }
 
-  @Authorized(Role.RISK_OFFICER, Role.ADMIN)
+  @Authorized(Ability.REFRESH_PORTRAIT)
   @Mutation(() => PortraitPayload)
   async refreshPortrait(@Arg("input") input: RefreshPortraitInput, @Ctx() ctx: Context): Promise<PortraitPayload> {
     const r = await withUserErrors(() =>

@@ -31,10 +31,8 @@ import {
   FacilityFilterInput,
   ReviewFilterInput,
 } from "../schema/types/filters";
-import { Role } from "../domain/enums";
-import { hasAnyRole } from "../services/access/viewer";
-
-const AUDIT_ROLES = [Role.COMPLIANCE, Role.ADMIN];
+import { Ability } from "../services/access/abilities";
+import { mayReadAudit } from "../services/access/policy";
 import { toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
 import { BadInputError } from "../errors";
@@ -131,8 +129,7 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
       return a && presentAlert(a);
     }
     case "AuditEntry": {
-      // The audit trail is for COMPLIANCE and ADMIN only, by node as by auditLog.
-      if (!hasAnyRole(viewer, AUDIT_ROLES)) return null;
+      if (!mayReadAudit(viewer)) return null;
       const entry = await ctx.services.reads.auditEntry(parsed.id);
       return entry ? presentAudit(entry) : null;
     }
@@ -235,7 +232,7 @@ export class QueryResolver {
     return toConnection(PostLoanReviewConnection, page, presentReview);
   }
 
-  @Authorized(...AUDIT_ROLES)
+  @Authorized(Ability.READ_AUDIT)
   @Query(() => AuditEntryConnection)
   async auditLog(@Args() { first, after, filter }: AuditArgs, @Ctx() ctx: Context): Promise<AuditEntryConnection> {
     const page = await ctx.services.reads.auditLog({ first, after }, filter);

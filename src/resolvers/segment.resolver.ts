@@ -1,5 +1,5 @@
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { Role } from "../domain/enums";
+import { Ability } from "../services/access/abilities";
 import { money } from "../domain/decimal";
 import type { Context } from "../schema/context";
 import { primeClientRows } from "../loaders";
@@ -7,8 +7,6 @@ import { presentClient } from "../schema/presenters";
 import { ClientConnection } from "../schema/types/client";
 import { CreditRatingCountGql, RiskLevelCountGql, SegmentGql, SegmentStatsGql } from "../schema/types/catalogue";
 import { toConnection } from "../schema/types/connection";
-
-const BI_ROLES = [Role.ANALYST, Role.RISK_OFFICER, Role.COMPLIANCE, Role.ADMIN];
 
 @ArgsType()
 class MembersArgs {
@@ -21,7 +19,7 @@ class MembersArgs {
 
 @Resolver(() => SegmentGql)
 export class SegmentResolver {
-  @Authorized(...BI_ROLES)
+  @Authorized(Ability.READ_SEGMENT_MEMBERS)
   @FieldResolver(() => ClientConnection, {
     description: "Clients whose latest portrait places them in this segment, by clientNo.",
   })
@@ -35,7 +33,7 @@ export class SegmentResolver {
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
 
-  @Authorized(...BI_ROLES)
+  @Authorized(Ability.READ_SEGMENT_STATS)
   @FieldResolver(() => SegmentStatsGql)
   async stats(@Root() segment: SegmentGql, @Ctx() ctx: Context): Promise<SegmentStatsGql> {
     const stats = await ctx.services.segments.stats(ctx.loaders, segment.dbId, ctx.scope);

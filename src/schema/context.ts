@@ -2,9 +2,8 @@ import type { AuthChecker } from "type-graphql";
 import type { Clock } from "../domain/clock";
 import type { Loaders } from "../loaders";
 import type { BranchScope, Viewer } from "../services/access/viewer";
-import { hasAnyRole } from "../services/access/viewer";
+import { can, type Ability } from "../services/access/abilities";
 import type { Services } from "../services";
-import type { Role } from "../domain/enums";
 
 export interface Context {
   requestId: string;
@@ -28,6 +27,10 @@ export interface Context {
   };
 }
 
-/** Roles, in one place: `@Authorized(Role.X, …)` on a field; no roles listed = any authenticated viewer. */
-export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) =>
-  roles.length === 0 || hasAnyRole(context.viewer, roles);
+/**
+ * `@Authorized(Ability.X)` on a query, a mutation or a `@FieldResolver` method: the viewer's roles must
+ * grant the ability (ROLE_ABILITIES). Not on a plain `@Field` of an object type: every type here sets
+ * `simpleResolvers: true`, which makes type-graphql skip the check there; buildApiSchema refuses it.
+ */
+export const authChecker: AuthChecker<Context, Ability> = ({ context }, abilities) =>
+  abilities.every((ability) => can(context.viewer, ability));

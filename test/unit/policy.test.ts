@@ -1,6 +1,12 @@
 import { Role } from "../../src/domain/enums";
-import { canReadPersonalData, canSeeClient, maskIdNumber, maskName, maskPhone } from "../../src/services/access/policy";
-import { branchScope } from "../../src/services/access/viewer";
+import {
+  branchScope,
+  canReadPersonalData,
+  canSeeClient,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+} from "../../src/services/access/policy";
 
 const viewer = (roles: Role[], branch: string | null = null) => ({ subject: "t", roles, branch });
 

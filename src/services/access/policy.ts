@@ -1,9 +1,31 @@
-import { Role } from "../../domain/enums";
-import { branchScope, type Viewer } from "./viewer";
+import { ForbiddenError } from "../../errors";
+import { Ability, can } from "./abilities";
+import type { BranchScope, Viewer } from "./viewer";
 
 /**
- * Object-level rules of SPEC §6, used by every read path (lists, node, nested fields) and by writes.
+ * Object-level rules of SPEC §6, in one place: which clients a viewer reads (every read path — lists,
+ * `node`, nested fields, the export — loads only those, inside its SQL), whose personal data it reads
+ * in clear, for which branches it writes, and whether it reads the audit trail.
  */
+
+/**
+ * Which clients a viewer may see: all of them, or those of one branch. SCOPE_EVERY_BRANCH wins;
+ * otherwise SCOPE_OWN_BRANCH narrows to the token's branch (no client without a branch claim);
+ * otherwise SCOPE_EVERY_BRANCH_UNLESS_NARROWED reads every branch; a viewer with none sees no client.
+ */
+export function branchScope(viewer: Viewer): BranchScope {
+  if (can(viewer, Ability.SCOPE_EVERY_BRANCH)) return { all: true };
+  if (can(viewer, Ability.SCOPE_OWN_BRANCH)) return { all: false, branch: viewer.branch };
+  if (can(viewer, Ability.SCOPE_EVERY_BRANCH_UNLESS_NARROWED)) return { all: true };
+  return { all: false, branch: null };
+}
+
+/** A branch scope as a SQL condition on `branchColumn`, or null when it admits every row. */
+export function branchCondition(scope: BranchScope, branchColumn: string): { sql: string; params: string[] } | null {
+  if (scope.all) return null;
+  if (scope.branch === null) return { sql: "1 = 0", params: [] };
+  return { sql: `${branchColumn} = ?`, params: [scope.branch] };
+}
 
 export function canSeeClient(viewer: Viewer, client: { branch: string }): boolean {
   const scope = branchScope(viewer);
@@ -12,8 +34,24 @@ export function canSeeClient(viewer: Viewer, client: { branch: string }): boolea
 
 /** COMPLIANCE, and a relationship manager of the client's branch, read personal data in clear. */
 export function canReadPersonalData(viewer: Viewer, client: { branch: string }): boolean {
-  if (viewer.roles.includes(Role.COMPLIANCE)) return true;
-  return viewer.roles.includes(Role.RELATIONSHIP_MANAGER) && viewer.branch !== null && viewer.branch === client.branch;
+  if (can(viewer, Ability.READ_PERSONAL_DATA)) return true;
+  return (
+    can(viewer, Ability.READ_OWN_BRANCH_PERSONAL_DATA) && viewer.branch !== null && viewer.branch === client.branch
+  );
+}
+
+/**
+ * A write about a client the viewer may not see, by a branch-scoped viewer, is FORBIDDEN; an ADMIN
+ * writes for every branch. Whether the viewer may run the write at all is its operation's ability.
+ */
+export function assertMayWriteForBranch(viewer: Viewer, branch: string): void {
+  if (can(viewer, Ability.WRITE_EVERY_BRANCH) || canSeeClient(viewer, { branch })) return;
+  throw new ForbiddenError("This client belongs to another branch");
+}
+
+/** The audit trail, by `auditLog` as by `node`. */
+export function mayReadAudit(viewer: Viewer): boolean {
+  return can(viewer, Ability.READ_AUDIT);
 }
 
 /** `王*明`; two characters `王*`; one character `*`. Works on code points, not UTF-16 units. */

@@ -7,7 +7,7 @@ import { ApprovalTier, FacilityStatus, OPEN_FACILITY_STATUSES, UserErrorCode } f
 import { Refusal } from "../../errors";
 import { violatesUniqueIndex } from "../../db/sql";
 import { sameSubject, type Viewer } from "../access/viewer";
-import { assertMayWriteForBranch } from "../access/writes";
+import { assertMayWriteForBranch } from "../access/policy";
 import { addDays } from "../../domain/dates";
 import { auditFacility, checkVersion, fitNow, lockById, lockWithClient, updateVersioned } from "./common";
 

@@ -8,7 +8,7 @@ import { today, type Clock } from "../../domain/clock";
 import { ClientType, InvestorCategory, UserErrorCode, type ClientStatus } from "../../domain/enums";
 import { Refusal, UserError } from "../../errors";
 import { toGlobalId } from "../../domain/global-id";
-import { assertMayWriteForBranch } from "../access/writes";
+import { assertMayWriteForBranch } from "../access/policy";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { isValidCreditCode, isValidMobile, isValidResidentId } from "./identity";

@@ -2,10 +2,11 @@ import { inTransaction } from "../../db/transaction";
 import type { DataSource } from "typeorm";
 import { ClientEntity, RiskAssessmentEntity } from "../../entities";
 import type { Clock } from "../../domain/clock";
-import { Role, UserErrorCode } from "../../domain/enums";
+import { UserErrorCode } from "../../domain/enums";
 import { toGlobalId } from "../../domain/global-id";
 import { Refusal, UserError } from "../../errors";
-import { assertMayWriteForBranch } from "../access/writes";
+import { Ability, can } from "../access/abilities";
+import { assertMayWriteForBranch } from "../access/policy";
 import type { Viewer } from "../access/viewer";
 import { writeAudit } from "../audit/audit";
 import { RISK_QUESTIONNAIRE, scoreAnswers, type Answer } from "./questionnaire";
@@ -43,7 +44,7 @@ export class RiskAssessmentService {
       const errors: UserError[] = [];
       let assessedAt = now;
       if (props.assessedAt !== null && props.assessedAt !== undefined) {
-        if (!viewer.roles.includes(Role.ADMIN)) {
+        if (!can(viewer, Ability.IMPORT_DATED_ASSESSMENT)) {
           errors.push(
             new UserError(UserErrorCode.FORBIDDEN, "Only ADMIN may import an assessment with its own date", [
               "input",

@@ -1,7 +1,38 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { DataSource, EntityManager } from "typeorm";
 import { ServiceUnavailableError } from "../errors";
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
+
+/** The request transaction every inTransaction of its data source joins, while one is running. */
+interface Ambient {
+  ds: DataSource;
+  manager: EntityManager;
+  /** A deadlock or lock timeout met inside: the request transaction must be rolled back and rerun. */
+  doomed: unknown;
+}
+const ambient = new AsyncLocalStorage<Ambient>();
+
+/**
+ * Runs a whole request in one transaction (SPEC §10 retries): every inTransaction of `ds` that `run`
+ * starts joins it as a savepoint, and `finish` writes in the same transaction before it commits — the
+ * stored answer of an Idempotency-Key request commits with the change it answers, or neither does.
+ * A deadlock or lock timeout anywhere inside rolls the whole back and runs it again (bounded, like
+ * inTransaction), so `run` must be safe to run again from the start.
+ */
+export async function inRequestTransaction<T>(
+  ds: DataSource,
+  run: () => Promise<T>,
+  finish: (manager: EntityManager, result: T) => Promise<void>,
+): Promise<T> {
+  return topLevel(ds, async (manager) => {
+    const store: Ambient = { ds, manager, doomed: null };
+    const result = await ambient.run(store, run);
+    if (store.doomed !== null) throw store.doomed;
+    await finish(manager, result);
+    return result;
+  });
+}
 
 /** Why the database asked for a transaction to be run again. */
 export type RetryReason = "deadlock" | "lock_timeout";
@@ -52,6 +83,22 @@ const pause = (attempt: number) =>
  * nest and fail, so they queue behind each other (serialised, hence neither deadlocks nor retries).
  */
 export async function inTransaction<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const outer = ambient.getStore();
+  if (outer !== undefined && outer.ds === ds) {
+    // Inside a request transaction (an Idempotency-Key request): a savepoint of it, so a refusal
+    // still undoes this part only; a deadlock dooms the whole request, which is run again as a whole.
+    try {
+      return await outer.manager.transaction(fn);
+    } catch (err) {
+      if (retryReason(err) !== null) outer.doomed = err;
+      throw err;
+    }
+  }
+  return topLevel(ds, (manager) => fn(manager));
+}
+
+/** One top-level transaction: queued on SQLite; READ COMMITTED with bounded retries on MySQL. */
+async function topLevel<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (ds.options.type === "better-sqlite3") {
     const previous = queues.get(ds) ?? Promise.resolve();
     const run = previous.then(() => ds.transaction(fn));

@@ -4,6 +4,7 @@ import { AuditEntryEntity } from "./audit-entry.entity";
 import { ClientEntity } from "./client.entity";
 import { CreditFacilityEntity } from "./credit-facility.entity";
 import { FacilityApprovalEntity } from "./facility-approval.entity";
+import { IdempotencyKeyEntity } from "./idempotency-key.entity";
 import { PortraitEntity } from "./portrait.entity";
 import { PostLoanReviewEntity } from "./post-loan-review.entity";
 import { ProductSegmentEntity } from "./product-segment.entity";
@@ -19,6 +20,7 @@ export {
   ClientEntity,
   CreditFacilityEntity,
   FacilityApprovalEntity,
+  IdempotencyKeyEntity,
   PortraitEntity,
   PostLoanReviewEntity,
   ProductEntity,
@@ -39,6 +41,7 @@ export const ENTITIES = [
   ProductSegmentEntity,
   CreditFacilityEntity,
   FacilityApprovalEntity,
+  IdempotencyKeyEntity,
   PostLoanReviewEntity,
   AlertEntity,
   AuditEntryEntity,

@@ -1,6 +1,7 @@
 import { Initial1795927244264 } from "./1795927244264-Initial";
 import { OneAccountPerInvestor1796000000000 } from "./1796000000000-OneAccountPerInvestor";
 import { OpenUniqueness1796264833783 } from "./1796264833783-OpenUniqueness";
+import { IdempotencyKeys1796300000000 } from "./1796300000000-IdempotencyKeys";
 
 /** Every migration, in order; the app and the CLI run the same list on MySQL and SQLite. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -8,4 +9,5 @@ export const MIGRATIONS: Function[] = [
   Initial1795927244264,
   OneAccountPerInvestor1796000000000,
   OpenUniqueness1796264833783,
+  IdempotencyKeys1796300000000,
 ];

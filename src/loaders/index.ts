@@ -15,7 +15,7 @@ import type { BranchScope } from "../services/access/viewer";
 import type { Catalogue, FacilityLimit } from "../services/fit/catalogue";
 import { fitInputsOf, fitsOf, type ClientFit, type ClientFitInputs } from "../services/fit/fit-service";
 import type { BatchReads, ChildKind } from "../services/read/batch-reads";
-import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../services/read/paging";
+import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../domain/paging";
 
 /**
  * Per-request DataLoaders (built in the context function, never shared across requests): every

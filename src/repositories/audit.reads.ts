@@ -1,7 +1,7 @@
 import { sqlInstant } from "../db/sql";
 import { AuditEntryEntity } from "../entities";
 import { BadInputError } from "../errors";
-import { checkFirst, decodeCursor, encodeCursor, type Page } from "../services/read/paging";
+import { checkFirst, decodeCursor, encodeCursor, type Page } from "../domain/paging";
 import { countOf, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";
 

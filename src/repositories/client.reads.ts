@@ -4,7 +4,7 @@ import { hydrate, likePrefix } from "../db/sql";
 import { ClientEntity, PortraitEntity, RiskAssessmentEntity } from "../entities";
 import type { ClientStatus, ClientType, CreditRating, RiskLevel } from "../domain/enums";
 import type { BranchScope } from "../services/access/viewer";
-import { checkFirst, decodeCursor, encodeCursor, type Page } from "../services/read/paging";
+import { checkFirst, decodeCursor, encodeCursor, type Page } from "../domain/paging";
 import { countOf, scopeClause, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";
 import type { SqlPredicate } from "./segment-membership.sql";

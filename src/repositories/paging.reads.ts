@@ -3,7 +3,7 @@ import { placeholders, sqlInstant, toCount } from "../db/sql";
 import type { AlertEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
 import { branchCondition } from "../services/access/policy";
 import type { BranchScope } from "../services/access/viewer";
-import { checkFirst, creationCursor, decodeCreationCursor, type CreationKey, type Page } from "../services/read/paging";
+import { checkFirst, creationCursor, decodeCreationCursor, type CreationKey, type Page } from "../domain/paging";
 import type { ReadPool } from "./read-pool";
 
 /** What a list reads: a page size and an opaque cursor. */

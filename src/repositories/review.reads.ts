@@ -1,7 +1,7 @@
 import { PostLoanReviewEntity } from "../entities";
 import type { ReviewStatus, ReviewTrigger } from "../domain/enums";
 import type { BranchScope } from "../services/access/viewer";
-import type { Page } from "../services/read/paging";
+import type { Page } from "../domain/paging";
 import { listOwned, ownedByIds, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";
 

@@ -6,7 +6,7 @@ import { FitSimulationGql, ProductFitGql, SegmentFitGql } from "../schema/types/
 import { PortraitInput } from "../schema/types/payloads";
 import { simulatedSubject } from "../services/fit/catalogue";
 import { clientFit, pickProductFits } from "../services/fit/fit-service";
-import { checkFirst } from "../services/read/paging";
+import { checkFirst } from "../domain/paging";
 import { BadInputError } from "../errors";
 
 @Resolver(() => ClientGql)

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
-import type { Page } from "../../services/read/paging";
+import type { Page } from "../../domain/paging";
 import { PageInfo } from "./node";
 
 export interface ConnectionShape<N> {

@@ -20,7 +20,7 @@ import type { ReadPool } from "../../repositories/read-pool";
 import { reviewsByIds, reviewStatusFilter } from "../../repositories/review.reads";
 import type { BranchScope } from "../access/viewer";
 import { activeCatalogue, type Catalogue } from "../fit/catalogue";
-import type { CreationKey } from "./paging";
+import type { CreationKey } from "../../domain/paging";
 
 /** Nested connections the loaders page per parent, with what their string filter means. */
 const CHILDREN = {

@@ -16,7 +16,7 @@ import type { ReadPool } from "../../repositories/read-pool";
 import { listReviews, type ReviewListFilter } from "../../repositories/review.reads";
 import type { BranchScope } from "../access/viewer";
 import { membershipOf, NO_MEMBERS, type RequestCatalogue } from "../segments/membership";
-import type { Page } from "./paging";
+import type { Page } from "../../domain/paging";
 
 /** The client list's filter: the columns it narrows by, and a segment's membership. */
 export type ClientsFilter = ClientListFilter & { segmentCode?: string | null };

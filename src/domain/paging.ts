@@ -1,4 +1,4 @@
-import { BadInputError } from "../../errors";
+import { BadInputError } from "../errors";
 
 export const MAX_PAGE = 500;
 

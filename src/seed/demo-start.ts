@@ -4,6 +4,7 @@ import { today, type Clock } from "../domain/clock";
 import { Role } from "../domain/enums";
 import { ClientEntity } from "../entities";
 import type { Logger } from "../log";
+import { Ability, can } from "../services/access/abilities";
 import { mintToken } from "../services/access/tokens";
 import { seedDemoBook } from "./demo-book";
 
@@ -18,7 +19,7 @@ export async function seedDemoIfEmpty(dataSource: DataSource, logger: Logger, cl
 }
 
 /**
- * Prints a token per role to stdout, the relationship manager's on the busiest branch. Only a server on
+ * Prints a token per role to stdout, a branch-scoped role's on the busiest branch. Only a server on
  * the built-in development secret, whose tokens anyone could mint anyway, prints them (SPEC §10): with a
  * real secret they would be valid credentials in a log.
  */
@@ -36,12 +37,13 @@ export async function printDemoTokens(secret: string, dataSource: DataSource, po
   const branch = busiest?.branch ?? "SH-PUDONG";
   const lines = [`\nGraphQL API ready at http://localhost:${port}/graphql — demo tokens (valid 12 h):\n`];
   for (const role of Object.values(Role)) {
+    const scoped = can({ roles: [role] }, Ability.SCOPE_OWN_BRANCH);
     const token = await mintToken(secret, {
       sub: `demo-${role.toLowerCase().replace(/_/g, "-")}`,
       roles: [role],
-      branch: role === Role.RELATIONSHIP_MANAGER ? branch : null,
+      branch: scoped ? branch : null,
     });
-    lines.push(`${role}${role === Role.RELATIONSHIP_MANAGER ? ` (branch ${branch})` : ""}:\n  ${token}\n`);
+    lines.push(`${role}${scoped ? ` (branch ${branch})` : ""}:\n  ${token}\n`);
   }
   lines.push(
     `Try:\n  curl -s localhost:${port}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\\n    -d '{"query":"{ clients(first: 5) { nodes { clientNo name portrait { creditRating } } } }"}'\n`,

@@ -51,17 +51,17 @@ class RightRoot {
   }
 }
 
-const build = (resolvers: [Function, ...Function[]]) =>
-  buildSchema({ resolvers, authChecker: () => false, authMode: "error" });
+const build = (resolver: typeof WrongRoot | typeof RightRoot) =>
+  buildSchema({ resolvers: [resolver], authChecker: () => false, authMode: "error" });
 
 describe("a schema whose @Authorized type-graphql would skip does not build", () => {
   it("refuses @Authorized on a field of a simpleResolvers type, naming the field", async () => {
-    const schema = await build([WrongRoot]);
+    const schema = await build(WrongRoot);
     expect(() => assertAuthorizedFieldsEnforced(schema)).toThrow(/Guarded\.secret/);
   });
 
   it("accepts @Authorized on a field resolver of a simpleResolvers type, and on a plain type's field", async () => {
-    const schema = await build([RightRoot]);
+    const schema = await build(RightRoot);
     expect(() => assertAuthorizedFieldsEnforced(schema)).not.toThrow();
   });
 });

@@ -32,7 +32,7 @@ export function canSeeClient(viewer: Viewer, client: { branch: string }): boolea
   return scope.all || (scope.branch !== null && scope.branch === client.branch);
 }
 
-/** COMPLIANCE, and a relationship manager of the client's branch, read personal data in clear. */
+/** Personal data in clear: READ_PERSONAL_DATA, or READ_OWN_BRANCH_PERSONAL_DATA for a client of the token's branch. */
 export function canReadPersonalData(viewer: Viewer, client: { branch: string }): boolean {
   if (can(viewer, Ability.READ_PERSONAL_DATA)) return true;
   return (

@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { CreditFacilityEntity } from "../entities";
 import { hydrate, placeholders } from "./sql";
 
 /**
@@ -55,4 +56,35 @@ export async function lockById<T extends ObjectLiteral>(
     id,
   ])) as ObjectLiteral[];
   return hydrate(manager.connection, target, rows)[0] ?? null;
+}
+
+/**
+ * Locks a row that belongs to a client (facility, review, alert) the way every client write does
+ * (SPEC §10): the client first, then the row, which is then read as last committed.
+ */
+export async function lockWithClient<T extends ObjectLiteral & { clientId: number }>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  id: number | null,
+): Promise<T | null> {
+  if (id === null) return null;
+  const table = manager.connection.getMetadata(target).tableName;
+  const owner = (await manager.query(`SELECT \`clientId\` FROM \`${table}\` WHERE \`id\` = ?`, [id])) as {
+    clientId: unknown;
+  }[];
+  if (owner.length === 0) return null;
+  await lockClients(manager, [Number(owner[0].clientId)]);
+  return lockById(manager, target, id);
+}
+
+/** Locks these facilities (after their clients, SPEC §10) and reads them as last committed, in id order. */
+export async function lockFacilities(manager: EntityManager, ids: readonly number[]): Promise<CreditFacilityEntity[]> {
+  if (ids.length === 0) return [];
+  await lockClientsOfFacilities(manager, ids);
+  const forUpdate = manager.connection.options.type === "better-sqlite3" ? "" : " FOR UPDATE";
+  const rows = (await manager.query(
+    `SELECT * FROM \`credit_facility\` WHERE \`id\` IN (${placeholders(ids.length)}) ORDER BY \`id\`${forUpdate}`,
+    [...ids],
+  )) as ObjectLiteral[];
+  return hydrate(manager.connection, CreditFacilityEntity, rows);
 }

@@ -194,13 +194,3 @@ export const HORIZON_ORDER: readonly InvestmentHorizon[] = [
   InvestmentHorizon.MEDIUM,
   InvestmentHorizon.LONG,
 ];
-
-/** Facility states in which a facility counts as open (SPEC §5). */
-export const OPEN_FACILITY_STATUSES: readonly FacilityStatus[] = [
-  FacilityStatus.PENDING_APPROVAL,
-  FacilityStatus.PENDING_SIGNATURE,
-  FacilityStatus.ACTIVE,
-  FacilityStatus.MARGIN_CALL,
-  FacilityStatus.SUSPENDED,
-  FacilityStatus.LIQUIDATING,
-];

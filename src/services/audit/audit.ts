@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import Decimal from "decimal.js";
 import { AuditEntryEntity } from "../../entities";
 import { maskIdNumber, maskName, maskPhone } from "../access/policy";
+import { toGlobalId } from "../../domain/global-id";
 
 /** Fields whose values are personal data: an audit entry keeps them masked, always. */
 const PERSONAL: Partial<Record<string, (v: string) => string>> = {
@@ -31,23 +32,85 @@ export function auditChanges(changes: Record<string, unknown>): string {
   return JSON.stringify(out);
 }
 
-export interface AuditRecord {
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  changes?: Record<string, unknown> | null;
-  at: Date;
+/**
+ * Every action the audit trail knows: one per mutation of the schema (named after it), and the
+ * command-line bulk refresh. A new write adds its name here or does not compile.
+ */
+export const AUDIT_ACTIONS = [
+  "registerClient",
+  "updateClient",
+  "submitRiskAssessment",
+  "recordAssetSnapshots",
+  "recordTrades",
+  "refreshPortrait",
+  "refreshPortraits",
+  "upsertSegment",
+  "upsertProduct",
+  "applyForFacility",
+  "approveFacility",
+  "signFacility",
+  "extendFacility",
+  "closeFacility",
+  "recordFacilityValuations",
+  "processMaturities",
+  "scheduleReviews",
+  "createReview",
+  "startReview",
+  "completeReview",
+  "cancelReview",
+  "resolveAlert",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What an entry is about: a row (its global id; a versioned row also records the version it left) or a job's batch. */
+export type AuditEntity =
+  | {
+      type: "Client" | "RiskAssessment" | "Segment" | "Product" | "CreditFacility" | "PostLoanReview" | "Alert";
+      id: number;
+      version?: number;
+    }
+  | { type: "Batch"; key: string };
+
+/**
+ * The one audit writer: an entry in the caller's transaction (SPEC §2: it commits with the change or
+ * not at all), personal data masked. A versioned row's entry records the version the write left.
+ */
+export async function recordAudit(
+  manager: EntityManager,
+  viewer: { subject: string },
+  action: AuditAction,
+  entity: AuditEntity,
+  entry: { at: Date; changes?: Record<string, unknown> | null },
+): Promise<void> {
+  const version = entity.type === "Batch" ? undefined : entity.version;
+  const changes = version === undefined ? (entry.changes ?? null) : { ...entry.changes, version };
+  await manager.insert(AuditEntryEntity, {
+    at: entry.at,
+    actor: viewer.subject,
+    action,
+    entityType: entity.type,
+    entityId: entity.type === "Batch" ? entity.key : toGlobalId(entity.type, entity.id),
+    changes: changes ? auditChanges(changes) : null,
+  });
 }
 
-/** Writes an audit entry with the caller's transaction (SPEC §2: same transaction as the change). */
-export async function writeAudit(manager: EntityManager, record: AuditRecord): Promise<void> {
-  await manager.insert(AuditEntryEntity, {
-    at: record.at,
-    actor: record.actor,
-    action: record.action,
-    entityType: record.entityType,
-    entityId: record.entityId,
-    changes: record.changes ? auditChanges(record.changes) : null,
-  });
+/** A batch job's entry for one committed batch (SPEC §10), about the job and its as-of date. */
+export function auditJobBatch(
+  manager: EntityManager,
+  viewer: { subject: string },
+  job: "processMaturities" | "scheduleReviews",
+  asOf: string,
+  entry: { at: Date; changes: Record<string, unknown> },
+): Promise<void> {
+  return recordAudit(
+    manager,
+    viewer,
+    job,
+    { type: "Batch", key: `${job}:${asOf}` },
+    {
+      at: entry.at,
+      changes: { asOf, ...entry.changes },
+    },
+  );
 }

@@ -14,10 +14,9 @@ import {
   type ProductRiskLevel,
   type RiskLevel,
 } from "../../domain/enums";
-import { toGlobalId } from "../../domain/global-id";
 import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
-import { writeAudit } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
 
 type Dec = Decimal | string | null | undefined;
 const dec = (v: Dec, fallback: string): Decimal => new Decimal(v ?? fallback);
@@ -173,14 +172,16 @@ export class CatalogueAdminService {
         ? Object.assign(existing, values, { version: existing.version + 1 })
         : manager.create(SegmentEntity, { ...values, createdAt: now, version: 1 });
       await manager.save(segment);
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "upsertSegment",
-        entityType: "Segment",
-        entityId: toGlobalId("Segment", segment.id),
-        changes: { ...values, created: existing === null },
-      });
+      await recordAudit(
+        manager,
+        viewer,
+        "upsertSegment",
+        { type: "Segment", id: segment.id },
+        {
+          at: now,
+          changes: { ...values, created: existing === null },
+        },
+      );
       return segment;
     });
   }
@@ -268,14 +269,16 @@ export class CatalogueAdminService {
           segments.map((s) => ({ productId: product.id, segmentId: s.id })),
         );
       }
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "upsertProduct",
-        entityType: "Product",
-        entityId: toGlobalId("Product", product.id),
-        changes: { ...values, segmentCodes: codes, created: existing === null },
-      });
+      await recordAudit(
+        manager,
+        viewer,
+        "upsertProduct",
+        { type: "Product", id: product.id },
+        {
+          at: now,
+          changes: { ...values, segmentCodes: codes, created: existing === null },
+        },
+      );
       return product;
     });
   }

@@ -3,13 +3,17 @@ import type { DataSource, EntityManager } from "typeorm";
 import { ClientEntity, CreditFacilityEntity, FacilityApprovalEntity, ProductEntity } from "../../entities";
 import { inTransaction } from "../../db/transaction";
 import { today, type Clock } from "../../domain/clock";
-import { ApprovalTier, FacilityStatus, OPEN_FACILITY_STATUSES, UserErrorCode } from "../../domain/enums";
+import { ApprovalTier, FacilityStatus, UserErrorCode } from "../../domain/enums";
+import { isOpen } from "../../domain/facility-status";
 import { Refusal } from "../../errors";
-import { violatesUniqueIndex } from "../../db/sql";
 import { sameSubject, type Viewer } from "../access/viewer";
 import { assertMayWriteForBranch } from "../access/policy";
 import { addDays } from "../../domain/dates";
-import { auditFacility, checkVersion, fitNow, lockById, lockWithClient, updateVersioned } from "./common";
+import { lockById, lockWithClient } from "../../db/locks";
+import { checkVersion, updateVersioned } from "../../db/versioned";
+import { hasValidAssessmentAt, recordApproval } from "../../repositories/facility.writes";
+import { recordAudit, type AuditAction } from "../audit/audit";
+import { fitNow } from "./fit-now";
 
 const field = (...path: string[]) => ["input", ...path];
 
@@ -33,11 +37,12 @@ export class FacilityService {
   private audit(
     manager: EntityManager,
     viewer: Viewer,
-    action: string,
+    action: AuditAction,
     f: CreditFacilityEntity,
     changes: Record<string, unknown>,
   ): Promise<void> {
-    return auditFacility(manager, this.clock.now(), viewer, action, f, changes);
+    const entity = { type: "CreditFacility", id: f.id, version: f.version } as const;
+    return recordAudit(manager, viewer, action, entity, { at: this.clock.now(), changes });
   }
 
   /** Locks a facility a relationship manager may act on: own branch only, at the version the caller saw. */
@@ -84,7 +89,7 @@ export class FacilityService {
         throw Refusal.of(UserErrorCode.INVALID, "requestedLimit must be positive", field("requestedLimit"));
       }
       const open = await manager.findBy(CreditFacilityEntity, { clientId: client.id, productId: product.id });
-      if (open.some((f) => OPEN_FACILITY_STATUSES.includes(f.status))) {
+      if (open.some((f) => isOpen(f.status))) {
         throw Refusal.of(
           UserErrorCode.DUPLICATE,
           "The client already has an open facility on this product",
@@ -198,23 +203,10 @@ export class FacilityService {
       const sameOfficer = () =>
         Refusal.of(UserErrorCode.INVALID, "The same officer cannot approve twice (four eyes)", field("facilityId"));
       if (previous.some((a) => sameSubject(a.officer, viewer.subject))) throw sameOfficer();
-      const record = (approvedLimit: Decimal | null) =>
-        manager
-          .insert(FacilityApprovalEntity, {
-            facilityId: f.id,
-            officer: viewer.subject,
-            approve: props.approve,
-            approvedLimit,
-            note: props.note ?? null,
-            createdAt: now,
-          })
-          .catch((err: unknown) => {
-            // The index compares officers as the database collates them (MariaDB: accents too): one person.
-            const columns = ["facilityId", "officer"];
-            if (violatesUniqueIndex(err, "UQ_facility_approval_officer", "facility_approval", columns))
-              throw sameOfficer();
-            throw err;
-          });
+      const record = async (approvedLimit: Decimal | null) => {
+        const decision = { facilityId: f.id, officer: viewer.subject, approve: props.approve, approvedLimit };
+        if (!(await recordApproval(manager, { ...decision, note: props.note ?? null, at: now }))) throw sameOfficer();
+      };
       if (!props.approve) {
         await record(null);
         await updateVersioned(manager, CreditFacilityEntity, f, props.expectedVersion, {
@@ -328,11 +320,7 @@ export class FacilityService {
   }
 
   private async requireValidAssessment(manager: EntityManager, f: CreditFacilityEntity, now: Date): Promise<void> {
-    const rows = (await manager.query(
-      "SELECT COUNT(*) AS n FROM `risk_assessment` WHERE `clientId` = ? AND `validUntil` > ? AND `assessedAt` <= ?",
-      [f.clientId, now, now].map((v) => (v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : v)),
-    )) as { n: unknown }[];
-    if (Number(rows[0].n) === 0) {
+    if (!(await hasValidAssessmentAt(manager, f.clientId, now))) {
       throw Refusal.of(
         UserErrorCode.ASSESSMENT_EXPIRED,
         "The client has no valid risk assessment",
@@ -389,7 +377,7 @@ export class FacilityService {
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
       const f = await this.lockForClientWrite(manager, viewer, props.facilityId, props.expectedVersion);
-      if (!OPEN_FACILITY_STATUSES.includes(f.status)) {
+      if (!isOpen(f.status)) {
         throw Refusal.of(
           UserErrorCode.INVALID_TRANSITION,
           `A ${f.status} facility cannot be closed`,

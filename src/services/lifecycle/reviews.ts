@@ -1,74 +1,55 @@
 import Decimal from "decimal.js";
-import { IsNull, type DataSource, type EntityManager } from "typeorm";
-import { AlertEntity, ClientEntity, CreditFacilityEntity, PostLoanReviewEntity, ProductEntity } from "../../entities";
-import type { StoredReviewSnapshot } from "../../entities/post-loan-review.entity";
+import type { DataSource, EntityManager } from "typeorm";
+import type { AlertEntity } from "../../entities";
+import { CreditFacilityEntity, PostLoanReviewEntity } from "../../entities";
 import { inTransaction } from "../../db/transaction";
-import { money, ratio } from "../../domain/decimal";
+import { lockById, lockWithClient } from "../../db/locks";
+import { checkVersion, updateVersioned } from "../../db/versioned";
 import { today, type Clock } from "../../domain/clock";
+import { addWeekdays } from "../../domain/dates";
 import {
   AlertKind,
   AlertSeverity,
-  CREDIT_RATING_ORDER,
-  CreditRating,
   FacilityStatus,
-  FitCode,
-  OPEN_FACILITY_STATUSES,
   ReviewOutcome,
   ReviewStatus,
   ReviewTrigger,
   UserErrorCode,
 } from "../../domain/enums";
+import { isOpen, IN_FORCE, VALUED } from "../../domain/facility-status";
 import { toGlobalId } from "../../domain/global-id";
 import { Refusal } from "../../errors";
+import { raiseAlert } from "../../repositories/alert.writes";
+import { countOpenReviews } from "../../repositories/review.writes";
 import type { Viewer } from "../access/viewer";
-import { writeAudit } from "../audit/audit";
-import { recommendedLimit } from "../matching";
-import { openLimitsExcluding } from "../fit/catalogue";
-import {
-  addWeekdays,
-  checkVersion,
-  daysBetween,
-  fitNow,
-  lockById,
-  lockWithClient,
-  raiseAlert,
-  updateVersioned,
-} from "./common";
-import { CreditFacilityEntity as Facilities } from "../../entities";
+import { recordAudit, type AuditAction } from "../audit/audit";
+import { AlertService } from "./alerts";
+import { assessForReview } from "./review-assessment";
 
 const field = (...path: string[]) => ["input", ...path];
 /** post_loan_review.notes is varchar(2000). */
 const NOTES_MAX_LENGTH = 2000;
 
-interface Assessment {
-  snapshot: StoredReviewSnapshot;
-  recommendation: ReviewOutcome;
-  recommended: Decimal | null;
-  assessmentValid: boolean;
-}
-
 /** Post-loan reviews (贷后管理) and alert handling (SPEC §5). */
 export class ReviewService {
+  private readonly alerts: AlertService;
+
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.alerts = new AlertService(ds, clock);
+  }
 
   private async audit(
     manager: EntityManager,
     viewer: Viewer,
-    action: string,
+    action: AuditAction,
     r: PostLoanReviewEntity,
     changes: Record<string, unknown>,
-  ) {
-    await writeAudit(manager, {
-      at: this.clock.now(),
-      actor: viewer.subject,
-      action,
-      entityType: "PostLoanReview",
-      entityId: toGlobalId("PostLoanReview", r.id),
-      changes: { ...changes, version: r.version },
-    });
+  ): Promise<void> {
+    const entity = { type: "PostLoanReview", id: r.id, version: r.version } as const;
+    await recordAudit(manager, viewer, action, entity, { at: this.clock.now(), changes });
   }
 
   private async lockReview(manager: EntityManager, id: number | null): Promise<PostLoanReviewEntity> {
@@ -86,7 +67,7 @@ export class ReviewService {
     return inTransaction(this.ds, async (manager) => {
       const f = await lockWithClient(manager, CreditFacilityEntity, props.facilityId);
       if (f === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such facility", field("facilityId"));
-      if (!OPEN_FACILITY_STATUSES.includes(f.status)) {
+      if (!isOpen(f.status)) {
         throw Refusal.of(
           UserErrorCode.INVALID_TRANSITION,
           `A ${f.status} facility takes no review`,
@@ -94,13 +75,7 @@ export class ReviewService {
         );
       }
       // One open review of a trigger per facility (SPEC §10; UQ_review_open holds it in the database).
-      const open = await manager.count(PostLoanReviewEntity, {
-        where: [
-          { facilityId: f.id, trigger: ReviewTrigger.MANUAL, status: ReviewStatus.SCHEDULED },
-          { facilityId: f.id, trigger: ReviewTrigger.MANUAL, status: ReviewStatus.IN_PROGRESS },
-        ],
-      });
-      if (open > 0) {
+      if ((await countOpenReviews(manager, f.id, ReviewTrigger.MANUAL)) > 0) {
         throw Refusal.of(
           UserErrorCode.DUPLICATE,
           "The facility already has an open manual review",
@@ -134,50 +109,6 @@ export class ReviewService {
     });
   }
 
-  /** The facility's metrics now and the outcome the rules suggest, first rule that applies. */
-  private async assess(manager: EntityManager, f: CreditFacilityEntity, now: Date): Promise<Assessment> {
-    const client = await manager.findOneByOrFail(ClientEntity, { id: f.clientId });
-    const product = await manager.findOneByOrFail(ProductEntity, { id: f.productId });
-    const ctx = await fitNow(manager, client, product, now);
-    const facilities = await manager.findBy(Facilities, { clientId: f.clientId });
-    const approved = f.approvedLimit ?? new Decimal(0);
-    const recommended =
-      ctx.subject === null ? null : recommendedLimit(ctx.subject, product, openLimitsExcluding(facilities, product.id));
-    const r = f.maintenanceRatio;
-    const otherBlocker = ctx.fit === null || ctx.fit.blockers.some((b) => b.code !== FitCode.LIMIT_RANGE);
-    const rating = ctx.subject?.creditRating ?? null;
-    const utilization = approved.isZero() ? new Decimal(0) : f.usedAmount.div(approved);
-    let recommendation = ReviewOutcome.MAINTAIN;
-    if (r !== null && r.lt(product.liquidationLine)) recommendation = ReviewOutcome.FORCED_LIQUIDATION;
-    else if (r !== null && r.lt(product.marginCallLine)) recommendation = ReviewOutcome.MARGIN_CALL;
-    else if (!ctx.assessmentValid || otherBlocker) recommendation = ReviewOutcome.SUSPEND;
-    else if (recommended !== null && recommended.lt(approved)) recommendation = ReviewOutcome.DECREASE_LIMIT;
-    else if (
-      utilization.gte("0.8") &&
-      recommended !== null &&
-      recommended.gt(approved) &&
-      rating !== null &&
-      CREDIT_RATING_ORDER.indexOf(rating) <= CREDIT_RATING_ORDER.indexOf(CreditRating.A)
-    ) {
-      recommendation = ReviewOutcome.INCREASE_LIMIT;
-    }
-    return {
-      recommendation,
-      recommended,
-      assessmentValid: ctx.assessmentValid,
-      snapshot: {
-        maintenanceRatio: r === null ? null : ratio(r),
-        usedAmount: money(f.usedAmount),
-        approvedLimit: money(approved),
-        creditRating: rating,
-        riskLevel: ctx.subject?.riskLevel ?? null,
-        assessmentExpired: !ctx.assessmentValid,
-        daysToMaturity: f.maturityDate === null ? null : daysBetween(today(this.clock), f.maturityDate),
-        recommendedLimit: recommended === null ? null : money(recommended),
-      },
-    };
-  }
-
   /** SCHEDULED → IN_PROGRESS: assigned to the viewer, with a snapshot and a recommendation. */
   async start(
     viewer: Viewer,
@@ -195,7 +126,7 @@ export class ReviewService {
         );
       }
       const f = await manager.findOneByOrFail(CreditFacilityEntity, { id: review.facilityId });
-      const a = await this.assess(manager, f, now);
+      const a = await assessForReview(manager, f, now, today(this.clock));
       await updateVersioned(manager, PostLoanReviewEntity, review, props.expectedVersion, {
         status: ReviewStatus.IN_PROGRESS,
         assignee: viewer.subject,
@@ -269,7 +200,7 @@ export class ReviewService {
           const limit = props.newLimit;
           if (!limit || !limit.gt(approved))
             throw Refusal.of(UserErrorCode.INVALID, "newLimit must be above the approved limit", field("newLimit"));
-          const a = await this.assess(manager, f, now);
+          const a = await assessForReview(manager, f, now, today(this.clock));
           if (!a.assessmentValid)
             throw Refusal.of(
               UserErrorCode.ASSESSMENT_EXPIRED,
@@ -357,7 +288,7 @@ export class ReviewService {
   }
 
   private requireInForce(f: CreditFacilityEntity): void {
-    if (![FacilityStatus.ACTIVE, FacilityStatus.MARGIN_CALL, FacilityStatus.SUSPENDED].includes(f.status)) {
+    if (!IN_FORCE.includes(f.status)) {
       throw Refusal.of(
         UserErrorCode.INVALID_TRANSITION,
         `A ${f.status} facility cannot take that outcome`,
@@ -367,14 +298,7 @@ export class ReviewService {
   }
 
   private requireOpenSigned(f: CreditFacilityEntity): void {
-    if (
-      ![
-        FacilityStatus.ACTIVE,
-        FacilityStatus.MARGIN_CALL,
-        FacilityStatus.SUSPENDED,
-        FacilityStatus.LIQUIDATING,
-      ].includes(f.status)
-    ) {
+    if (!VALUED.includes(f.status)) {
       throw Refusal.of(
         UserErrorCode.INVALID_TRANSITION,
         `A ${f.status} facility cannot take that outcome`,
@@ -419,31 +343,8 @@ export class ReviewService {
     });
   }
 
-  /** Resolves an open alert. An unknown alert is NOT_FOUND; a resolved one INVALID_TRANSITION. */
-  async resolveAlert(viewer: Viewer, props: { alertId: number | null; note?: string | null }): Promise<AlertEntity> {
-    const now = this.clock.now();
-    return inTransaction(this.ds, async (manager) => {
-      const alert = await lockWithClient(manager, AlertEntity, props.alertId);
-      if (alert === null) throw Refusal.of(UserErrorCode.NOT_FOUND, "No such alert", field("alertId"));
-      if (alert.resolvedAt !== null)
-        throw Refusal.of(UserErrorCode.INVALID_TRANSITION, "The alert is already resolved", field("alertId"));
-      const result = await manager.update(
-        AlertEntity,
-        { id: alert.id, resolvedAt: IsNull() },
-        { resolvedAt: now, resolvedBy: viewer.subject },
-      );
-      if (!result.affected)
-        throw Refusal.of(UserErrorCode.CONFLICT, "The alert was resolved by someone else", field("alertId"));
-      Object.assign(alert, { resolvedAt: now, resolvedBy: viewer.subject });
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "resolveAlert",
-        entityType: "Alert",
-        entityId: toGlobalId("Alert", alert.id),
-        changes: { note: props.note ?? null },
-      });
-      return alert;
-    });
+  /** Resolves an open alert (see AlertService.resolve). */
+  resolveAlert(viewer: Viewer, props: { alertId: number | null; note?: string | null }): Promise<AlertEntity> {
+    return this.alerts.resolve(viewer, props);
   }
 }

@@ -10,7 +10,7 @@ import { Refusal, UserError } from "../../errors";
 import { toGlobalId } from "../../domain/global-id";
 import { assertMayWriteForBranch } from "../access/policy";
 import type { Viewer } from "../access/viewer";
-import { writeAudit } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
 import { isValidCreditCode, isValidMobile, isValidResidentId } from "./identity";
 
 export interface RegisterClientProps {
@@ -158,14 +158,16 @@ export class ClientIntakeService {
           version: 1,
         });
         await manager.save(client);
-        await writeAudit(manager, {
-          at: now,
-          actor: viewer.subject,
-          action: "registerClient",
-          entityType: "Client",
-          entityId: toGlobalId("Client", client.id),
-          changes: { ...props, name },
-        });
+        await recordAudit(
+          manager,
+          viewer,
+          "registerClient",
+          { type: "Client", id: client.id },
+          {
+            at: now,
+            changes: { ...props, name },
+          },
+        );
         return client;
       });
     } catch (err) {
@@ -208,14 +210,16 @@ export class ClientIntakeService {
       if (Object.keys(changes).length === 0) return client;
       Object.assign(client, changes, { updatedAt: now, version: client.version + 1 });
       await manager.save(client);
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "updateClient",
-        entityType: "Client",
-        entityId: toGlobalId("Client", client.id),
-        changes: earnedOn ? { ...changes, professionalPortrait: toGlobalId("Portrait", earnedOn.id) } : changes,
-      });
+      await recordAudit(
+        manager,
+        viewer,
+        "updateClient",
+        { type: "Client", id: client.id },
+        {
+          at: now,
+          changes: earnedOn ? { ...changes, professionalPortrait: toGlobalId("Portrait", earnedOn.id) } : changes,
+        },
+      );
       return client;
     });
   }

@@ -14,9 +14,8 @@ import {
   ReviewTrigger,
   RiskLevel,
 } from "../../domain/enums";
-import { toGlobalId } from "../../domain/global-id";
 import { hydrate, insertRows, insertSkippingDuplicates, placeholders, sqlInstant } from "../../db/sql";
-import { writeAudit } from "../audit/audit";
+import { recordAudit, type AuditAction, type AuditEntity } from "../audit/audit";
 import { lockClients } from "../../db/locks";
 import { isDowngrade } from "./scorecard";
 import { computePortrait, type PortraitInput, type PortraitValues } from "./portrait";
@@ -168,7 +167,7 @@ export class PortraitRefresher {
     asOf: string,
     actor: string,
     now: Date,
-    audit: { action: string; entityType: "Client" | "Batch"; entityId: string },
+    audit: { action: AuditAction; entity: AuditEntity },
   ): Promise<RefreshOutcome & { values: Map<number, PortraitValues> }> {
     if (clientIds.length === 0) return { portraits: 0, downgrades: 0, values: new Map() };
     return inTransaction(this.ds, async (manager) => {
@@ -201,17 +200,13 @@ export class PortraitRefresher {
       );
       if (downgraded.length > 0) await this.raiseDowngrades(manager, downgraded, values, asOf, at);
       // The audit entry commits with the portraits it records (SPEC §10: one per committed batch).
-      await writeAudit(manager, {
+      await recordAudit(manager, { subject: actor }, audit.action, audit.entity, {
         at: now,
-        actor,
-        action: audit.action,
-        entityType: audit.entityType,
-        entityId: audit.entityId,
         changes: {
           asOf,
           portraits: gathered.length,
           downgrades: downgraded.length,
-          ...(audit.entityType === "Batch"
+          ...(audit.entity.type === "Batch"
             ? { fromClientId: clientIds[0], toClientId: clientIds[clientIds.length - 1] }
             : {}),
         },
@@ -271,8 +266,7 @@ export class PortraitRefresher {
   async refreshOne(clientId: number, asOf: string, actor: string, now: Date): Promise<PortraitEntity> {
     await this.refreshBatch([clientId], asOf, actor, now, {
       action: "refreshPortrait",
-      entityType: "Client",
-      entityId: toGlobalId("Client", clientId),
+      entity: { type: "Client", id: clientId },
     });
     const rows = (await this.ds.query("SELECT * FROM `portrait` WHERE `clientId` = ? ORDER BY `id` DESC LIMIT 1", [
       clientId,
@@ -336,8 +330,7 @@ export async function refreshAllPortraits(
     const ids = rows.map((r) => Number(r.id));
     const outcome = await refresher.refreshBatch(ids, opts.asOf, opts.actor, opts.now, {
       action: "refreshPortraits",
-      entityType: "Batch",
-      entityId: `refreshPortraits:${opts.asOf}`,
+      entity: { type: "Batch", key: `refreshPortraits:${opts.asOf}` },
     });
     downgrades += outcome.downgrades;
     done += ids.length;

@@ -5,11 +5,10 @@ import type { DataSource, EntityManager } from "typeorm";
 import { AssetSnapshotEntity, ClientEntity, TradeEntity } from "../../entities";
 import { today, type Clock } from "../../domain/clock";
 import { UserErrorCode, type TradeSide } from "../../domain/enums";
-import { toGlobalId } from "../../domain/global-id";
 import { placeholders } from "../../db/sql";
 import { Refusal, UserError } from "../../errors";
 import type { Viewer } from "../access/viewer";
-import { writeAudit } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
 
 export const MAX_SNAPSHOTS_PER_CALL = 1000;
 export const MAX_TRADES_PER_CALL = 5000;
@@ -107,14 +106,16 @@ export class RawDataService {
         );
       }
       const sorted = [...dates].sort();
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "recordAssetSnapshots",
-        entityType: "Client",
-        entityId: toGlobalId("Client", client.id),
-        changes: { count: items.length, from: sorted[0], to: sorted[sorted.length - 1] },
-      });
+      await recordAudit(
+        manager,
+        viewer,
+        "recordAssetSnapshots",
+        { type: "Client", id: client.id },
+        {
+          at: now,
+          changes: { count: items.length, from: sorted[0], to: sorted[sorted.length - 1] },
+        },
+      );
       return items.length;
     });
   }
@@ -160,14 +161,16 @@ export class RawDataService {
           })),
         );
       }
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "recordTrades",
-        entityType: "Client",
-        entityId: toGlobalId("Client", client.id),
-        changes: { count: items.length },
-      });
+      await recordAudit(
+        manager,
+        viewer,
+        "recordTrades",
+        { type: "Client", id: client.id },
+        {
+          at: now,
+          changes: { count: items.length },
+        },
+      );
       return items.length;
     });
   }

@@ -8,7 +8,7 @@ import { Refusal, UserError } from "../../errors";
 import { Ability, can } from "../access/abilities";
 import { assertMayWriteForBranch } from "../access/policy";
 import type { Viewer } from "../access/viewer";
-import { writeAudit } from "../audit/audit";
+import { recordAudit } from "../audit/audit";
 import { RISK_QUESTIONNAIRE, scoreAnswers, type Answer } from "./questionnaire";
 
 export interface SubmitRiskAssessmentProps {
@@ -78,21 +78,23 @@ export class RiskAssessmentService {
         createdAt: now,
       });
       await manager.save(assessment);
-      await writeAudit(manager, {
-        at: now,
-        actor: viewer.subject,
-        action: "submitRiskAssessment",
-        entityType: "RiskAssessment",
-        entityId: toGlobalId("RiskAssessment", assessment.id),
-        changes: {
-          client: toGlobalId("Client", client.id),
-          score: assessment.score,
-          riskLevel: assessment.riskLevel,
-          lowestCategory: assessment.lowestCategory,
-          horizon: assessment.horizon,
-          assessedAt,
+      await recordAudit(
+        manager,
+        viewer,
+        "submitRiskAssessment",
+        { type: "RiskAssessment", id: assessment.id },
+        {
+          at: now,
+          changes: {
+            client: toGlobalId("Client", client.id),
+            score: assessment.score,
+            riskLevel: assessment.riskLevel,
+            lowestCategory: assessment.lowestCategory,
+            horizon: assessment.horizon,
+            assessedAt,
+          },
         },
-      });
+      );
       return assessment;
     });
   }

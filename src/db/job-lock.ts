@@ -1,0 +1,39 @@
+import type { DataSource } from "typeorm";
+import { conflict } from "./versioned";
+
+const jobQueues = new WeakMap<DataSource, Map<string, Promise<unknown>>>();
+
+/**
+ * Batch jobs (maturities, review scheduling) run one at a time per job name. On MySQL a named lock
+ * is held on a connection of the job's own for the whole run, while the job commits its work in
+ * batches (each its own transaction, with its own audit entry: SPEC §10); a second run waits, then
+ * finds nothing left to do. On SQLite the runs of a name queue in this process.
+ */
+export async function withJobLock<T>(ds: DataSource, name: string, fn: () => Promise<T>): Promise<T> {
+  if (ds.options.type === "better-sqlite3") {
+    const perSource = jobQueues.get(ds) ?? new Map<string, Promise<unknown>>();
+    jobQueues.set(ds, perSource);
+    const run = (perSource.get(name) ?? Promise.resolve()).then(fn);
+    perSource.set(
+      name,
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return run;
+  }
+  const runner = ds.createQueryRunner("master");
+  await runner.connect();
+  try {
+    const rows = (await runner.query("SELECT GET_LOCK(?, 60) AS got", [`margin:${name}`])) as { got: unknown }[];
+    if (Number(rows[0]?.got) !== 1) throw conflict();
+    try {
+      return await fn();
+    } finally {
+      await runner.query("SELECT RELEASE_LOCK(?)", [`margin:${name}`]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

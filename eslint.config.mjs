@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "data/**", "jest.config.js", "scripts/*.js", "examples/client/src/generated/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "dist-tools/**",
+      "node_modules/**",
+      "coverage/**",
+      "data/**",
+      "jest.config.js",
+      "scripts/*.js",
+      "examples/client/src/generated/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -42,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    files: ["src/cli/**/*.ts", "tools/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: { "no-console": "off" },
   },
 );

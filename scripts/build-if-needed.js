@@ -1,11 +1,12 @@
 // Compiles TypeScript when dist/ is missing or older than any source file, so `npm start` works on a
-// fresh clone without a separate build step and costs nothing when the build is current.
+// fresh clone without a separate build step and costs nothing when the build is current. With the
+// argument `tools`, it then does the same for the tools (tools/tsconfig.json → dist-tools/), which
+// import from src/ but are not part of the service's build.
 const fs = require("node:fs");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
-const marker = path.join(root, "dist", "src", "main.js");
 
 function newest(dir) {
   let latest = 0;
@@ -17,13 +18,24 @@ function newest(dir) {
   return latest;
 }
 
-const sources = Math.max(newest(path.join(root, "src")), fs.statSync(path.join(root, "ormconfig.ts")).mtimeMs);
-const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
-if (built < sources) {
-  process.stderr.write("building…\n");
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+function buildIfStale(project, marker, sources) {
+  const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
+  if (built >= sources) return;
+  process.stderr.write(`building ${project}…\n`);
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project], {
     cwd: root,
     stdio: "inherit",
   });
   fs.utimesSync(marker, new Date(), new Date());
+}
+
+const service = Math.max(newest(path.join(root, "src")), fs.statSync(path.join(root, "ormconfig.ts")).mtimeMs);
+buildIfStale("tsconfig.build.json", path.join(root, "dist", "src", "main.js"), service);
+if (process.argv.includes("tools")) {
+  const tools = Math.max(
+    service,
+    newest(path.join(root, "tools")),
+    fs.statSync(path.join(root, "tsconfig.json")).mtimeMs,
+  );
+  buildIfStale(path.join("tools", "tsconfig.json"), path.join(root, "dist-tools", "tools", "bench", "main.js"), tools);
 }

@@ -7,7 +7,7 @@ import {
   InvestorCategory,
   PRODUCT_RISK_ORDER,
   RiskLevel,
-} from "../domain/enums";
+} from "../src/domain/enums";
 import {
   bestSegment,
   productFits,
@@ -15,7 +15,7 @@ import {
   type FitSubject,
   type ProductDef,
   type SegmentDef,
-} from "../services/matching";
+} from "../src/services/matching";
 
 /**
  * Micro-benchmark of the pure matching: CPU time of one client's full fit (best segment, every

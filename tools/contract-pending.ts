@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import { buildSchema, findBreakingChanges } from "graphql";
-import { buildApiSchema } from "../schema/build";
+import { buildApiSchema } from "../src/schema/build";
 
 /**
  * Development tool: prints what the emitted schema still lacks from contract/schema.graphql;

@@ -1,36 +1,36 @@
-// Drives one client through the whole business over HTTP, as an internal app would:
-// register → assess → snapshots → trades → portrait → apply → two committee approvals → sign →
-// valuations → margin call → review → recovery → extension → repayment → close.
-// It writes only about the client it registers, dated today: it runs no book-wide job (maturities,
-// scheduled reviews), which would act on every client, and a job's asOf may not be after today.
-// Usage: node scripts/journey.js [http://localhost:4000]   (the server must be running; built tokens use
-// the dev secret, so run it against a server started without AUTH_JWT_SECRET)
-const { execFileSync } = require("node:child_process");
-const path = require("node:path");
+/**
+ * Drives one client through the whole business over HTTP, as an internal app would:
+ * register → assess → snapshots → trades → portrait → apply → two committee approvals → sign →
+ * valuations → margin call → review → recovery → extension → repayment → close.
+ * It writes only about the client it registers, dated today: it runs no book-wide job (maturities,
+ * scheduled reviews), which would act on every client, and a job's asOf may not be after today.
+ * Usage: npm run journey -- [http://localhost:4000]   (the server must be running; tokens are minted
+ * with this environment's AUTH_JWT_SECRET, the built-in development one without it, as `npm run token`)
+ */
+import "reflect-metadata";
+import { loadConfig } from "../src/config";
+import { Role } from "../src/domain/enums";
+import { mintToken } from "../src/services/access/tokens";
+
+/**
+ * GraphQL answers, read by the shape of the documents below: the schema types them, and a wrong path
+ * fails the run with a TypeError, which is what a journey is for.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Data = Record<string, any>;
 
 const base = process.argv[2] ?? "http://localhost:4000";
-const root = path.resolve(__dirname, "..");
-const token = (role, sub, branch) =>
-  execFileSync(
-    process.execPath,
-    ["dist/src/cli/token.js", "--role", role, "--sub", sub, ...(branch ? ["--branch", branch] : [])],
-    { cwd: root },
-  )
-    .toString()
-    .trim();
+const secret = loadConfig().authJwtSecret;
+const token = (role: Role, sub: string, branch: string | null = null) =>
+  mintToken(secret, { sub, roles: [role], branch }, 12 * 3600);
 
-const rm = token("RELATIONSHIP_MANAGER", "rm-zhang", "SH-PUDONG");
-const li = token("RISK_OFFICER", "ro-li");
-const wang = token("RISK_OFFICER", "ro-wang");
-const compliance = token("COMPLIANCE", "co-sun");
-
-async function gql(tok, query, variables) {
+async function gql(tok: string, query: string, variables?: Record<string, unknown>): Promise<Data> {
   const res = await fetch(`${base}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${tok}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await res.json();
+  const body = (await res.json()) as { data: Data; errors?: unknown };
   if (body.errors) throw new Error(`${res.status} ${JSON.stringify(body.errors)}`);
   const payload = Object.values(body.data)[0];
   if (payload && Array.isArray(payload.userErrors) && payload.userErrors.length > 0) {
@@ -39,9 +39,9 @@ async function gql(tok, query, variables) {
   return body.data;
 }
 
-const step = (n, text) => console.log(`${String(n).padStart(2)}. ${text}`);
-const weekdays = (end, n) => {
-  const out = [];
+const step = (n: number, text: string) => console.log(`${String(n).padStart(2)}. ${text}`);
+const weekdays = (end: string, n: number): string[] => {
+  const out: string[] = [];
   for (let d = new Date(`${end}T00:00:00Z`); out.length < n; d = new Date(d.getTime() - 86400000)) {
     if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
   }
@@ -49,7 +49,11 @@ const weekdays = (end, n) => {
 };
 const FACILITY = "id status version approvedLimit maintenanceRatio maturityDate extensionsUsed approvedBy";
 
-async function main() {
+async function main(): Promise<void> {
+  const rm = await token(Role.RELATIONSHIP_MANAGER, "rm-zhang", "SH-PUDONG");
+  const li = await token(Role.RISK_OFFICER, "ro-li");
+  const wang = await token(Role.RISK_OFFICER, "ro-wang");
+  const compliance = await token(Role.COMPLIANCE, "co-sun");
   const today = new Date().toISOString().slice(0, 10);
   const stamp = Date.now();
   const clientNo = `J${stamp.toString().slice(-9)}`;
@@ -85,7 +89,7 @@ async function main() {
     rm,
     `{ riskQuestionnaire { version questions { id options { id points } } } }`,
   );
-  const answers = riskQuestionnaire.questions.map((q) => ({
+  const answers = riskQuestionnaire.questions.map((q: { id: string; options: { id: string; points: number }[] }) => ({
     questionId: q.id,
     optionId: q.options.reduce((a, b) => (b.points > a.points ? b : a)).id,
   }));
@@ -112,7 +116,7 @@ async function main() {
       },
     },
   );
-  const trades = [];
+  const trades: Record<string, unknown>[] = [];
   for (let m = 1; m <= 12; m += 1)
     trades.push({
       tradeDate: weekdays(new Date(Date.now() - m * 30 * 86400000).toISOString().slice(0, 10), 1)[0],
@@ -140,7 +144,9 @@ async function main() {
     `query($id: ID!) { client(id: $id) { segment { segment { code strategy { approvalTier } } } productFits(first: 3) { product { id code } eligible recommendedLimit } } }`,
     { id: clientId },
   );
-  const vip = fit.client.productFits.find((f) => f.product.code === "MARGIN-VIP") ?? fit.client.productFits[0];
+  const vip =
+    fit.client.productFits.find((f: { product: { code: string } }) => f.product.code === "MARGIN-VIP") ??
+    fit.client.productFits[0];
   step(
     5,
     `segment ${fit.client.segment.segment.code} (${fit.client.segment.segment.strategy.approvalTier}); ${vip.product.code} eligible=${vip.eligible}, recommended ${vip.recommendedLimit}`,
@@ -191,7 +197,7 @@ async function main() {
     `query($id: ID!) { client(id: $id) { alerts(first: 5) { nodes { kind severity deadline } } reviews(first: 5) { nodes { id trigger status dueDate version } } } }`,
     { id: clientId },
   );
-  const review = open.client.reviews.nodes.find((r) => r.trigger === "MARGIN_CALL");
+  const review = open.client.reviews.nodes.find((r: { trigger: string }) => r.trigger === "MARGIN_CALL");
   step(12, `alerts ${JSON.stringify(open.client.alerts.nodes)}; review ${review.trigger} due ${review.dueDate}`);
   const started = (
     await gql(
@@ -250,10 +256,13 @@ async function main() {
     `query($e: ID!) { auditLog(first: 50, filter: { entityId: $e }) { totalCount nodes { actor action } } }`,
     { e: f.id },
   );
-  step(18, `audit trail of the facility: ${audit.auditLog.nodes.map((n) => `${n.action}/${n.actor}`).join(", ")}`);
+  step(
+    18,
+    `audit trail of the facility: ${audit.auditLog.nodes.map((n: { action: string; actor: string }) => `${n.action}/${n.actor}`).join(", ")}`,
+  );
 }
 
-main().catch((err) => {
-  console.error(`journey failed: ${err.message}`);
+main().catch((err: unknown) => {
+  console.error(`journey failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

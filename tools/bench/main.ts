@@ -1,0 +1,29 @@
+import "reflect-metadata";
+import { runBench } from "./run";
+
+const USAGE = `npm run bench: the API (a child process, as in production) against a floor — a node:http server
+on mysql2 with hand-written SQL returning the same JSON — in alternating rounds, for four workloads:
+(a) a page of 50 clients with portrait, segment, 3 product fits and 3 reviews; (b) one client's full
+fit; (c) segment stats; (d) a segment's NDJSON export against a raw mysql2 stream.
+
+Environment:
+  BENCH_MYSQL_URL      mysql://root@127.0.0.1:3306/margin_bench
+  BENCH_CLIENTS        100000, seeded only into an empty database
+  BENCH_SECONDS        10 per round
+  BENCH_ROUNDS         3
+  BENCH_CONNECTIONS    16
+  BENCH_WARMUP         3 s per workload and server
+  BENCH_WORKLOADS      page,fit,stats,export
+  BENCH_CPU_PROF=1     CPU-profile the API child during the page rounds and print its top functions
+  BENCH_OUT            bench/results/latest.json
+  BENCH_NODE_OPTIONS   NODE_OPTIONS for both servers
+  BENCH_API_CONCURRENCY  the API's MAX_CONCURRENT_REQUESTS`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  console.log(USAGE);
+} else {
+  runBench().catch((err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import { ROOT } from "../root";
+import { log, sleep } from "./settings";
+
+/** The bench's children (the API and the floor), their ports, and what /proc says of them. */
+const CLK_TCK = 100;
+
+export function procCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+export function procMemory(pid: number): { rssKb: number; hwmKb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? "0");
+  return { rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") };
+}
+
+/** Resets VmHWM to the current RSS (Linux clear_refs 5), so the next read is the peak since now. */
+export function resetPeak(pid: number): void {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+  } catch {
+    // Older kernels: VmHWM stays the lifetime peak.
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  port: number;
+  stderr: string[];
+}
+
+export async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, port: number): Promise<Child> {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+  const stderr: string[] = [];
+  proc.stderr?.setEncoding("utf8");
+  proc.stderr?.on("data", (s: string) => {
+    stderr.push(s);
+    if (stderr.length > 50) stderr.shift();
+  });
+  const child: Child = { name, proc, pid: proc.pid ?? 0, port, stderr };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}): ${stderr.join("").slice(-2000)}`);
+    const status = await fetch(`http://127.0.0.1:${port}/healthz`)
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (status === 200) return child;
+    if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz in 60 s`);
+    await sleep(200);
+  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s; says whether the child exited on SIGTERM alone. */
+export async function stopChild(child: Child): Promise<boolean> {
+  if (child.proc.exitCode !== null) return true;
+  const exited = new Promise<void>((resolve) => child.proc.once("exit", () => resolve()));
+  child.proc.kill("SIGTERM");
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    log(`${child.name} did not exit within 10 s of SIGTERM: killing it`);
+    child.proc.kill("SIGKILL");
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+  return !killed;
+}
+
+/** The second SIGUSR2: the child writes the profile; wait for the file to be complete. */
+export async function stopProfile(pid: number, file: string): Promise<void> {
+  process.kill(pid, "SIGUSR2");
+  for (let i = 0; i < 100 && !fs.existsSync(file); i += 1) await sleep(100);
+  await sleep(500);
+}

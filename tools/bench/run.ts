@@ -1,0 +1,208 @@
+import fs from "node:fs";
+import path from "node:path";
+import mysql from "mysql2";
+import type { RowDataPacket } from "mysql2/promise";
+import { DEV_JWT_SECRET } from "../../src/config";
+import { Role } from "../../src/domain/enums";
+import { mintToken } from "../../src/services/access/tokens";
+import { encodeCursor } from "../../src/domain/paging";
+import { apiCounts, floorCounts, StatusProbe } from "./counters";
+import { adminConfig, prepareDatabase, sample } from "./database";
+import { benchExport, type ExportResult } from "./export";
+import { SEGMENTS_SQL, segmentDef } from "./floor/sql";
+import { freePort, procMemory, startChild, stopChild, stopProfile } from "./processes";
+import { report, type Summaries } from "./report";
+import { fmt, log, MAIN_JS, RESULTS_DIR, settings, sleep, w0 } from "./settings";
+import { verify, post, type Verification } from "./verification";
+import { body, load, OPERATIONS, round, summarise, type GqlWorkload, type Round, type Target } from "./workloads";
+
+/**
+ * Prepares the database, starts the API and the floor, checks they answer the same JSON, counts SQL
+ * statements per page size, runs alternating rounds of each workload (and the export), stops both
+ * children and hands what it measured to the report.
+ */
+export async function runBench(): Promise<void> {
+  const s = settings();
+  const startedAt = new Date();
+  const { database } = adminConfig(s.url);
+  const db = await prepareDatabase(s);
+  const token = await mintToken(DEV_JWT_SECRET, { sub: "bench", roles: [Role.ADMIN] });
+
+  const probe = await StatusProbe.open(s.url);
+  const mariadb = await probe.version();
+  const segConn = mysql.createConnection({ uri: s.url, dateStrings: true }).promise();
+  const [segRows] = await segConn.query<RowDataPacket[]>(SEGMENTS_SQL);
+  await segConn.end();
+  const segments = segRows.map(segmentDef);
+  const activeCodes = segments.filter((x) => x.active).map((x) => x.code);
+  const clientNos = await sample(s.url, 500);
+  const cursors = clientNos.slice(0, 200).map((no, i) => (i === 0 ? null : encodeCursor("client", [no])));
+
+  const bodies: Record<GqlWorkload, string[]> = {
+    page: cursors.map((after) => body("page", { first: 50, after })),
+    fit: clientNos.map((clientNo) => body("fit", { clientNo })),
+    stats: activeCodes.map((code) => body("stats", { code })),
+  };
+
+  const [apiPort, floorPort] = [await freePort(), await freePort()];
+  const profileFile = path.join(RESULTS_DIR, "profiles", `api-${w0(s)}-${process.pid}.cpuprofile`);
+  const apiArgs = s.cpuProfile ? ["-r", path.join(__dirname, "profiler.js"), MAIN_JS] : [MAIN_JS];
+  if (s.cpuProfile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
+  log(`starting the API (node dist/src/main.js, port ${apiPort}) and the floor (port ${floorPort})`);
+  // BENCH_NODE_OPTIONS (V8 flags, say) go to both servers alike.
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? "").trim();
+  const base = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    ...(nodeOptions === "" ? {} : { NODE_OPTIONS: nodeOptions }),
+  };
+  const api = await startChild(
+    "api",
+    apiArgs,
+    {
+      ...base,
+      NODE_ENV: "production",
+      AUTH_JWT_SECRET: DEV_JWT_SECRET,
+      DATABASE_URL: s.url,
+      PORT: String(apiPort),
+      SEED_DEMO: "false",
+      LOG_LEVEL: "warn",
+      RATE_LIMIT_PER_MINUTE: "1000000000",
+      ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
+      ...(s.cpuProfile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
+    },
+    apiPort,
+  );
+  const floor = await startChild(
+    "floor",
+    [path.join(__dirname, "floor", "server.js")],
+    { ...base, NODE_ENV: "production", BENCH_FLOOR_DB: s.url, BENCH_FLOOR_PORT: String(floorPort) },
+    floorPort,
+  );
+  const targets: Record<"api" | "floor", Target> = {
+    api: { kind: "api", child: api, counts: (op) => apiCounts(api.port, op) },
+    floor: { kind: "floor", child: floor, counts: () => floorCounts(floor.port) },
+  };
+  const startupRssMb = { api: procMemory(api.pid).rssKb / 1024, floor: procMemory(floor.pid).rssKb / 1024 };
+
+  const verifications: Verification[] = [];
+  const statementProbe: { first: number; api: number; apiServerCount: number; floor: number }[] = [];
+  let exportResult: ExportResult | null = null;
+  const summaries: Summaries = {};
+  let memberCounts: Record<string, number> = {};
+  let backgroundPerSecond = 0;
+  let apiExitedOnSigterm = true;
+
+  try {
+    // 1. Same JSON from both, once per workload (a few variables each).
+    log("verifying that the floor answers the same JSON as the API");
+    for (const after of [null, cursors[1], cursors[cursors.length - 1]]) {
+      verifications.push((await verify(api, floor, token, "page", { first: 50, after })).check);
+    }
+    for (const clientNo of [clientNos[0], clientNos[137], clientNos[clientNos.length - 1]]) {
+      verifications.push((await verify(api, floor, token, "fit", { clientNo })).check);
+    }
+    for (const code of activeCodes) {
+      const v = await verify(api, floor, token, "stats", { code });
+      verifications.push(v.check);
+      const count = (v.data as { segment?: { stats?: { clientCount?: number } } })?.segment?.stats?.clientCount;
+      memberCounts = { ...memberCounts, [code]: count ?? 0 };
+    }
+
+    // 2. SQL statements per page request at several page sizes: one request at a time, the least of
+    // 5 tries (Questions is global: another client of the same MariaDB can only add to it).
+    const q0 = await probe.questions();
+    await sleep(2000);
+    backgroundPerSecond = probe.delta(q0, await probe.questions()) / 2;
+    if (backgroundPerSecond > 0)
+      log(`note: other clients ran ${backgroundPerSecond} statements/s on this MariaDB while idle`);
+    log("counting SQL statements per page request at page sizes 10, 50, 100");
+    for (const first of [10, 50, 100]) {
+      const one = async (t: Target) => {
+        let best = Infinity;
+        let server = Infinity;
+        for (let i = 0; i < 5; i += 1) {
+          const c0 = await t.counts(OPERATIONS.page);
+          const q0 = await probe.questions();
+          await post(t.child.port, token, body("page", { first, after: cursors[50] }));
+          const q1 = await probe.questions();
+          const c1 = await t.counts(OPERATIONS.page);
+          best = Math.min(best, probe.delta(q0, q1));
+          server = Math.min(server, c1.statements - c0.statements);
+        }
+        return { questions: best, server };
+      };
+      const a = await one(targets.api);
+      const f = await one(targets.floor);
+      statementProbe.push({ first, api: a.questions, apiServerCount: a.server, floor: f.questions });
+    }
+
+    // 3. Alternating rounds per workload: api, floor, floor, api, ...
+    const gql = s.workloads.filter((w): w is GqlWorkload => w !== "export");
+    if (s.warmup > 0 && gql.length > 0) {
+      log(`warming up (${s.warmup} s per workload and server)`);
+      for (const w of gql) {
+        for (const t of [targets.api, targets.floor])
+          await load(t.child.port, token, bodies[w], s.warmup, s.connections);
+      }
+    }
+    for (const w of gql) {
+      const profiled = s.cpuProfile && w === w0(s);
+      if (profiled) {
+        log(`CPU profile of the API during the ${w} rounds`);
+        process.kill(api.pid, "SIGUSR2");
+      }
+      const rounds: Record<"api" | "floor", Round[]> = { api: [], floor: [] };
+      for (let r = 0; r < s.rounds; r += 1) {
+        const order: ("api" | "floor")[] = r % 2 === 0 ? ["api", "floor"] : ["floor", "api"];
+        for (const kind of order) {
+          log(`${w}: round ${r + 1}/${s.rounds} ${kind} (${s.seconds} s, ${s.connections} connections)`);
+          const res = await round(targets[kind], token, w, bodies[w], s, probe);
+          rounds[kind].push(res);
+          log(
+            `  ${fmt(res.reqPerSecond)} req/s, p50 ${fmt(res.p50Ms)} ms, p99 ${fmt(res.p99Ms)} ms, ` +
+              `${fmt(res.sqlPerRequest, 2)} SQL/req, ${fmt(res.cpuMsPerRequest, 2)} CPU ms/req, peak RSS ${fmt(res.peakRssMb)} MB` +
+              (res.errors > 0 ? `, ${res.errors} ERRORS` : ""),
+          );
+        }
+      }
+      if (profiled) await stopProfile(api.pid, profileFile);
+      const apiSum = summarise(rounds.api);
+      const floorSum = summarise(rounds.floor);
+      summaries[w] = {
+        api: apiSum,
+        floor: floorSum,
+        ratio: apiSum.reqPerSecond / floorSum.reqPerSecond,
+        roundRatios: rounds.api.map((a, i) => a.reqPerSecond / rounds.floor[i].reqPerSecond),
+      };
+    }
+
+    if (s.workloads.includes("export")) {
+      const profiled = s.cpuProfile && w0(s) === "export" ? profileFile : null;
+      exportResult = await benchExport(s, api, token, segments, memberCounts, profiled);
+    }
+
+    // A final check that the API still answers without errors.
+    verifications.push((await verify(api, floor, token, "page", { first: 50, after: cursors[10] })).check);
+  } finally {
+    apiExitedOnSigterm = await stopChild(api);
+    await stopChild(floor);
+    probe.close();
+  }
+
+  report({
+    s,
+    startedAt,
+    database,
+    db,
+    mariadb,
+    startupRssMb,
+    verifications,
+    statementProbe,
+    backgroundPerSecond,
+    summaries,
+    exportResult,
+    apiExitedOnSigterm,
+    profileFile,
+  });
+}

@@ -53,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli/**/*.ts", "tools/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    files: ["src/cli/**/*.ts", "src/seed/cli.ts", "tools/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: { "no-console": "off" },
   },
 );

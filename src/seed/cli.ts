@@ -3,8 +3,8 @@ import { Presets, SingleBar } from "cli-progress";
 import { loadConfig } from "../config";
 import { openDataSource } from "../db/data-source";
 import { systemClock, today } from "../domain/clock";
-import { isCalendarDate } from "../schema/scalars";
-import { seedDemoBook } from "../seed/demo-book";
+import { isCalendarDate } from "../domain/dates";
+import { seedDemoBook } from "./demo-book";
 
 /** npm run seed -- --clients N [--seed S] [--as-of YYYY-MM-DD] */
 async function run(): Promise<void> {

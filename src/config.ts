@@ -19,6 +19,11 @@ export interface Config {
   seedDemo: boolean;
   /** GET /graphiql serves GraphiQL (SPEC §11): outside production, or with GRAPHIQL=true. */
   graphiql: boolean;
+  /**
+   * Test fault injection, refused in production: the process kills itself right after a keyed
+   * mutation commits, before answering (FAULT_EXIT_AFTER_COMMIT=true), to prove replays are safe.
+   */
+  faultExitAfterCommit: boolean;
   maxQueryNodes: number;
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
@@ -147,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authJwtSecret: secret !== undefined && secret !== "" ? secret : DEV_JWT_SECRET,
     seedDemo: boolean(env, "SEED_DEMO", !production),
     graphiql: boolean(env, "GRAPHIQL", !production),
+    faultExitAfterCommit: !production && boolean(env, "FAULT_EXIT_AFTER_COMMIT", false),
     maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
     riskDisclosureVersion: disclosure,
     assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),

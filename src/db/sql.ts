@@ -136,7 +136,12 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { errno?: unknown; code?: unknown; driverError?: { errno?: unknown; code?: unknown } } | null;
   const code = e?.driverError?.code ?? e?.code;
   const errno = e?.driverError?.errno ?? e?.errno;
-  return errno === 1062 || code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE";
+  return (
+    errno === 1062 ||
+    code === "ER_DUP_ENTRY" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+  );
 }
 
 /**

@@ -24,7 +24,7 @@ export class IdempotencyKeyEntity {
 
   /** The response body as sent (JSON). */
   @Column({ type: "json" })
-  response!: unknown;
+  response!: object;
 
   @Column(instantColumn())
   createdAt!: Date;

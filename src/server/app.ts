@@ -11,6 +11,7 @@ import { createGraphQLHandler, type RequestObservation } from "./graphql-handler
 import { createHttpServer } from "./http";
 import { Metrics } from "./metrics";
 import { exportRoute } from "./routes/export";
+import { serveGraphiql } from "./routes/graphiql";
 import { observeTransactionRetries } from "./transaction-metrics";
 
 export { MAX_BODY_BYTES } from "./edge";
@@ -67,7 +68,12 @@ export async function createApp(opts: {
     logger,
   });
   const edge = createHttpServer({
-    routes: { graphql: graphql.handle, exportMembers, ready: () => services.health.ready() },
+    routes: {
+      graphql: graphql.handle,
+      exportMembers,
+      ready: () => services.health.ready(),
+      pages: config.graphiql ? serveGraphiql : undefined,
+    },
     metrics,
     refusals,
     logger,

@@ -16,6 +16,7 @@ import type { Gate } from "./gate";
 import type { Metrics } from "./metrics";
 import { costThrottlePlugin } from "./plugins/cost-throttle";
 import { observeErrorsPlugin } from "./plugins/observe-errors";
+import { Idempotency, isMutationRequest, type Answer } from "./idempotency";
 
 export interface RequestObservation {
   requestId: string;
@@ -65,6 +66,9 @@ export async function createGraphQLHandler(opts: {
     ],
   });
   await apollo.start();
+  const idempotency = new Idempotency(services.dataSource, services.clock, {
+    exitAfterCommit: config.faultExitAfterCommit,
+  });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL) {
     const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
@@ -118,12 +122,17 @@ export async function createGraphQLHandler(opts: {
         outsideSlot: (wait) => gate.outside(wait),
         meta,
       };
-      return withSqlTally(tally, () =>
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method, headers, search: url.search, body },
-          context: async () => context,
-        }),
-      );
+      const execute = () =>
+        withSqlTally(tally, () =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: { method, headers, search: url.search, body },
+            context: async () => context,
+          }),
+        );
+      // A keyed mutation runs in one request transaction with its stored answer (SPEC §10 retries).
+      const key = req.headers["idempotency-key"];
+      if (typeof key !== "string" || method !== "POST" || !isMutationRequest(body)) return execute();
+      return fromAnswer(await idempotency.handle(viewer.subject, key, raw, async () => toAnswer(await execute())));
     });
     const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
     if (admitted === null) {
@@ -179,4 +188,22 @@ function errorCodesOf(body: string): unknown[] {
   } catch {
     return [];
   }
+}
+
+type ApolloResponse = Awaited<ReturnType<ApolloServer<Context>["executeHTTPGraphQLRequest"]>>;
+
+/** Apollo's answer as one stored text (a mutation's answer is never streamed in parts). */
+async function toAnswer(r: ApolloResponse): Promise<Answer> {
+  let text = "";
+  if (r.body.kind === "complete") text = r.body.string;
+  else for await (const chunk of r.body.asyncIterator) text += chunk;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of r.headers) headers[k] = v;
+  return { status: r.status ?? 200, headers, body: text };
+}
+
+function fromAnswer(a: Answer): ApolloResponse {
+  const headers = new HeaderMap();
+  for (const [k, v] of Object.entries(a.headers)) headers.set(k, v);
+  return { status: a.status, headers, body: { kind: "complete", string: a.body } };
 }

@@ -12,6 +12,8 @@ export interface Routes {
   graphql(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL): Promise<void>;
   exportMembers(req: http.IncomingMessage, res: http.ServerResponse, code: string, url: URL): Promise<void>;
   ready(): Promise<{ ok: boolean }>;
+  /** Pages served as they are (GraphiQL): true when the path was theirs and answered. */
+  pages?(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
 }
 
 export interface HttpServer {
@@ -77,6 +79,7 @@ export function createHttpServer(opts: {
         await routes.exportMembers(req, res, exportMatch[1], url);
         return;
       }
+      if (routes.pages?.(req, res, url.pathname)) return;
       switch (url.pathname) {
         case "/graphql":
           await routes.graphql(req, res, requestId, url);

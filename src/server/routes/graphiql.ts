@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
@@ -6,11 +7,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  * offline. The page asks for a bearer token and keeps it in memory only (no storage, no cookie); every
  * query goes to /graphql with it, under the same authorization as any other client.
  */
-const ASSETS: Record<string, { module: string; type: string }> = {
-  "react.js": { module: "react/umd/react.production.min.js", type: "text/javascript; charset=utf-8" },
-  "react-dom.js": { module: "react-dom/umd/react-dom.production.min.js", type: "text/javascript; charset=utf-8" },
-  "graphiql.js": { module: "graphiql/graphiql.min.js", type: "text/javascript; charset=utf-8" },
-  "graphiql.css": { module: "graphiql/graphiql.min.css", type: "text/css; charset=utf-8" },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  "react.js": { pkg: "react", file: "umd/react.production.min.js", type: "text/javascript; charset=utf-8" },
+  "react-dom.js": { pkg: "react-dom", file: "umd/react-dom.production.min.js", type: "text/javascript; charset=utf-8" },
+  "graphiql.js": { pkg: "graphiql", file: "graphiql.min.js", type: "text/javascript; charset=utf-8" },
+  "graphiql.css": { pkg: "graphiql", file: "graphiql.min.css", type: "text/css; charset=utf-8" },
 };
 
 const PAGE = `<!doctype html>
@@ -73,7 +74,8 @@ function asset(name: string): { body: Buffer; type: string } | null {
   if (!entry) return null;
   let body = cache.get(name);
   if (body === undefined) {
-    body = fs.readFileSync(require.resolve(entry.module));
+    // The packages' exports do not list their UMD builds: read them beside their package.json.
+    body = fs.readFileSync(path.join(path.dirname(require.resolve(`${entry.pkg}/package.json`)), entry.file));
     cache.set(name, body);
   }
   return { body, type: entry.type };

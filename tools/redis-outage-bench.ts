@@ -1,24 +1,33 @@
-// Throughput with Redis up, dead and hung (issue 12, defect 6): the same API, the same 8 concurrent
-// clients, three runs. Losing Redis must cost the throttle its shared buckets, not the API its
-// throughput: the target is at least 80 % of the Redis-up figure in both outage runs.
-//
-//   node scripts/redis-outage-bench.js [--seconds 15] [--rounds 2] [--connections 8] [--db <DATABASE_URL>] [--redis <url>]
-//
-// The three runs alternate, round after round, so a neighbour's load on the machine falls on all
-// three alike; each figure is the mean of its rounds.
-// Builds dist/ when stale, seeds a demo book into a throwaway SQLite file (or uses --db), starts
-// `node dist/src/main.js` once per run with REDIS_URL set to: the real Redis; a port nothing listens
-// on; a TCP server of this script that accepts connections and never answers. Exits 1 when an
-// outage run falls below the target.
-const { execFileSync, spawn } = require("node:child_process");
-const fs = require("node:fs");
-const net = require("node:net");
-const os = require("node:os");
-const path = require("node:path");
+/**
+ * Throughput with Redis up, dead and hung (issue 12, defect 6): the same API, the same 8 concurrent
+ * clients, three runs. Losing Redis must cost the throttle its shared buckets, not the API its
+ * throughput: the target is at least 80 % of the Redis-up figure in both outage runs.
+ *
+ *   npm run redis-outage-bench -- [--seconds 15] [--rounds 2] [--connections 8] [--db <DATABASE_URL>] [--redis <url>]
+ *
+ * The three runs alternate, round after round, so a neighbour's load on the machine falls on all
+ * three alike; each figure is the mean of its rounds.
+ *
+ * Seeds a demo book into a throwaway SQLite file (or uses --db), starts `node dist/src/main.js` once per run with REDIS_URL set to: the real Redis; a port nothing listens
+ * on; a TCP server of this script that accepts connections and never answers. Exits 1 when an
+ * outage run falls below the target.
+ */
+import "reflect-metadata";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { loadConfig } from "../src/config";
+import { Role } from "../src/domain/enums";
+import { mintToken } from "../src/services/access/tokens";
+import { freePort } from "./bench/processes";
+import { sleep } from "./bench/settings";
+import { ROOT as root } from "./root";
 
-const root = path.resolve(__dirname, "..");
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
+const option = (name: string, fallback: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
@@ -29,43 +38,37 @@ const REDIS_UP = option("redis", "redis://127.0.0.1:6379");
 const TARGET = 0.8;
 const QUERY = "{ clients(first: 20) { nodes { clientNo branch portrait { creditRating } } } }";
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+type Env = Record<string, string>;
+interface Api {
+  child: ChildProcess;
+  port: number;
 }
 
 /** Accepts every connection and never answers: Redis after SIGSTOP. */
-async function hungRedis() {
-  const sockets = new Set();
+async function hungRedis(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
   const srv = net.createServer((s) => {
     sockets.add(s);
     s.on("data", () => undefined);
     s.on("error", () => undefined);
     s.on("close", () => sockets.delete(s));
   });
-  await new Promise((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const address = srv.address();
   return {
-    url: `redis://127.0.0.1:${srv.address().port}`,
+    url: `redis://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`,
     close: () => {
       for (const s of sockets) s.destroy();
-      return new Promise((resolve) => srv.close(resolve));
+      return new Promise<void>((resolve) => srv.close(() => resolve()));
     },
   };
 }
 
-function redisAnswers(url) {
+function redisAnswers(url: string): Promise<boolean> {
   const u = new URL(url);
   return new Promise((resolve) => {
     const s = net.connect(Number(u.port || 6379), u.hostname);
-    const done = (ok) => {
+    const done = (ok: boolean) => {
       s.destroy();
       resolve(ok);
     };
@@ -77,7 +80,7 @@ function redisAnswers(url) {
 }
 
 /** The API child running now, stopped should this script be interrupted. */
-let running = null;
+let running: ChildProcess | null = null;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     running?.kill("SIGKILL");
@@ -85,7 +88,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-async function startApi(env) {
+async function startApi(env: Env): Promise<Api> {
   const port = await freePort();
   const child = (running = spawn(process.execPath, ["dist/src/main.js"], {
     cwd: root,
@@ -93,7 +96,7 @@ async function startApi(env) {
     stdio: ["ignore", "ignore", "pipe"],
   }));
   let stderr = "";
-  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}): ${stderr}`);
@@ -106,17 +109,16 @@ async function startApi(env) {
   }
 }
 
-async function stopApi(api) {
+async function stopApi(api: Api): Promise<void> {
   if (api.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => api.child.once("exit", resolve));
+  const exited = new Promise<void>((resolve) => api.child.once("exit", () => resolve()));
   api.child.kill("SIGTERM");
   const timer = setTimeout(() => api.child.kill("SIGKILL"), 15_000);
   await exited;
   clearTimeout(timer);
 }
 
-function load(port, token, seconds) {
-  const autocannon = require("autocannon");
+function load(port: number, token: string, seconds: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -132,9 +134,9 @@ function load(port, token, seconds) {
   });
 }
 
-async function metricsOf(port) {
+async function metricsOf(port: number): Promise<{ redis: number; local: number; trips: number }> {
   const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-  const value = (re) => Number(re.exec(text)?.[1] ?? 0);
+  const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
   return {
     redis: value(/^rate_limit_decisions_total\{backend="redis"\} (\d+)/m),
     local: value(/^rate_limit_decisions_total\{backend="local"\} (\d+)/m),
@@ -142,15 +144,11 @@ async function metricsOf(port) {
   };
 }
 
-async function run(label, redisUrl, base) {
+async function run(label: string, redisUrl: string, base: Env) {
   const api = await startApi({ ...base, REDIS_URL: redisUrl });
   try {
-    const token = execFileSync(process.execPath, ["dist/src/cli/token.js", "--role", "ANALYST", "--sub", "bench"], {
-      cwd: root,
-      env: { ...process.env, ...base },
-    })
-      .toString()
-      .trim();
+    const secret = loadConfig({ ...process.env, ...base }).authJwtSecret;
+    const token = await mintToken(secret, { sub: "bench", roles: [Role.ANALYST] }, 12 * 3600);
     const probe = await fetch(`http://127.0.0.1:${api.port}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -181,8 +179,7 @@ async function run(label, redisUrl, base) {
   }
 }
 
-async function main() {
-  execFileSync(process.execPath, [path.join(root, "scripts/build-if-needed.js")], { cwd: root, stdio: "inherit" });
+async function main(): Promise<void> {
   if (!(await redisAnswers(REDIS_UP))) throw new Error(`no Redis answers at ${REDIS_UP}: start one, or pass --redis`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-outage-bench-"));
   const base = {
@@ -201,14 +198,14 @@ async function main() {
     );
     // Seeds the book (first start on an empty database) before anything is measured.
     await stopApi(await startApi({ ...base, REDIS_URL: REDIS_UP }));
-    const runs = { up: [], dead: [], hung: [] };
+    const runs: Record<"up" | "dead" | "hung", { reqPerSecond: number }[]> = { up: [], dead: [], hung: [] };
     for (let round = 1; round <= ROUNDS; round += 1) {
       process.stdout.write(`round ${round} of ${ROUNDS}\n`);
       runs.up.push(await run(`Redis up (${REDIS_UP})`, REDIS_UP, base));
       runs.dead.push(await run("Redis dead (closed port)", `redis://127.0.0.1:${await freePort()}`, base));
       runs.hung.push(await run("Redis hung (accepts, never answers)", hung.url, base));
     }
-    const mean = (list) => list.reduce((sum, f) => sum + f.reqPerSecond, 0) / list.length;
+    const mean = (list: { reqPerSecond: number }[]) => list.reduce((sum, f) => sum + f.reqPerSecond, 0) / list.length;
     const [up, dead, hang] = [mean(runs.up), mean(runs.dead), mean(runs.hung)];
     process.stdout.write(
       `mean req/s: Redis up ${up.toFixed(1)}, dead ${dead.toFixed(1)}, hung ${hang.toFixed(1)}\n` +
@@ -222,7 +219,7 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
+import { InvariantError } from "../errors";
 
 /**
  * Raw SQL that runs unchanged on MariaDB and SQLite: identifiers in backticks (SQLite accepts them),
@@ -112,7 +113,7 @@ export async function insertSkippingDuplicates(
   chunk = 500,
 ): Promise<number> {
   const runner = manager.queryRunner;
-  if (!runner) throw new Error("insertSkippingDuplicates runs inside a transaction");
+  if (!runner) throw new InvariantError("insertSkippingDuplicates runs inside a transaction");
   const mysql = manager.connection.options.type !== "better-sqlite3";
   const cols = columns.map((c) => `\`${c}\``).join(", ");
   const tuple = `(${placeholders(columns.length)})`;

@@ -1,4 +1,5 @@
 import { InvestmentHorizon, RiskLevel } from "../../domain/enums";
+import { InvariantError } from "../../errors";
 
 export interface QuestionOption {
   id: string;
@@ -227,7 +228,7 @@ export function scoreAnswers(q: Questionnaire, version: string, answers: Answer[
 
   const picks = [...chosen.values()];
   const horizon = picks.find((picked) => picked.horizon !== null)?.horizon;
-  if (!horizon) throw new Error(`questionnaire ${q.version} has no horizon question`);
+  if (!horizon) throw new InvariantError(`questionnaire ${q.version} has no horizon question`);
   const score = picks.reduce((sum, picked) => sum + picked.points, 0);
   const lowestCategory = picks.some((picked) => picked.lowestCategory);
   return {

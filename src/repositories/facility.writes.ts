@@ -1,7 +1,8 @@
 import type Decimal from "decimal.js";
 import type { EntityManager } from "typeorm";
 import { FacilityApprovalEntity } from "../entities";
-import { sqlInstant, violatesUniqueIndex } from "../db/sql";
+import { placeholders, sqlInstant, violatesUniqueIndex } from "../db/sql";
+import { IN_FORCE, OPEN } from "../domain/facility-status";
 
 /**
  * Records one officer's decision on a facility. False when the officer has decided on it already:
@@ -46,4 +47,29 @@ export async function hasValidAssessmentAt(manager: EntityManager, clientId: num
     [clientId, sqlInstant(at), sqlInstant(at)],
   )) as { n: unknown }[];
   return Number(rows[0].n) > 0;
+}
+
+type Queryable = Pick<EntityManager, "query">;
+
+/**
+ * The facilities a batch job lists before it works (unlocked, id order): in force and, when a date is
+ * given, maturing by it. Each is judged again after it is locked (SPEC §10).
+ */
+export async function listFacilitiesInForce(db: Queryable, maturingBy: string | null = null): Promise<number[]> {
+  const rows = (await db.query(
+    `SELECT \`id\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(IN_FORCE.length)})${
+      maturingBy === null ? "" : " AND `maturityDate` IS NOT NULL AND `maturityDate` <= ?"
+    } ORDER BY \`id\``,
+    maturingBy === null ? [...IN_FORCE] : [...IN_FORCE, maturingBy],
+  )) as { id: unknown }[];
+  return rows.map((r) => Number(r.id));
+}
+
+/** The clients holding an open facility, ascending (unlocked listing for a batch job). */
+export async function listClientsWithOpenFacilities(db: Queryable): Promise<number[]> {
+  const rows = (await db.query(
+    `SELECT DISTINCT \`clientId\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(OPEN.length)}) ORDER BY \`clientId\``,
+    [...OPEN],
+  )) as { clientId: unknown }[];
+  return rows.map((r) => Number(r.clientId));
 }

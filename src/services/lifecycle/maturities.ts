@@ -4,7 +4,6 @@ import { inTransaction } from "../../db/transaction";
 import { lockClients, lockFacilities } from "../../db/locks";
 import { withJobLock } from "../../db/job-lock";
 import { updateVersioned } from "../../db/versioned";
-import { placeholders } from "../../db/sql";
 import type { Clock } from "../../domain/clock";
 import { isAssessmentValidAt } from "../../domain/assessment";
 import { addDays, startOfDay } from "../../domain/dates";
@@ -12,6 +11,7 @@ import { AlertKind, AlertSeverity, FacilityStatus, ReviewTrigger } from "../../d
 import { IN_FORCE, OPEN } from "../../domain/facility-status";
 import { raiseAlert, resolveOpenAlerts } from "../../repositories/alert.writes";
 import { openReview } from "../../repositories/review.writes";
+import { listClientsWithOpenFacilities, listFacilitiesInForce } from "../../repositories/facility.writes";
 import type { Viewer } from "../access/viewer";
 import { auditJobBatch, recordAudit } from "../audit/audit";
 
@@ -36,23 +36,13 @@ export class MaturityService {
   async processMaturities(viewer: Viewer, asOf: string): Promise<number> {
     return withJobLock(this.ds, "processMaturities", async () => {
       const horizon = addDays(asOf, 14);
-      const candidates = (await this.ds.query(
-        `SELECT \`id\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(IN_FORCE.length)})
-            AND \`maturityDate\` IS NOT NULL AND \`maturityDate\` <= ? ORDER BY \`id\``,
-        [...IN_FORCE, horizon],
-      )) as { id: unknown }[];
-      const ids = candidates.map((r) => Number(r.id));
+      const ids = await listFacilitiesInForce(this.ds, horizon);
       let changes = 0;
       for (let i = 0; i < ids.length; i += JOB_BATCH) {
         const batch = ids.slice(i, i + JOB_BATCH);
         changes += await inTransaction(this.ds, (manager) => this.maturities(manager, viewer, asOf, batch));
       }
-      const holders = (await this.ds.query(
-        `SELECT DISTINCT \`clientId\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(OPEN.length)})
-          ORDER BY \`clientId\``,
-        [...OPEN],
-      )) as { clientId: unknown }[];
-      const clientIds = holders.map((r) => Number(r.clientId));
+      const clientIds = await listClientsWithOpenFacilities(this.ds);
       for (let i = 0; i < clientIds.length; i += JOB_BATCH) {
         const batch = clientIds.slice(i, i + JOB_BATCH);
         changes += await inTransaction(this.ds, async (manager) => {

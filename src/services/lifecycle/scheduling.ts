@@ -3,12 +3,12 @@ import { ClientEntity, PortraitEntity, PostLoanReviewEntity, SegmentEntity } fro
 import { inTransaction } from "../../db/transaction";
 import { lockFacilities } from "../../db/locks";
 import { withJobLock } from "../../db/job-lock";
-import { placeholders } from "../../db/sql";
 import type { Clock } from "../../domain/clock";
 import { addDays } from "../../domain/dates";
 import { ReviewStatus, ReviewTrigger } from "../../domain/enums";
 import { IN_FORCE } from "../../domain/facility-status";
 import { openReview } from "../../repositories/review.writes";
+import { listFacilitiesInForce } from "../../repositories/facility.writes";
 import type { Viewer } from "../access/viewer";
 import { auditJobBatch } from "../audit/audit";
 import { bestSegment } from "../matching";
@@ -29,11 +29,7 @@ export class SchedulingService {
    */
   async scheduleReviews(viewer: Viewer, asOf: string): Promise<number> {
     return withJobLock(this.ds, "scheduleReviews", async () => {
-      const listed = (await this.ds.query(
-        `SELECT \`id\` FROM \`credit_facility\` WHERE \`status\` IN (${placeholders(IN_FORCE.length)}) ORDER BY \`id\``,
-        [...IN_FORCE],
-      )) as { id: unknown }[];
-      const ids = listed.map((r) => Number(r.id));
+      const ids = await listFacilitiesInForce(this.ds);
       let created = 0;
       for (let i = 0; i < ids.length; i += JOB_BATCH) {
         const batch = ids.slice(i, i + JOB_BATCH);

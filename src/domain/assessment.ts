@@ -1,4 +1,4 @@
-import { addDays, startOfDay } from "./dates";
+import { addDays, DAY_MS, startOfDay } from "./dates";
 
 /**
  * The one rule of a risk assessment's validity (SPEC §2): it is in force from `assessedAt` until
@@ -6,6 +6,11 @@ import { addDays, startOfDay } from "./dates";
  */
 export function isAssessmentValidAt(a: { validUntil: Date }, at: Date): boolean {
   return at.getTime() < a.validUntil.getTime();
+}
+
+/** When an assessment made at `assessedAt` lapses, valid for `validityDays` whole days (SPEC §3). */
+export function validUntilFor(assessedAt: Date, validityDays: number): Date {
+  return new Date(assessedAt.getTime() + validityDays * DAY_MS);
 }
 
 /** The same rule when only the end is known; no assessment is never valid. */

@@ -3,6 +3,7 @@ import { sqlInstant } from "../db/sql";
 import { ClientStatus, ClientType, InvestorCategory, TradeSide } from "../domain/enums";
 import { prng } from "../domain/prng";
 import { addDays } from "../domain/dates";
+import { isAssessmentValidAt, validUntilFor } from "../domain/assessment";
 import { computePortrait, type PortraitInput } from "../services/profile/portrait";
 import { PORTRAIT_COLUMNS, portraitRow } from "../services/profile/portrait-refresh";
 import { creditCodeCheckChar, residentIdCheckChar } from "../services/profile/identity";
@@ -154,7 +155,7 @@ export async function seedClients(
     const scored = scoreAnswers(RISK_QUESTIONNAIRE, RISK_QUESTIONNAIRE.version, answers);
     if (!scored.ok) throw new Error("demo questionnaire answers do not score");
     const assessedAt = instant(Math.floor(between(10, 800)));
-    const validUntil = new Date(assessedAt.getTime() + 730 * 86_400_000);
+    const validUntil = validUntilFor(assessedAt, 730);
     assessments.push([
       id,
       id,
@@ -190,7 +191,7 @@ export async function seedClients(
       ));
     }
 
-    const valid = validUntil.getTime() > asOfStart.getTime();
+    const valid = isAssessmentValidAt({ validUntil }, asOfStart);
     const portrait = computePortrait({
       asOf: opts.asOf,
       client: {

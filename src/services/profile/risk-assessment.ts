@@ -2,6 +2,7 @@ import { inTransaction } from "../../db/transaction";
 import type { DataSource } from "typeorm";
 import { ClientEntity, RiskAssessmentEntity } from "../../entities";
 import type { Clock } from "../../domain/clock";
+import { validUntilFor } from "../../domain/assessment";
 import { UserErrorCode } from "../../domain/enums";
 import { toGlobalId } from "../../domain/global-id";
 import { Refusal, UserError } from "../../errors";
@@ -17,8 +18,6 @@ export interface SubmitRiskAssessmentProps {
   answers: Answer[];
   assessedAt?: Date | null;
 }
-
-const DAY_MS = 86_400_000;
 
 /** The suitability questionnaire, scored to C1–C5 (SPEC §3). */
 export class RiskAssessmentService {
@@ -74,7 +73,7 @@ export class RiskAssessmentService {
         lowestCategory: result.lowestCategory,
         horizon: result.horizon,
         assessedAt,
-        validUntil: new Date(assessedAt.getTime() + this.validityDays * DAY_MS),
+        validUntil: validUntilFor(assessedAt, this.validityDays),
         createdAt: now,
       });
       await manager.save(assessment);

@@ -24,6 +24,8 @@ export interface Config {
    * mutation commits, before answering (FAULT_EXIT_AFTER_COMMIT=true), to prove replays are safe.
    */
   faultExitAfterCommit: boolean;
+  /** SPEC §10 deadline: a GraphQL operation still running after this many ms is cancelled (503 TIMEOUT). */
+  requestTimeoutMs: number;
   maxQueryNodes: number;
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: boolean(env, "SEED_DEMO", !production),
     graphiql: boolean(env, "GRAPHIQL", !production),
     faultExitAfterCommit: !production && boolean(env, "FAULT_EXIT_AFTER_COMMIT", false),
+    requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 100, 600_000),
     maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
     riskDisclosureVersion: disclosure,
     assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),

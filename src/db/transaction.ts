@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DataSource, EntityManager } from "typeorm";
 import { ServiceUnavailableError } from "../errors";
+import { cancellable } from "./cancellation";
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
@@ -97,8 +98,12 @@ export async function inTransaction<T>(ds: DataSource, fn: (manager: EntityManag
   return topLevel(ds, (manager) => fn(manager));
 }
 
-/** One top-level transaction: queued on SQLite; READ COMMITTED with bounded retries on MySQL. */
-async function topLevel<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+/**
+ * One top-level transaction: queued on SQLite; READ COMMITTED with bounded retries on MySQL; under the
+ * request's cancellation either way (SPEC §10 deadline: killed when it fires, never committed after).
+ */
+async function topLevel<T>(ds: DataSource, body: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const fn = (manager: EntityManager) => cancellable(manager, body);
   if (ds.options.type === "better-sqlite3") {
     const previous = queues.get(ds) ?? Promise.resolve();
     const run = previous.then(() => ds.transaction(fn));

@@ -3,6 +3,7 @@ import { ApolloServer, HeaderMap } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
+import { Cancellation, withCancellation } from "../db/cancellation";
 import { withSqlTally } from "../db/sql-counter";
 import { createLoaders } from "../loaders";
 import type { Context } from "../schema/context";
@@ -109,9 +110,17 @@ export async function createGraphQLHandler(opts: {
     const tally = { statements: 0 };
     const started = process.hrtime.bigint();
     const meta: Context["meta"] = {};
-    const admitted = await gate.run(async () => {
+    // SPEC §10 deadline: past REQUEST_TIMEOUT_MS, or once the client has gone, the work is cancelled
+    // (its SQL killed, its transactions rolled back) and the answer is 503 TIMEOUT, on time.
+    const cancellation = new Cancellation();
+    const deadline = setTimeout(() => cancellation.cancel("timeout"), config.requestTimeoutMs);
+    const onClose = () => {
+      if (!res.writableFinished) cancellation.cancel("client-gone");
+    };
+    res.on("close", onClose);
+    const work = gate.run(async () => {
       // A client that went away while its request waited for a slot is not worth the work.
-      if (req.socket.destroyed) return null;
+      if (req.socket.destroyed || cancellation.reason !== null) return null;
       const context: Context = {
         requestId,
         viewer,
@@ -123,18 +132,38 @@ export async function createGraphQLHandler(opts: {
         meta,
       };
       const execute = () =>
-        withSqlTally(tally, () =>
-          apollo.executeHTTPGraphQLRequest({
-            httpGraphQLRequest: { method, headers, search: url.search, body },
-            context: async () => context,
-          }),
+        withCancellation(cancellation, () =>
+          withSqlTally(tally, () =>
+            apollo.executeHTTPGraphQLRequest({
+              httpGraphQLRequest: { method, headers, search: url.search, body },
+              context: async () => context,
+            }),
+          ),
         );
       // A keyed mutation runs in one request transaction with its stored answer (SPEC §10 retries).
       const key = req.headers["idempotency-key"];
       if (typeof key !== "string" || method !== "POST" || !isMutationRequest(body)) return execute();
       return fromAnswer(await idempotency.handle(viewer.subject, key, raw, async () => toAnswer(await execute())));
     });
+    const first = await Promise.race([work, cancellation.whenCancelled()]);
+    clearTimeout(deadline);
     const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    if (typeof first === "string") {
+      const outcome = first === "timeout" ? "timeout" : "abandoned";
+      metrics.requests.inc({ operation: meta.operationName ?? "unknown", outcome });
+      if (first === "timeout" && !res.headersSent) {
+        refuse(503, "TIMEOUT", "The request ran past its deadline and was cancelled; nothing was written", {
+          "retry-after": "1",
+        });
+      }
+      logger.warn({ requestId, reason: first, ms: ms(), subject: viewer.subject }, "graphql request cancelled");
+      // The request stays in flight (for the drain on shutdown) until its cancelled work has stopped.
+      await work.catch(() => undefined);
+      res.off("close", onClose);
+      return;
+    }
+    res.off("close", onClose);
+    const admitted = first;
     if (admitted === null) {
       metrics.requests.inc({ operation: "unknown", outcome: "refused" });
       refuse(503, "SERVER_BUSY", "Too many requests are waiting; retry shortly", { "retry-after": "1" });

@@ -26,6 +26,8 @@ export interface Config {
   faultExitAfterCommit: boolean;
   /** SPEC §10 deadline: a GraphQL operation still running after this many ms is cancelled (503 TIMEOUT). */
   requestTimeoutMs: number;
+  /** SPEC §11: origins whose browser pages may call the API (CORS); none by default. */
+  corsOrigins: ReadonlySet<string>;
   maxQueryNodes: number;
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
@@ -108,6 +110,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .filter((s) => s !== "")
     .map((u) => validateDatabaseUrl("DATABASE_REPLICA_URLS", u, false));
 
+  const corsOrigins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+      throw new ConfigError("CORS_ORIGINS", "must be comma-separated origins like https://app.example.com");
+    }
+  }
+
   const logLevel = (env.LOG_LEVEL ?? "info").trim();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
@@ -156,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: boolean(env, "GRAPHIQL", !production),
     faultExitAfterCommit: !production && boolean(env, "FAULT_EXIT_AFTER_COMMIT", false),
     requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 100, 600_000),
+    corsOrigins: new Set(corsOrigins),
     maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
     riskDisclosureVersion: disclosure,
     assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),

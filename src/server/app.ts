@@ -78,6 +78,7 @@ export async function createApp(opts: {
     refusals,
     logger,
     shutdownGraceMs: config.shutdownGraceMs,
+    corsOrigins: config.corsOrigins,
   });
 
   return {

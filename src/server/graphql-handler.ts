@@ -11,6 +11,7 @@ import { createFormatError } from "../schema/errors";
 import type { Services } from "../services";
 import { branchScope } from "../services/access/policy";
 import { authenticate } from "./authenticate";
+import { endWith } from "./compress";
 import { readBody, type EdgeRefusals } from "./edge";
 import { jitGateway } from "./executor";
 import type { Gate } from "./gate";
@@ -76,9 +77,11 @@ export async function createGraphQLHandler(opts: {
       metrics.countError(code);
       refusals.refuse(res, status, code, message, headers);
     };
-    const method = (req.method ?? "GET").toUpperCase();
+    // HEAD is a GET whose body Node leaves out (SPEC §11).
+    const asked = (req.method ?? "GET").toUpperCase();
+    const method = asked === "HEAD" ? "GET" : asked;
     if (method !== "GET" && method !== "POST") {
-      refuse(405, "METHOD_NOT_ALLOWED", "Use GET or POST", { allow: "GET, POST" });
+      refuse(405, "METHOD_NOT_ALLOWED", "Use GET, HEAD or POST", { allow: "GET, HEAD, POST" });
       return;
     }
     const auth = await authenticate(req, config.authJwtSecret);
@@ -191,7 +194,7 @@ export async function createGraphQLHandler(opts: {
     }
     if (res.statusCode >= 400) refusals.note(res, meta.errorCodes?.[0] ?? "UNKNOWN", viewer.subject);
     if (response.body.kind === "complete") {
-      res.end(response.body.string);
+      await endWith(req, res, response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();

@@ -3,6 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { HttpError, errorBody, sendJson, type EdgeRefusals, type Route } from "./edge";
 import type { Metrics } from "./metrics";
+import { handleCors } from "./cors";
+
+const NO_ORIGINS: ReadonlySet<string> = new Set();
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const EXPORT_PATH = /^\/export\/segments\/([^/]+)\/members$/;
@@ -39,6 +42,8 @@ export function createHttpServer(opts: {
   refusals: EdgeRefusals;
   logger: Logger;
   shutdownGraceMs: number;
+  /** SPEC §11: origins allowed to call from a browser. */
+  corsOrigins?: ReadonlySet<string>;
 }): HttpServer {
   const { routes, metrics, refusals, logger } = opts;
   // Requests whose handler has not returned yet: the pools must outlive them. The server's own close
@@ -74,7 +79,10 @@ export function createHttpServer(opts: {
           : url.pathname === "/healthz" || url.pathname === "/readyz"
             ? "health"
             : "other";
+    // Answers may carry personal data: no cache keeps them (pages that may be kept say so themselves).
+    res.setHeader("cache-control", "no-store");
     try {
+      if (handleCors(req, res, opts.corsOrigins ?? NO_ORIGINS)) return;
       if (exportMatch) {
         await routes.exportMembers(req, res, exportMatch[1], url);
         return;

@@ -88,7 +88,7 @@ export async function createApp(opts: {
     load: () => ({ inFlight: edge.inFlight(), active: gate.active, queued: gate.queued }),
     async close() {
       await edge.close();
-      await graphql.apollo.stop();
+      await graphql.stop();
       await services.rateLimiter.close();
       stopObservingRetries();
     },

@@ -11,6 +11,7 @@ import { createFormatError } from "../schema/errors";
 import type { Services } from "../services";
 import { branchScope } from "../services/access/policy";
 import { authenticate } from "./authenticate";
+import { redisPersistedQueryCache } from "./apq-cache";
 import { endWith } from "./compress";
 import { readBody, type EdgeRefusals } from "./edge";
 import { jitGateway } from "./executor";
@@ -32,6 +33,8 @@ export interface GraphQLHandler {
   executorStats(): { compiled: number; fallbacks: number; cached: number } | null;
   /** POST or GET /graphql: authentication, the body, a slot of the gate, Apollo, metrics and the log line. */
   handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL): Promise<void>;
+  /** Stops Apollo and closes the persisted-query cache's connection. */
+  stop(): Promise<void>;
 }
 
 export async function createGraphQLHandler(opts: {
@@ -48,6 +51,7 @@ export async function createGraphQLHandler(opts: {
   const { schema, services, logger, metrics, refusals, gate } = opts;
   const { config } = services;
   const jit = config.graphqlExecutor === "jit" ? jitGateway(schema) : null;
+  const apq = config.redisUrl ? redisPersistedQueryCache(config.redisUrl) : null;
   const apollo = new ApolloServer<Context>({
     ...(jit === null ? { schema } : { gateway: jit.gateway }),
     introspection: !config.production,
@@ -58,8 +62,9 @@ export async function createGraphQLHandler(opts: {
     // main.ts owns SIGTERM/SIGINT (finish in-flight requests, then close the pools); a second handler
     // inside Apollo would make stop() run twice and hang.
     stopOnTerminationSignals: false,
-    // No automatic persisted queries: every request carries its document.
-    persistedQueries: false,
+    // Automatic persisted queries (SPEC §11): documents by hash, in Redis when REDIS_URL is set so
+    // every instance knows them, in this process's bounded memory otherwise; kept a day.
+    persistedQueries: { ttl: 86_400, ...(apq ? { cache: apq.cache } : {}) },
     formatError: createFormatError(config.production, schema),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
@@ -209,7 +214,15 @@ export async function createGraphQLHandler(opts: {
     opts.observe?.(observation);
   }
 
-  return { apollo, executorStats: () => jit?.stats() ?? null, handle };
+  return {
+    apollo,
+    executorStats: () => jit?.stats() ?? null,
+    handle,
+    async stop() {
+      await apollo.stop();
+      await apq?.close();
+    },
+  };
 }
 
 /** The codes of an error body Apollo answered by itself (always small: no data in it). */

@@ -71,6 +71,41 @@ export function withoutInput(message: string, names: ReadonlySet<string>): strin
   );
 }
 
+/**
+ * SPEC §11: a variable that does not coerce names where and why, for a form to show next to its field:
+ * `fields: [{ path: ["i", "newLimit"], reason: "…" }]`. graphql-js puts the value itself in the message;
+ * the path is taken from its ` at "i.a[0].b"` and kept only when every step is a schema name or an
+ * index, and the reason is the inner error's message with every quoted input scrubbed.
+ */
+function variableFields(
+  message: string,
+  error: unknown,
+  names: ReadonlySet<string>,
+): { path: string[]; reason: string }[] | null {
+  const head = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" /.exec(message);
+  if (!head) return null;
+  const variable = head[1];
+  if (/ was not provided\.$/.test(message) && !/got invalid value/.test(message)) {
+    return [{ path: [variable], reason: "A value is required" }];
+  }
+  const inner = (error as { originalError?: { message?: unknown } } | null)?.originalError?.message;
+  const reasonText = typeof inner === "string" && message.endsWith(`; ${inner}`) ? inner : null;
+  const prefix = reasonText === null ? message : message.slice(0, message.length - reasonText.length - 2);
+  const at = / at "([A-Za-z0-9_.[\]]{1,300})"$/.exec(prefix);
+  const steps = at ? at[1].split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "") : [variable];
+  // A missing field is reported on its object: the form needs the field itself.
+  const missing = reasonText === null ? null : /^Field "([A-Za-z_][A-Za-z0-9_]*)" of required type /.exec(reasonText);
+  if (missing && names.has(missing[1])) steps.push(missing[1]);
+  const known = steps.every((step, i) => (i === 0 ? step === variable : /^\d+$/.test(step) || names.has(step)));
+  const reason = withoutInput(
+    (reasonText ?? "Invalid value")
+      .replace(/(cannot represent[^:]*): [\s\S]*/, "$1.")
+      .replace(/; did you mean [\s\S]*$/i, "."),
+    names,
+  );
+  return [{ path: known ? steps : [variable], reason }];
+}
+
 /** A parse error quotes the document around the fault: the code and the location say enough. */
 const PARSE_FAILED = "Syntax Error: the document is not valid GraphQL.";
 
@@ -122,6 +157,7 @@ export function formatError(
           );
     const validation = formatted.extensions?.validationErrors as
       { property: string; constraints?: object }[] | undefined;
+    const variable = code === "BAD_USER_INPUT" ? variableFields(formatted.message, error, names) : null;
     return {
       message,
       locations: formatted.locations,
@@ -131,6 +167,7 @@ export function formatError(
         ...(validation
           ? { fields: validation.map((v) => ({ field: v.property, rules: Object.keys(v.constraints ?? {}) })) }
           : {}),
+        ...(variable ? { fields: variable } : {}),
       },
     };
   }

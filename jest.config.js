@@ -16,6 +16,7 @@ module.exports = {
       },
     ],
   },
+  globalSetup: "<rootDir>/test/global-setup.ts",
   setupFiles: ["<rootDir>/test/setup.ts"],
   testTimeout: 60000,
 };

@@ -28,6 +28,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** SPEC §11: origins whose browser pages may call the API (CORS); none by default. */
   corsOrigins: ReadonlySet<string>;
+  /** Human-readable logs through pino-pretty (LOG_PRETTY=true); development only. */
+  logPretty: boolean;
   maxQueryNodes: number;
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
@@ -120,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const logPretty = boolean(env, "LOG_PRETTY", false);
+  if (logPretty && production) throw new ConfigError("LOG_PRETTY", "is for development only: production logs are JSON");
+
   const logLevel = (env.LOG_LEVEL ?? "info").trim();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
@@ -169,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     faultExitAfterCommit: !production && boolean(env, "FAULT_EXIT_AFTER_COMMIT", false),
     requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 100, 600_000),
     corsOrigins: new Set(corsOrigins),
+    logPretty,
     maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
     riskDisclosureVersion: disclosure,
     assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),

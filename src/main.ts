@@ -21,7 +21,7 @@ export async function main(): Promise<App> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: config.logPretty });
   // Set before the heap grows: the old generation may then grow to (1 + p/100) × the live heap between
   // full collections instead of up to 4×, which under load is most of the process's memory.
   if (config.heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
@@ -38,7 +38,19 @@ export async function main(): Promise<App> {
   const services = createServices(config, dataSource, systemClock, replicas);
   const schema = await buildApiSchema();
   const app = await createApp({ schema, services, logger });
-  await new Promise<void>((resolve) => app.server.listen(config.port, resolve));
+  await new Promise<void>((resolve, reject) => {
+    const refused = (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(`Port ${config.port} is already in use: stop the other process or set PORT`)
+          : err,
+      );
+    app.server.once("error", refused);
+    app.server.listen(config.port, () => {
+      app.server.off("error", refused);
+      resolve();
+    });
+  });
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   logger.info({ port, database: dataSource.options.type }, "serving");

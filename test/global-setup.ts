@@ -32,14 +32,14 @@ export default async function globalSetup(): Promise<void> {
     const url = process.env[s.variable];
     if (!url) {
       if (ci && s.requiredInCi) problems.push(`${s.variable} is not set: the ${s.what} suites must run under CI`);
-      else console.log(`[test setup] ${s.variable} is not set: the suites that need ${s.what} are skipped`);
+      else console.error(`[test setup] ${s.variable} is not set: the suites that need ${s.what} are skipped`);
       continue;
     }
     if (await reachable(url, s.port)) continue;
     const host = new URL(url).host;
     if (ci) problems.push(`${s.what} does not answer at ${host} (${s.variable})`);
     else {
-      console.log(`[test setup] ${s.what} does not answer at ${host}: its suites are skipped (${s.variable} unset)`);
+      console.error(`[test setup] ${s.what} does not answer at ${host}: its suites are skipped (${s.variable} unset)`);
       delete process.env[s.variable];
     }
   }

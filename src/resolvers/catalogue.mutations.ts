@@ -13,8 +13,14 @@ import { withUserErrors } from "../schema/user-errors";
 @Resolver()
 export class CatalogueMutations {
   @Authorized(Ability.UPSERT_SEGMENT)
-  @Mutation(() => SegmentPayload)
-  async upsertSegment(@Arg("input") input: UpsertSegmentInput, @Ctx() ctx: Context): Promise<SegmentPayload> {
+  @Mutation(() => SegmentPayload, {
+    description:
+      "Creates a segment, or replaces the one with its code. ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
+  async upsertSegment(
+    @Arg("input", { description: "The mutation's one input object." }) input: UpsertSegmentInput,
+    @Ctx() ctx: Context,
+  ): Promise<SegmentPayload> {
     const r = await withUserErrors(() => ctx.services.catalogueAdmin.upsertSegment(ctx.viewer, input));
     return Object.assign(new SegmentPayload(), {
       segment: r.value && presentSegment(r.value),
@@ -23,8 +29,14 @@ export class CatalogueMutations {
   }
 
   @Authorized(Ability.UPSERT_PRODUCT)
-  @Mutation(() => ProductPayload)
-  async upsertProduct(@Arg("input") input: UpsertProductInput, @Ctx() ctx: Context): Promise<ProductPayload> {
+  @Mutation(() => ProductPayload, {
+    description:
+      "Creates a product, or replaces the one with its code. ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
+  async upsertProduct(
+    @Arg("input", { description: "The mutation's one input object." }) input: UpsertProductInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProductPayload> {
     const r = await withUserErrors(() => ctx.services.catalogueAdmin.upsertProduct(ctx.viewer, input));
     return Object.assign(new ProductPayload(), {
       product: r.value && presentProduct(r.value),

@@ -31,30 +31,58 @@ export class ClientResolver {
     return p && presentPortrait(p);
   }
 
-  @FieldResolver(() => [CreditFacilityGql])
+  @FieldResolver(() => [CreditFacilityGql], {
+    description: "Every credit facility of the client, REJECTED and CLOSED included, oldest first.",
+  })
   async facilities(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<CreditFacilityGql[]> {
     return (await ctx.loaders.facilitiesOfClient.load(client.dbId)).map(presentFacility);
   }
 
-  @FieldResolver(() => PostLoanReviewConnection)
+  @FieldResolver(() => PostLoanReviewConnection, {
+    description: "Post-loan reviews of the client's facilities, by creation then id.",
+  })
   async reviews(
     @Root() client: ClientGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-    @Arg("status", () => ReviewStatus, { nullable: true }) status?: ReviewStatus | null,
+    @Arg("first", () => Int, {
+      description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
+      nullable: true,
+      defaultValue: 20,
+    })
+    first: number,
+    @Arg("after", () => String, {
+      description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
+      nullable: true,
+    })
+    after?: string | null,
+    @Arg("status", () => ReviewStatus, { description: "Only reviews in this status; null for all.", nullable: true })
+    status?: ReviewStatus | null,
   ): Promise<PostLoanReviewConnection> {
     const page = await ctx.loaders.reviewsOfClient.load(childPageKey(client.dbId, first, after, status ?? ""));
     return toConnection(PostLoanReviewConnection, page, presentReview);
   }
 
-  @FieldResolver(() => AlertConnection)
+  @FieldResolver(() => AlertConnection, { description: "Alerts raised for the client, by creation then id." })
   async alerts(
     @Root() client: ClientGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
-    @Arg("openOnly", () => Boolean, { nullable: true, defaultValue: true }) openOnly?: boolean,
+    @Arg("first", () => Int, {
+      description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
+      nullable: true,
+      defaultValue: 20,
+    })
+    first: number,
+    @Arg("after", () => String, {
+      description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
+      nullable: true,
+    })
+    after?: string | null,
+    @Arg("openOnly", () => Boolean, {
+      description: "True (default): only unresolved alerts; false: all.",
+      nullable: true,
+      defaultValue: true,
+    })
+    openOnly?: boolean,
   ): Promise<AlertConnection> {
     const page = await ctx.loaders.alertsOfClient.load(
       childPageKey(client.dbId, first, after, openOnly === false ? "all" : "open"),
@@ -72,7 +100,7 @@ async function owningClient(clientId: number, ctx: Context): Promise<ClientGql> 
 
 @Resolver(() => RiskAssessmentGql)
 export class RiskAssessmentResolver {
-  @FieldResolver(() => ClientGql)
+  @FieldResolver(() => ClientGql, { description: "The assessed client." })
   client(@Root() a: RiskAssessmentGql, @Ctx() ctx: Context): Promise<ClientGql> {
     return owningClient(a.clientDbId, ctx);
   }
@@ -80,7 +108,7 @@ export class RiskAssessmentResolver {
 
 @Resolver(() => PortraitGql)
 export class PortraitResolver {
-  @FieldResolver(() => ClientGql)
+  @FieldResolver(() => ClientGql, { description: "The client portrayed." })
   client(@Root() p: PortraitGql, @Ctx() ctx: Context): Promise<ClientGql> {
     return owningClient(p.clientDbId, ctx);
   }

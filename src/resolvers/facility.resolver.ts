@@ -18,24 +18,35 @@ async function facilityOf(id: number, ctx: Context): Promise<CreditFacilityGql> 
 
 @Resolver(() => CreditFacilityGql)
 export class CreditFacilityResolver {
-  @FieldResolver(() => ClientGql)
+  @FieldResolver(() => ClientGql, { description: "The borrowing client." })
   client(@Root() f: CreditFacilityGql, @Ctx() ctx: Context): Promise<ClientGql> {
     return owningClient(f.clientDbId, ctx);
   }
 
-  @FieldResolver(() => ProductGql)
+  @FieldResolver(() => ProductGql, { description: "The product the facility is on." })
   async product(@Root() f: CreditFacilityGql, @Ctx() ctx: Context): Promise<ProductGql> {
     const p = await ctx.loaders.product.load(f.productDbId);
     if (p === null) throw new InvariantError("facility without product");
     return presentProduct(p);
   }
 
-  @FieldResolver(() => PostLoanReviewConnection)
+  @FieldResolver(() => PostLoanReviewConnection, {
+    description: "Post-loan reviews of this facility, by creation then id.",
+  })
   async reviews(
     @Root() f: CreditFacilityGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("first", () => Int, {
+      description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
+      nullable: true,
+      defaultValue: 20,
+    })
+    first: number,
+    @Arg("after", () => String, {
+      description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
+      nullable: true,
+    })
+    after?: string | null,
   ): Promise<PostLoanReviewConnection> {
     const page = await ctx.loaders.reviewsOfFacility.load(childPageKey(f.dbId, first, after, ""));
     return toConnection(PostLoanReviewConnection, page, presentReview);
@@ -44,12 +55,12 @@ export class CreditFacilityResolver {
 
 @Resolver(() => PostLoanReviewGql)
 export class PostLoanReviewResolver {
-  @FieldResolver(() => ClientGql)
+  @FieldResolver(() => ClientGql, { description: "The client whose facility is reviewed." })
   client(@Root() r: PostLoanReviewGql, @Ctx() ctx: Context): Promise<ClientGql> {
     return owningClient(r.clientDbId, ctx);
   }
 
-  @FieldResolver(() => CreditFacilityGql)
+  @FieldResolver(() => CreditFacilityGql, { description: "The facility reviewed." })
   facility(@Root() r: PostLoanReviewGql, @Ctx() ctx: Context): Promise<CreditFacilityGql> {
     return facilityOf(r.facilityDbId, ctx);
   }
@@ -57,12 +68,15 @@ export class PostLoanReviewResolver {
 
 @Resolver(() => AlertGql)
 export class AlertResolver {
-  @FieldResolver(() => ClientGql)
+  @FieldResolver(() => ClientGql, { description: "The client concerned." })
   client(@Root() a: AlertGql, @Ctx() ctx: Context): Promise<ClientGql> {
     return owningClient(a.clientDbId, ctx);
   }
 
-  @FieldResolver(() => CreditFacilityGql, { nullable: true })
+  @FieldResolver(() => CreditFacilityGql, {
+    description: "The facility concerned; null for a client-level alert.",
+    nullable: true,
+  })
   facility(@Root() a: AlertGql, @Ctx() ctx: Context): Promise<CreditFacilityGql> | null {
     return a.facilityDbId === null ? null : facilityOf(a.facilityDbId, ctx);
   }

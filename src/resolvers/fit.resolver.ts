@@ -30,8 +30,14 @@ export class ClientFitResolver {
   async productFits(
     @Root() client: ClientGql,
     @Ctx() ctx: Context,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 10 }) first: number,
-    @Arg("eligibleOnly", () => Boolean, { nullable: true, defaultValue: false }) eligibleOnly: boolean,
+    @Arg("first", () => Int, { description: "How many fits to return, 1 to 500.", nullable: true, defaultValue: 10 })
+    first: number,
+    @Arg("eligibleOnly", () => Boolean, {
+      description: "Only products the client is eligible for.",
+      nullable: true,
+      defaultValue: false,
+    })
+    eligibleOnly: boolean,
   ): Promise<ProductFitGql[]> {
     checkFirst(first);
     const fit = await ctx.loaders.fits.load(client.dbId);
@@ -43,7 +49,10 @@ export class ClientFitResolver {
 @Resolver()
 export class SimulationResolver {
   @Query(() => FitSimulationGql, { description: "What-if matching of a portrait that is not stored." })
-  async simulateFit(@Arg("input") input: PortraitInput, @Ctx() ctx: Context): Promise<FitSimulationGql> {
+  async simulateFit(
+    @Arg("input", { description: "The portrait to place." }) input: PortraitInput,
+    @Ctx() ctx: Context,
+  ): Promise<FitSimulationGql> {
     if (input.avgDailyAssets20d.isNegative())
       throw new BadInputError("avgDailyAssets20d must not be negative", "input");
     const subject = simulatedSubject(input);

@@ -21,8 +21,14 @@ import { withUserErrors } from "../schema/user-errors";
 @Resolver()
 export class ProfileMutations {
   @Authorized(Ability.REGISTER_CLIENT)
-  @Mutation(() => ClientPayload)
-  async registerClient(@Arg("input") input: RegisterClientInput, @Ctx() ctx: Context): Promise<ClientPayload> {
+  @Mutation(() => ClientPayload, {
+    description:
+      "Registers a margin client. RELATIONSHIP_MANAGER (own branch), ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
+  async registerClient(
+    @Arg("input", { description: "The mutation's one input object." }) input: RegisterClientInput,
+    @Ctx() ctx: Context,
+  ): Promise<ClientPayload> {
     const r = await withUserErrors(() => ctx.services.intake.registerClient(ctx.viewer, input));
     return Object.assign(new ClientPayload(), {
       client: r.value && presentClient(r.value, ctx.viewer),
@@ -31,8 +37,14 @@ export class ProfileMutations {
   }
 
   @Authorized(Ability.UPDATE_CLIENT)
-  @Mutation(() => ClientPayload)
-  async updateClient(@Arg("input") input: UpdateClientInput, @Ctx() ctx: Context): Promise<ClientPayload> {
+  @Mutation(() => ClientPayload, {
+    description:
+      "Changes a client's phone, status, category or declared figures. RELATIONSHIP_MANAGER (own branch), ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
+  async updateClient(
+    @Arg("input", { description: "The mutation's one input object." }) input: UpdateClientInput,
+    @Ctx() ctx: Context,
+  ): Promise<ClientPayload> {
     const r = await withUserErrors(() =>
       ctx.services.intake.updateClient(ctx.viewer, { ...input, clientId: idOf(input.clientId, "Client") }),
     );
@@ -43,9 +55,12 @@ export class ProfileMutations {
   }
 
   @Authorized(Ability.SUBMIT_RISK_ASSESSMENT)
-  @Mutation(() => RiskAssessmentPayload)
+  @Mutation(() => RiskAssessmentPayload, {
+    description:
+      "Scores a completed questionnaire and stores the assessment, valid ASSESSMENT_VALIDITY_DAYS. RELATIONSHIP_MANAGER (own branch), ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
   async submitRiskAssessment(
-    @Arg("input") input: SubmitRiskAssessmentInput,
+    @Arg("input", { description: "The mutation's one input object." }) input: SubmitRiskAssessmentInput,
     @Ctx() ctx: Context,
   ): Promise<RiskAssessmentPayload> {
     const r = await withUserErrors(() =>
@@ -58,9 +73,12 @@ export class ProfileMutations {
   }
 
   @Authorized(Ability.RECORD_ASSET_SNAPSHOTS)
-  @Mutation(() => RecordPayload)
+  @Mutation(() => RecordPayload, {
+    description:
+      "Records daily asset snapshots (a second for a date replaces the first). RISK_OFFICER, ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
   async recordAssetSnapshots(
-    @Arg("input") input: RecordAssetSnapshotsInput,
+    @Arg("input", { description: "The mutation's one input object." }) input: RecordAssetSnapshotsInput,
     @Ctx() ctx: Context,
   ): Promise<RecordPayload> {
     const r = await withUserErrors(() =>
@@ -70,8 +88,14 @@ export class ProfileMutations {
   }
 
   @Authorized(Ability.RECORD_TRADES)
-  @Mutation(() => RecordPayload)
-  async recordTrades(@Arg("input") input: RecordTradesInput, @Ctx() ctx: Context): Promise<RecordPayload> {
+  @Mutation(() => RecordPayload, {
+    description:
+      "Records trades. RISK_OFFICER, ADMIN. Trades are appended: retry with the same Idempotency-Key, never without. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
+  async recordTrades(
+    @Arg("input", { description: "The mutation's one input object." }) input: RecordTradesInput,
+    @Ctx() ctx: Context,
+  ): Promise<RecordPayload> {
     const r = await withUserErrors(() =>
       ctx.services.rawData.recordTrades(ctx.viewer, idOf(input.clientId, "Client"), input.trades),
     );
@@ -79,8 +103,14 @@ export class ProfileMutations {
   }
 
   @Authorized(Ability.REFRESH_PORTRAIT)
-  @Mutation(() => PortraitPayload)
-  async refreshPortrait(@Arg("input") input: RefreshPortraitInput, @Ctx() ctx: Context): Promise<PortraitPayload> {
+  @Mutation(() => PortraitPayload, {
+    description:
+      "Computes and stores a new portrait as of a date; a lower rating than the previous raises a RATING_DOWNGRADE alert and reviews. RISK_OFFICER, ADMIN. Returns the payload; a refused request carries userErrors and writes nothing.",
+  })
+  async refreshPortrait(
+    @Arg("input", { description: "The mutation's one input object." }) input: RefreshPortraitInput,
+    @Ctx() ctx: Context,
+  ): Promise<PortraitPayload> {
     const r = await withUserErrors(() =>
       ctx.services.portraits.refreshPortrait(
         ctx.viewer,

@@ -10,10 +10,17 @@ import { toConnection } from "../schema/types/connection";
 
 @ArgsType()
 class MembersArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 50 })
+  @Field(() => Int, {
+    description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
+    nullable: true,
+    defaultValue: 50,
+  })
   first!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
+    nullable: true,
+  })
   after?: string | null;
 }
 
@@ -34,7 +41,10 @@ export class SegmentResolver {
   }
 
   @Authorized(Ability.READ_SEGMENT_STATS)
-  @FieldResolver(() => SegmentStatsGql)
+  @FieldResolver(() => SegmentStatsGql, {
+    description:
+      "Aggregates over the members, computed in the database. ANALYST, RISK_OFFICER, COMPLIANCE, ADMIN; others: FORBIDDEN.",
+  })
   async stats(@Root() segment: SegmentGql, @Ctx() ctx: Context): Promise<SegmentStatsGql> {
     const stats = await ctx.services.segments.stats(ctx.loaders, segment.dbId, ctx.scope);
     return Object.assign(new SegmentStatsGql(), {

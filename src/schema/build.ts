@@ -19,5 +19,21 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     validate: { forbidUnknownValues: false },
   });
   assertAuthorizedFieldsEnforced(schema);
-  return enforceInputRules(schema);
+  const built = enforceInputRules(schema);
+  describeRootTypes(built);
+  return built;
+}
+
+/** type-graphql offers no option for the root types' own descriptions (SPEC §11: every type has one). */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  if (query) {
+    query.description =
+      "Reads. Every request needs `Authorization: Bearer <JWT>`; branch-scoped relationship managers see only their branch's clients, and personal data is masked unless the viewer may read it (SPEC §6). Lists are connections: `first` from 1 to 500, opaque cursors.";
+  }
+  const mutation = schema.getMutationType();
+  if (mutation) {
+    mutation.description =
+      "Writes. Each takes one `input` and returns a payload whose `userErrors` carry the business refusals (HTTP 200, nothing written); missing permission is a top-level FORBIDDEN. Every write is audited in its own transaction. Send an `Idempotency-Key` header to retry safely.";
+  }
 }

@@ -14,102 +14,145 @@ import "../enums";
 import { DateTimeScalar, DecimalScalar } from "../scalars";
 import { Node } from "./node";
 
-@ObjectType("SegmentCriteria", { simpleResolvers: true })
+@ObjectType("SegmentCriteria", {
+  description: "A segment's criteria; a null criterion is not checked (SPEC §4).",
+  simpleResolvers: true,
+})
 export class SegmentCriteriaGql {
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    description: "Lowest 20-day average daily assets, inclusive (CNY, a Decimal string with 2 decimals).",
+    nullable: true,
+  })
   minAvgDailyAssets!: string | null;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    description: "Upper bound of the 20-day average daily assets, exclusive (CNY, a Decimal string with 2 decimals).",
+    nullable: true,
+  })
   maxAvgDailyAssets!: string | null;
 
-  @Field(() => [ClientType], { nullable: true })
+  @Field(() => [ClientType], { description: "Client types admitted; null admits every type.", nullable: true })
   clientTypes!: ClientType[] | null;
 
-  @Field(() => [InvestorCategory], { nullable: true })
+  @Field(() => [InvestorCategory], {
+    description: "Investor categories admitted; null admits every category.",
+    nullable: true,
+  })
   investorCategories!: InvestorCategory[] | null;
 
-  @Field(() => [RiskLevel], { nullable: true })
+  @Field(() => [RiskLevel], {
+    description: "Risk levels admitted; a client without a valid assessment fails.",
+    nullable: true,
+  })
   riskLevels!: RiskLevel[] | null;
 
-  @Field(() => [InvestmentHorizon], { nullable: true })
+  @Field(() => [InvestmentHorizon], {
+    description: "Investment horizons admitted; a client without a horizon fails.",
+    nullable: true,
+  })
   horizons!: InvestmentHorizon[] | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: "Least whole months of trading experience.", nullable: true })
   minExperienceMonths!: number | null;
 
-  @Field(() => CreditRating, { nullable: true })
+  @Field(() => CreditRating, { description: "Lowest credit rating admitted (this rating or better).", nullable: true })
   minCreditRating!: CreditRating | null;
 }
 
-@ObjectType("ServiceStrategy", { simpleResolvers: true })
+@ObjectType("ServiceStrategy", { description: "How the clients of a segment are served.", simpleResolvers: true })
 export class ServiceStrategyGql {
-  @Field(() => ApprovalTier)
+  @Field(() => ApprovalTier, { description: "Who approves a facility for a client of this segment." })
   approvalTier!: ApprovalTier;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Days between periodic post-loan reviews (scheduleReviews)." })
   reviewIntervalDays!: number;
 
-  @Field()
+  @Field({ description: "Whether the segment's clients get a dedicated advisory service." })
   advisoryService!: boolean;
 }
 
-@ObjectType("RiskLevelCount", { simpleResolvers: true })
+@ObjectType("RiskLevelCount", {
+  description: "How many members of a segment have one risk level.",
+  simpleResolvers: true,
+})
 export class RiskLevelCountGql {
-  @Field(() => RiskLevel, { nullable: true })
+  @Field(() => RiskLevel, {
+    description: "The risk level; null counts members without a valid assessment.",
+    nullable: true,
+  })
   riskLevel!: RiskLevel | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Members with that risk level." })
   count!: number;
 }
 
-@ObjectType("CreditRatingCount", { simpleResolvers: true })
+@ObjectType("CreditRatingCount", {
+  description: "How many members of a segment have one credit rating.",
+  simpleResolvers: true,
+})
 export class CreditRatingCountGql {
-  @Field(() => CreditRating)
+  @Field(() => CreditRating, { description: "The credit rating." })
   creditRating!: CreditRating;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Members with that rating." })
   count!: number;
 }
 
-@ObjectType("SegmentStats", { simpleResolvers: true })
+@ObjectType("SegmentStats", {
+  description: "Aggregates over a segment's members, computed in the database from the latest portraits (SPEC §8).",
+  simpleResolvers: true,
+})
 export class SegmentStatsGql {
-  @Field(() => Int)
+  @Field(() => Int, { description: "Members of the segment." })
   clientCount!: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Sum of the members' 20-day average daily assets (CNY, a Decimal string with 2 decimals).",
+  })
   totalAvgDailyAssets!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description:
+      "Mean of the members' 20-day average daily assets; 0.00 without members (CNY, a Decimal string with 2 decimals).",
+  })
   meanAvgDailyAssets!: string;
 
-  @Field(() => [RiskLevelCountGql])
+  @Field(() => [RiskLevelCountGql], { description: "Members per risk level." })
   riskLevels!: RiskLevelCountGql[];
 
-  @Field(() => [CreditRatingCountGql])
+  @Field(() => [CreditRatingCountGql], { description: "Members per credit rating." })
   creditRatings!: CreditRatingCountGql[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Open facilities (ACTIVE, MARGIN_CALL, SUSPENDED) of the members." })
   activeFacilityCount!: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Sum of those facilities' approved limits (CNY, a Decimal string with 2 decimals).",
+  })
   totalApprovedLimit!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Sum of those facilities' used amounts (CNY, a Decimal string with 2 decimals).",
+  })
   totalUsedAmount!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: "When the figures were computed (UTC)." })
   computedAt!: Date;
 }
 
-@ObjectType("Segment", { implements: Node, simpleResolvers: true })
+@ObjectType("Segment", {
+  description: "A client segment (客户分层): criteria over the portrait, and how its clients are served.",
+  implements: Node,
+  simpleResolvers: true,
+})
 export class SegmentGql extends Node {
-  @Field()
+  @Field({ description: "Stable code, e.g. `A`." })
   code!: string;
 
-  @Field()
+  @Field({ description: "Display name." })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Free text shown to relationship managers.", nullable: true })
   description!: string | null;
 
   @Field(() => Int, {
@@ -117,131 +160,162 @@ export class SegmentGql extends Node {
   })
   priority!: number;
 
-  @Field()
+  @Field({ description: "Inactive segments match no client." })
   active!: boolean;
 
-  @Field(() => SegmentCriteriaGql)
+  @Field(() => SegmentCriteriaGql, { description: "What a client must meet to belong." })
   criteria!: SegmentCriteriaGql;
 
-  @Field(() => ServiceStrategyGql)
+  @Field(() => ServiceStrategyGql, { description: "How the segment's clients are served." })
   strategy!: ServiceStrategyGql;
 
   dbId!: number;
 }
 
-@ObjectType("FitReason", { simpleResolvers: true })
+@ObjectType("FitReason", {
+  description: "One check of a fit, passed or failed, with the required and the actual value.",
+  simpleResolvers: true,
+})
 export class FitReasonGql {
-  @Field(() => FitCode)
+  @Field(() => FitCode, { description: "Which check." })
   code!: FitCode;
 
-  @Field()
+  @Field({ description: "Whether the client meets it." })
   passed!: boolean;
 
-  @Field()
+  @Field({ description: 'Human-readable gap, e.g. "avg assets 3,200,000.00 < 5,000,000.00".' })
   message!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The value the check requires, as text; null when it has none.", nullable: true })
   required!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The client's value, as text; null when the client has none.", nullable: true })
   actual!: string | null;
 }
 
-@ObjectType("SegmentFit", { simpleResolvers: true })
+@ObjectType("SegmentFit", { description: "How a client fits one segment (SPEC §4).", simpleResolvers: true })
 export class SegmentFitGql {
-  @Field(() => SegmentGql)
+  @Field(() => SegmentGql, { description: "The segment." })
   segment!: SegmentGql;
 
-  @Field()
+  @Field({ description: "True when every check passes." })
   matched!: boolean;
 
   @Field(() => Float, { description: "Share of the segment's criteria that pass, 0 to 1." })
   score!: number;
 
-  @Field(() => [FitReasonGql])
+  @Field(() => [FitReasonGql], { description: "One reason per criterion the segment sets." })
   reasons!: FitReasonGql[];
 }
 
-@ObjectType("ProductEligibility", { simpleResolvers: true })
+@ObjectType("ProductEligibility", {
+  description: "A product's own eligibility rules, checked on top of suitability.",
+  simpleResolvers: true,
+})
 export class ProductEligibilityGql {
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Lowest 20-day average daily assets (CNY, a Decimal string with 2 decimals).",
+  })
   minAvgDailyAssets!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Least whole months of trading experience." })
   minExperienceMonths!: number;
 
-  @Field(() => CreditRating)
+  @Field(() => CreditRating, { description: "Lowest credit rating admitted (this rating or better)." })
   minCreditRating!: CreditRating;
 
-  @Field(() => [ClientType], { nullable: true })
+  @Field(() => [ClientType], { description: "Client types admitted; null admits every type.", nullable: true })
   clientTypes!: ClientType[] | null;
 
-  @Field()
+  @Field({ description: "Only PROFESSIONAL investors may take it." })
   professionalOnly!: boolean;
 }
 
-@ObjectType("Product", { implements: Node, simpleResolvers: true })
+@ObjectType("Product", {
+  description: "A margin-financing product (融资融券产品) with its limits, rate and maintenance lines.",
+  implements: Node,
+  simpleResolvers: true,
+})
 export class ProductGql extends Node {
-  @Field()
+  @Field({ description: "Stable product code." })
   code!: string;
 
-  @Field()
+  @Field({ description: "Display name." })
   name!: string;
 
-  @Field(() => ProductKind)
+  @Field(() => ProductKind, { description: "Kind of financing." })
   kind!: ProductKind;
 
-  @Field(() => ProductRiskLevel)
+  @Field(() => ProductRiskLevel, {
+    description: "Product risk rating; suitability needs a client risk level at least as high.",
+  })
   riskLevel!: ProductRiskLevel;
 
-  @Field(() => InvestmentHorizon)
+  @Field(() => InvestmentHorizon, { description: "Intended investment horizon, used in the fit score." })
   horizon!: InvestmentHorizon;
 
-  @Field()
+  @Field({ description: "Inactive products are offered to nobody." })
   active!: boolean;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Smallest credit limit offered (CNY, a Decimal string with 2 decimals)." })
   minLimit!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Largest credit limit offered (CNY, a Decimal string with 2 decimals)." })
   maxLimit!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Days from signing to maturity; each extension adds as many." })
   termDays!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "How many times a facility may be extended." })
   maxExtensions!: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Annual interest rate (a Decimal ratio string with 4 decimals)." })
   annualRate!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Margin ratio required to open a position (a Decimal ratio string with 4 decimals).",
+  })
   initialMarginRatio!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description:
+      "Maintenance ratio below which a MAINTENANCE_WARNING alert is raised (a Decimal ratio string with 4 decimals).",
+  })
   warningLine!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description:
+      "Maintenance ratio below which the facility goes to MARGIN_CALL (a Decimal ratio string with 4 decimals).",
+  })
   marginCallLine!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description:
+      "Maintenance ratio below which the facility goes to LIQUIDATING (a Decimal ratio string with 4 decimals).",
+  })
   liquidationLine!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description:
+      "Maintenance ratio above which the client may withdraw collateral (a Decimal ratio string with 4 decimals).",
+  })
   withdrawalLine!: string;
 
-  @Field(() => ProductEligibilityGql)
+  @Field(() => ProductEligibilityGql, { description: "The product's own eligibility rules." })
   eligibility!: ProductEligibilityGql;
 
   dbId!: number;
 }
 
-@ObjectType("ProductFit", { simpleResolvers: true })
+@ObjectType("ProductFit", {
+  description: "How a client fits one product: suitability, eligibility, recommended limit and score (SPEC §4).",
+  simpleResolvers: true,
+})
 export class ProductFitGql {
-  @Field(() => ProductGql)
+  @Field(() => ProductGql, { description: "The product." })
   product!: ProductGql;
 
-  @Field()
+  @Field({ description: "True exactly when no check failed (blockers is empty)." })
   eligible!: boolean;
 
   @Field(() => Float, { description: "Ranking among eligible products, 0 to 1." })
@@ -257,14 +331,20 @@ export class ProductFitGql {
   reasons!: FitReasonGql[];
 }
 
-@ObjectType("FitSimulation", { simpleResolvers: true })
+@ObjectType("FitSimulation", {
+  description: "Segment and product fits of a hypothetical portrait; nothing is stored.",
+  simpleResolvers: true,
+})
 export class FitSimulationGql {
-  @Field(() => SegmentFitGql, { nullable: true })
+  @Field(() => SegmentFitGql, {
+    description: "The segment the portrait would be placed in; null when none matches.",
+    nullable: true,
+  })
   segment!: SegmentFitGql | null;
 
-  @Field(() => [SegmentFitGql])
+  @Field(() => [SegmentFitGql], { description: "Every active segment, matched first, then by priority." })
   segmentFits!: SegmentFitGql[];
 
-  @Field(() => [ProductFitGql])
+  @Field(() => [ProductFitGql], { description: "Every active product, eligible first, then by score, then code." })
   productFits!: ProductFitGql[];
 }

@@ -14,29 +14,34 @@ export interface ConnectionShape<N> {
  * client selects it.
  */
 export function connectionTypes<N extends object>(name: string, nodeType: ClassType<N>) {
-  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field()
+    @Field({ description: "Opaque cursor of this item: pass it as `after` to get the items that follow." })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name}.` })
     node!: N;
   }
 
-  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  @ObjectType(`${name}Connection`, {
+    simpleResolvers: true,
+    description: `A page of ${name} items (Relay connection): keyset-paged, first from 1 to 500, stable order.`,
+  })
   class Connection implements ConnectionShape<N> {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: "The page's items with their cursors." })
     edges!: Edge[];
 
-    @Field(() => [nodeType])
+    @Field(() => [nodeType], { description: "The page's items, when cursors are not needed." })
     nodes!: N[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: "Whether more items follow, and the cursors to get them." })
     pageInfo!: PageInfo;
 
     count!: () => Promise<number>;
 
-    @Field(() => Int)
+    @Field(() => Int, {
+      description: "How many items the whole list holds (every page); counted only when selected.",
+    })
     totalCount(): Promise<number> {
       return this.count();
     }

@@ -15,21 +15,32 @@ import { FitReasonGql } from "./catalogue";
 import { connectionTypes } from "./connection";
 import { Node } from "./node";
 
-@ObjectType("CreditFacility", { implements: Node, simpleResolvers: true })
+@ObjectType("CreditFacility", {
+  description: "A margin credit facility (授信) of a client on a product, through its lifecycle (SPEC §5).",
+  implements: Node,
+  simpleResolvers: true,
+})
 export class CreditFacilityGql extends Node {
-  @Field(() => FacilityStatus)
+  @Field(() => FacilityStatus, { description: "Lifecycle state; open in every state but REJECTED and CLOSED." })
   status!: FacilityStatus;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Limit the client applied for (CNY, a Decimal string with 2 decimals)." })
   requestedLimit!: string;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    description: "Limit granted; null until decided (CNY, a Decimal string with 2 decimals).",
+    nullable: true,
+  })
   approvedLimit!: string | null;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Amount borrowed, as of the latest valuation (CNY, a Decimal string with 2 decimals).",
+  })
   usedAmount!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Collateral value, as of the latest valuation (CNY, a Decimal string with 2 decimals).",
+  })
   collateralValue!: string;
 
   @Field(() => DecimalScalar, {
@@ -38,34 +49,50 @@ export class CreditFacilityGql extends Node {
   })
   maintenanceRatio!: string | null;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, {
+    description: "Annual interest rate, from the product when applied for (a Decimal ratio string with 4 decimals).",
+  })
   annualRate!: string;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { description: "Date signed (ACTIVE from then); null before.", nullable: true })
   startDate!: string | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, {
+    description: "startDate plus termDays, plus termDays per extension; null before signing.",
+    nullable: true,
+  })
   maturityDate!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Extensions so far (at most the product's maxExtensions)." })
   extensionsUsed!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: "Risk-disclosure version the client acknowledged when signing; null before.",
+    nullable: true,
+  })
   disclosureVersion!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, {
+    description: "When the disclosure was acknowledged (UTC); null before signing.",
+    nullable: true,
+  })
   disclosureAcknowledgedAt!: Date | null;
 
-  @Field(() => [FitReasonGql])
+  @Field(() => [FitReasonGql], {
+    description: "Why the facility was refused (the failed checks of the fit); empty otherwise.",
+  })
   decisionReasons!: FitReasonGql[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: "Subject of the officer whose approval moved it on (`system` for the AUTO tier); null before.",
+    nullable: true,
+  })
   approvedBy!: string | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: "When it was applied for (UTC)." })
   createdAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Bumped by every write; send it as expectedVersion (optimistic concurrency)." })
   version!: number;
 
   dbId!: number;
@@ -79,51 +106,71 @@ export const { Edge: CreditFacilityEdge, Connection: CreditFacilityConnection } 
 );
 export type CreditFacilityConnection = InstanceType<typeof CreditFacilityConnection>;
 
-@ObjectType("ReviewSnapshot", { simpleResolvers: true })
+@ObjectType("ReviewSnapshot", {
+  description: "The facility's figures captured when the review started.",
+  simpleResolvers: true,
+})
 export class ReviewSnapshotGql {
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    description: "Collateral ÷ used amount; null when nothing is borrowed (a Decimal ratio string with 4 decimals).",
+    nullable: true,
+  })
   maintenanceRatio!: string | null;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Amount borrowed (CNY, a Decimal string with 2 decimals)." })
   usedAmount!: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Approved limit (CNY, a Decimal string with 2 decimals)." })
   approvedLimit!: string;
 
-  @Field(() => CreditRating, { nullable: true })
+  @Field(() => CreditRating, {
+    description: "Client's credit rating from its latest portrait; null without one.",
+    nullable: true,
+  })
   creditRating!: CreditRating | null;
 
-  @Field(() => RiskLevel, { nullable: true })
+  @Field(() => RiskLevel, { description: "Client's risk level; null without a valid assessment.", nullable: true })
   riskLevel!: RiskLevel | null;
 
-  @Field()
+  @Field({ description: "The client's assessment had expired." })
   assessmentExpired!: boolean;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, {
+    description: "Days from the review's start to the maturity date; null without a maturity date.",
+    nullable: true,
+  })
   daysToMaturity!: number | null;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    description:
+      "Limit the product fit recommended then; null when not computable (CNY, a Decimal string with 2 decimals).",
+    nullable: true,
+  })
   recommendedLimit!: string | null;
 }
 
-@ObjectType("PostLoanReview", { implements: Node, simpleResolvers: true })
+@ObjectType("PostLoanReview", {
+  description: "A post-loan review (贷后检查) of one facility (SPEC §5).",
+  implements: Node,
+  simpleResolvers: true,
+})
 export class PostLoanReviewGql extends Node {
-  @Field(() => ReviewTrigger)
+  @Field(() => ReviewTrigger, { description: "Why the review was opened." })
   trigger!: ReviewTrigger;
 
-  @Field(() => ReviewStatus)
+  @Field(() => ReviewStatus, { description: "SCHEDULED → IN_PROGRESS → COMPLETED, or CANCELLED." })
   status!: ReviewStatus;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: "Date by which it should be completed." })
   dueDate!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Subject of the officer who started it; null while SCHEDULED.", nullable: true })
   assignee!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { description: "When it was started (UTC).", nullable: true })
   startedAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { description: "When it was completed (UTC).", nullable: true })
   completedAt!: Date | null;
 
   @Field(() => ReviewSnapshotGql, { nullable: true, description: "Metrics captured when the review started." })
@@ -132,16 +179,20 @@ export class PostLoanReviewGql extends Node {
   @Field(() => ReviewOutcome, { nullable: true, description: "Outcome the rules suggest; the reviewer decides." })
   recommendation!: ReviewOutcome | null;
 
-  @Field(() => ReviewOutcome, { nullable: true })
+  @Field(() => ReviewOutcome, { description: "The decision taken on completion; null before.", nullable: true })
   outcome!: ReviewOutcome | null;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, {
+    description:
+      "New approved limit for INCREASE_LIMIT or DECREASE_LIMIT; null otherwise (CNY, a Decimal string with 2 decimals).",
+    nullable: true,
+  })
   newLimit!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "Reviewer's notes (a cancellation's reason is kept here).", nullable: true })
   notes!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Bumped by every write; send it as expectedVersion." })
   version!: number;
 
   clientDbId!: number;
@@ -154,27 +205,37 @@ export const { Edge: PostLoanReviewEdge, Connection: PostLoanReviewConnection } 
 );
 export type PostLoanReviewConnection = InstanceType<typeof PostLoanReviewConnection>;
 
-@ObjectType("Alert", { implements: Node, simpleResolvers: true })
+@ObjectType("Alert", {
+  description: "A risk alert on a client or one of its facilities; at most one open alert of a kind per facility.",
+  implements: Node,
+  simpleResolvers: true,
+})
 export class AlertGql extends Node {
-  @Field(() => AlertKind)
+  @Field(() => AlertKind, { description: "What happened." })
   kind!: AlertKind;
 
-  @Field(() => AlertSeverity)
+  @Field(() => AlertSeverity, { description: "How urgent." })
   severity!: AlertSeverity;
 
-  @Field()
+  @Field({ description: "Human-readable text, personal data masked." })
   message!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: "When it was raised (UTC)." })
   raisedAt!: Date;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, {
+    description: "For a MARGIN_CALL: the date by which margin must be restored (asOf + 2 weekdays); null otherwise.",
+    nullable: true,
+  })
   deadline!: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { description: "When it was resolved (UTC); null while open.", nullable: true })
   resolvedAt!: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: "Subject who resolved it (`system` when the facility recovered); null while open.",
+    nullable: true,
+  })
   resolvedBy!: string | null;
 
   clientDbId!: number;
@@ -184,21 +245,25 @@ export class AlertGql extends Node {
 export const { Edge: AlertEdge, Connection: AlertConnection } = connectionTypes("Alert", AlertGql);
 export type AlertConnection = InstanceType<typeof AlertConnection>;
 
-@ObjectType("AuditEntry", { implements: Node, simpleResolvers: true })
+@ObjectType("AuditEntry", {
+  description: "One audited write: who did what to which object, when (COMPLIANCE, ADMIN).",
+  implements: Node,
+  simpleResolvers: true,
+})
 export class AuditEntryGql extends Node {
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: "When the write committed (UTC)." })
   at!: Date;
 
-  @Field()
+  @Field({ description: "Token subject that made the write (`system` for the batch jobs)." })
   actor!: string;
 
-  @Field()
+  @Field({ description: "The mutation's name (e.g. `approveFacility`), or `refreshPortraits` for the batch." })
   action!: string;
 
-  @Field()
+  @Field({ description: "Type of the object written, e.g. `CreditFacility`." })
   entityType!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the object written." })
   entityId!: string;
 
   @Field(() => String, { nullable: true, description: "JSON text of the changed fields, personal data masked." })

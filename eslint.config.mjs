@@ -52,6 +52,69 @@ export default tseslint.config(
       ],
     },
   },
+  // Layers (docs/ARCHITECTURE.md): resolvers → services → repositories → database, never backwards.
+  {
+    files: ["src/resolvers/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/repositories", "**/repositories/**", "**/db", "**/db/**"],
+              message: "Resolvers call services and loaders only: no repositories or database code.",
+            },
+            {
+              group: ["**/entities", "**/entities/**"],
+              allowTypeImports: true,
+              message: "Resolvers present what services return: entities only as types.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/services/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "graphql",
+                "graphql/*",
+                "type-graphql",
+                "@apollo/*",
+                "**/server/**",
+                "**/schema/**",
+                "**/resolvers/**",
+              ],
+              message: "Services know nothing of GraphQL or HTTP: the edge maps their results and errors.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/repositories/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/services", "**/services/**"],
+              allowTypeImports: true,
+              message: "Repositories hold SQL and are called by services, never the other way round.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["src/cli/**/*.ts", "src/seed/cli.ts", "tools/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: { "no-console": "off" },

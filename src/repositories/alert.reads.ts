@@ -1,6 +1,6 @@
 import { AlertEntity } from "../entities";
 import type { AlertKind, AlertSeverity } from "../domain/enums";
-import type { BranchScope } from "../services/access/viewer";
+import type { BranchScope } from "../domain/scope";
 import type { Page } from "../domain/paging";
 import { listOwned, ownedByIds, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";

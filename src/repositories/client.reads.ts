@@ -3,7 +3,7 @@ import type Decimal from "decimal.js";
 import { hydrate, likePrefix } from "../db/sql";
 import { ClientEntity, PortraitEntity, RiskAssessmentEntity } from "../entities";
 import type { ClientStatus, ClientType, CreditRating, RiskLevel } from "../domain/enums";
-import type { BranchScope } from "../services/access/viewer";
+import type { BranchScope } from "../domain/scope";
 import { checkFirst, decodeCursor, encodeCursor, type Page } from "../domain/paging";
 import { countOf, scopeClause, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";

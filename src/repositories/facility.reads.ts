@@ -2,7 +2,7 @@ import { placeholders } from "../db/sql";
 import { CreditFacilityEntity } from "../entities";
 import type { FacilityStatus } from "../domain/enums";
 import { LIMIT_HOLDING } from "../domain/facility-status";
-import type { BranchScope } from "../services/access/viewer";
+import type { BranchScope } from "../domain/scope";
 import type { Page } from "../domain/paging";
 import { listOwned, ownedByIds, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";

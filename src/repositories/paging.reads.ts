@@ -1,8 +1,8 @@
 import type { EntityTarget, ObjectLiteral } from "typeorm";
 import { placeholders, sqlInstant, toCount } from "../db/sql";
 import type { AlertEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
-import { branchCondition } from "../services/access/policy";
-import type { BranchScope } from "../services/access/viewer";
+import { branchCondition } from "./scope.sql";
+import type { BranchScope } from "../domain/scope";
 import { checkFirst, creationCursor, decodeCreationCursor, type CreationKey, type Page } from "../domain/paging";
 import type { ReadPool } from "./read-pool";
 

@@ -1,6 +1,6 @@
 import { PostLoanReviewEntity } from "../entities";
 import type { ReviewStatus, ReviewTrigger } from "../domain/enums";
-import type { BranchScope } from "../services/access/viewer";
+import type { BranchScope } from "../domain/scope";
 import type { Page } from "../domain/paging";
 import { listOwned, ownedByIds, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";

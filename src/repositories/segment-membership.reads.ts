@@ -4,7 +4,7 @@ import DecimalValue from "decimal.js";
 import type Decimal from "decimal.js";
 import { placeholders, toCount } from "../db/sql";
 import { IN_FORCE } from "../domain/facility-status";
-import type { BranchScope } from "../services/access/viewer";
+import type { BranchScope } from "../domain/scope";
 import { clientWhere } from "./client.reads";
 import { scopeClause, Where } from "./paging.reads";
 import type { ReadPool } from "./read-pool";

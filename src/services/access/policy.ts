@@ -20,12 +20,8 @@ export function branchScope(viewer: Viewer): BranchScope {
   return { all: false, branch: null };
 }
 
-/** A branch scope as a SQL condition on `branchColumn`, or null when it admits every row. */
-export function branchCondition(scope: BranchScope, branchColumn: string): { sql: string; params: string[] } | null {
-  if (scope.all) return null;
-  if (scope.branch === null) return { sql: "1 = 0", params: [] };
-  return { sql: `${branchColumn} = ?`, params: [scope.branch] };
-}
+/** The scope's SQL lives with the other SQL, in repositories/ (one implementation). */
+export { branchCondition } from "../../repositories/scope.sql";
 
 export function canSeeClient(viewer: Viewer, client: { branch: string }): boolean {
   const scope = branchScope(viewer);
@@ -38,6 +34,16 @@ export function canReadPersonalData(viewer: Viewer, client: { branch: string }):
   return (
     can(viewer, Ability.READ_OWN_BRANCH_PERSONAL_DATA) && viewer.branch !== null && viewer.branch === client.branch
   );
+}
+
+/**
+ * The clients whose personal data a viewer reads in clear, as a scope (for conditions inside SQL, like
+ * a personal-data search): canReadPersonalData as a set.
+ */
+export function personalDataScope(viewer: Viewer): BranchScope {
+  if (can(viewer, Ability.READ_PERSONAL_DATA)) return { all: true };
+  if (can(viewer, Ability.READ_OWN_BRANCH_PERSONAL_DATA)) return { all: false, branch: viewer.branch };
+  return { all: false, branch: null };
 }
 
 /**

@@ -7,11 +7,7 @@ export interface Viewer {
   branch: string | null;
 }
 
-/**
- * Which clients a viewer may see: all of them, or those of one branch (none when the branch is null).
- * Decided by branchScope in policy.ts.
- */
-export type BranchScope = { all: true } | { all: false; branch: string | null };
+export type { BranchScope } from "../../domain/scope";
 
 /**
  * Whether two token subjects name one person (SPEC §10): compared case-insensitively after trimming,

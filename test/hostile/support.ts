@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import type { DataSource } from "typeorm";
+import { prng } from "../../src/domain/prng";
 
 /**
  * Shared pieces of the hostile suite: a seeded PRNG (a failing run replays exactly from its seed),
@@ -8,20 +9,16 @@ import type { DataSource } from "typeorm";
  * headers), and a snapshot of every table to prove that nothing was written.
  */
 
-/** mulberry32: small, fast and deterministic. */
+/** The domain's mulberry32 (src/domain/prng.ts) with the draws the hostile suite needs. */
 export class Rng {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.draw = prng(seed);
   }
 
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   int(n: number): number {

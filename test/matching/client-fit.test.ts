@@ -11,7 +11,7 @@ import {
 import { clientFit, pickProductFits } from "../../src/services/fit/fit-service";
 import { bestSegment, productFits, segmentFits } from "../../src/services/matching";
 import { randomFitInputs } from "../support/random-fit";
-import { buildProduct } from "./factories";
+import { productDef } from "../support/factories/matching";
 
 /**
  * A page computes each client's fit once (clientFit) and serves `segment`, `segmentFits` and
@@ -25,7 +25,7 @@ function randomCatalogue(): Catalogue {
   const segments = randomSegments().filter((s) => s.active);
   const codes = segments.map((s) => s.code);
   const products = Array.from({ length: 1 + Math.floor(rnd() * 6) }, (_, i) =>
-    buildProduct({
+    productDef({
       code: `P${i}`,
       riskLevel: pick(Object.values(ProductRiskLevel)),
       horizon: pick(Object.values(InvestmentHorizon)),

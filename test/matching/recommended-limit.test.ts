@@ -1,6 +1,6 @@
 import { CreditRating } from "../../src/domain/enums";
 import { creditCoefficient, recommendedLimit } from "../../src/services/matching";
-import { buildProduct, buildSubject, d } from "./factories";
+import { productDef, fitSubject, d } from "../support/factories/matching";
 
 describe("creditCoefficient (SPEC §4)", () => {
   it.each([
@@ -29,8 +29,8 @@ describe("recommendedLimit = min(maxLimit, floor10000(avg × coef) − open limi
     ["rating C borrows nothing", "50000000", CreditRating.C, "5000000", "0", "0.00"],
     ["no assets, no limit", "0", CreditRating.AAA, "5000000", "0", "0.00"],
   ])("%s", (_name, avg, creditRating, maxLimit, open, expected) => {
-    const subject = buildSubject({ avgDailyAssets20d: d(avg), creditRating });
-    const limit = recommendedLimit(subject, buildProduct({ maxLimit: d(maxLimit) }), d(open));
+    const subject = fitSubject({ avgDailyAssets20d: d(avg), creditRating });
+    const limit = recommendedLimit(subject, productDef({ maxLimit: d(maxLimit) }), d(open));
     expect(limit.toFixed(2)).toBe(expected);
   });
 });

@@ -8,13 +8,13 @@ import {
 } from "../../src/domain/enums";
 import { bestSegment, segmentFit, segmentFits } from "../../src/services/matching";
 import type { FitSubject, SegmentDef } from "../../src/services/matching";
-import { DEFAULT_SEGMENTS, NO_CRITERIA, buildSegment, buildSubject, d } from "./factories";
+import { DEFAULT_SEGMENTS, NO_CRITERIA, segmentDef, fitSubject, d } from "../support/factories/matching";
 
 const codes = (segments: { segment: SegmentDef }[]) => segments.map((f) => f.segment.code);
 
 describe("segmentFit (SPEC §4)", () => {
   it("a subject meeting every set criterion matches with score 1 and one passed reason per criterion", () => {
-    const fit = segmentFit(buildSubject(), buildSegment());
+    const fit = segmentFit(fitSubject(), segmentDef());
     expect(fit.matched).toBe(true);
     expect(fit.score).toBe(1);
     expect(fit.reasons.map((r) => r.code)).toEqual([
@@ -41,22 +41,20 @@ describe("segmentFit (SPEC §4)", () => {
     [FitCode.CREDIT_RATING, { creditRating: CreditRating.BB }],
   ])("%s failing alone fails the match and scores 7/8 (SPEC §4)", (code, overrides) => {
     const segment =
-      code === FitCode.CLIENT_TYPE
-        ? buildSegment({ criteria: { clientTypes: [ClientType.INDIVIDUAL] } })
-        : buildSegment();
-    const fit = segmentFit(buildSubject(overrides), segment);
+      code === FitCode.CLIENT_TYPE ? segmentDef({ criteria: { clientTypes: [ClientType.INDIVIDUAL] } }) : segmentDef();
+    const fit = segmentFit(fitSubject(overrides), segment);
     expect(fit.matched).toBe(false);
     expect(fit.score).toBe(0.875);
     expect(fit.reasons.filter((r) => !r.passed).map((r) => r.code)).toEqual([code]);
   });
 
   it("MIN_ASSETS is inclusive: avg equal to min passes (SPEC §4)", () => {
-    const fit = segmentFit(buildSubject({ avgDailyAssets20d: d("1000000") }), buildSegment());
+    const fit = segmentFit(fitSubject({ avgDailyAssets20d: d("1000000") }), segmentDef());
     expect(fit.reasons.find((r) => r.code === FitCode.MIN_ASSETS)?.passed).toBe(true);
   });
 
   it("MAX_ASSETS is exclusive: avg equal to max fails (SPEC §4)", () => {
-    const fit = segmentFit(buildSubject({ avgDailyAssets20d: d("10000000") }), buildSegment());
+    const fit = segmentFit(fitSubject({ avgDailyAssets20d: d("10000000") }), segmentDef());
     const reason = fit.reasons.find((r) => r.code === FitCode.MAX_ASSETS);
     expect(reason).toEqual({
       code: FitCode.MAX_ASSETS,
@@ -69,8 +67,8 @@ describe("segmentFit (SPEC §4)", () => {
   });
 
   it("MIN_ASSETS reason shows the gap with separators in the message and plain values in required/actual (SPEC §4)", () => {
-    const segment = buildSegment({ criteria: { ...NO_CRITERIA, minAvgDailyAssets: d("5000000") } });
-    const fit = segmentFit(buildSubject({ avgDailyAssets20d: d("3200000") }), segment);
+    const segment = segmentDef({ criteria: { ...NO_CRITERIA, minAvgDailyAssets: d("5000000") } });
+    const fit = segmentFit(fitSubject({ avgDailyAssets20d: d("3200000") }), segment);
     expect(fit.reasons).toEqual([
       {
         code: FitCode.MIN_ASSETS,
@@ -86,7 +84,7 @@ describe("segmentFit (SPEC §4)", () => {
     ["RISK_LEVEL", FitCode.RISK_LEVEL, { riskLevel: null }, "no risk level (needs one of C3, C4, C5)"],
     ["HORIZON", FitCode.HORIZON, { horizon: null }, "no horizon (needs one of MEDIUM, LONG)"],
   ])("%s fails when the client has none (SPEC §4)", (_name, code, overrides, message) => {
-    const fit = segmentFit(buildSubject(overrides), buildSegment());
+    const fit = segmentFit(fitSubject(overrides), segmentDef());
     const reason = fit.reasons.find((r) => r.code === code);
     expect(reason).toMatchObject({ passed: false, actual: null, message });
     expect(fit.matched).toBe(false);
@@ -99,7 +97,7 @@ describe("segmentFit (SPEC §4)", () => {
     [CreditRating.BB, false],
     [CreditRating.C, false],
   ])("CREDIT_RATING is at least BBB (AAA best): %s passes=%s (SPEC §4)", (rating, passed) => {
-    const fit = segmentFit(buildSubject({ creditRating: rating }), buildSegment());
+    const fit = segmentFit(fitSubject({ creditRating: rating }), segmentDef());
     expect(fit.reasons.find((r) => r.code === FitCode.CREDIT_RATING)).toMatchObject({
       passed,
       required: "at least BBB",
@@ -108,7 +106,7 @@ describe("segmentFit (SPEC §4)", () => {
   });
 
   it("MIN_EXPERIENCE is inclusive and reported in months (SPEC §4)", () => {
-    const fit = segmentFit(buildSubject({ experienceMonths: 12 }), buildSegment());
+    const fit = segmentFit(fitSubject({ experienceMonths: 12 }), segmentDef());
     expect(fit.reasons.find((r) => r.code === FitCode.MIN_EXPERIENCE)).toEqual({
       code: FitCode.MIN_EXPERIENCE,
       passed: true,
@@ -125,12 +123,12 @@ describe("segmentFit (SPEC §4)", () => {
       { ...NO_CRITERIA, clientTypes: [], investorCategories: [], riskLevels: [], horizons: [] } as typeof NO_CRITERIA,
     ],
   ])("an empty criteria set (%s) matches everyone with score 1 and no reasons (SPEC §4)", (_name, criteria) => {
-    const fit = segmentFit(buildSubject({ riskLevel: null, horizon: null }), buildSegment({ criteria }));
+    const fit = segmentFit(fitSubject({ riskLevel: null, horizon: null }), segmentDef({ criteria }));
     expect(fit).toMatchObject({ matched: true, score: 1, reasons: [] });
   });
 
   it("score = passed / checks, rounded to 4 dp (SPEC §4)", () => {
-    const segment = buildSegment({
+    const segment = segmentDef({
       criteria: {
         ...NO_CRITERIA,
         minAvgDailyAssets: d("1000000"),
@@ -138,14 +136,14 @@ describe("segmentFit (SPEC §4)", () => {
         minCreditRating: CreditRating.AA,
       },
     });
-    const fit = segmentFit(buildSubject(), segment);
+    const fit = segmentFit(fitSubject(), segment);
     expect(fit.score).toBe(0.6667);
     expect(fit.matched).toBe(false);
   });
 
   it("returns the caller's segment object unchanged (generic)", () => {
-    const rich = { ...buildSegment(), name: "Core", approvalTier: "STANDARD" };
-    const fit = segmentFit(buildSubject(), rich);
+    const rich = { ...segmentDef(), name: "Core", approvalTier: "STANDARD" };
+    const fit = segmentFit(fitSubject(), rich);
     expect(fit.segment).toBe(rich);
     expect(fit.segment.name).toBe("Core");
   });
@@ -161,39 +159,39 @@ describe("bestSegment (SPEC §4, §9 default tiers)", () => {
     ["500,000.00", "500000", "C"],
     ["499,999.99 (no margin account)", "499999.99", null],
   ])("avg assets %s -> segment %s", (_label, avg, expected) => {
-    expect(bestSegment(buildSubject({ avgDailyAssets20d: d(avg) }), DEFAULT_SEGMENTS)?.code ?? null).toBe(expected);
+    expect(bestSegment(fitSubject({ avgDailyAssets20d: d(avg) }), DEFAULT_SEGMENTS)?.code ?? null).toBe(expected);
   });
 
   it("the matched segment of lowest priority wins, whatever the input order (SPEC §4)", () => {
     const everyone = { ...NO_CRITERIA };
     const segments = [
-      buildSegment({ code: "LATE", priority: 50, criteria: everyone }),
-      buildSegment({ code: "EARLY", priority: 5, criteria: everyone }),
+      segmentDef({ code: "LATE", priority: 50, criteria: everyone }),
+      segmentDef({ code: "EARLY", priority: 5, criteria: everyone }),
     ];
-    expect(bestSegment(buildSubject(), segments)?.code).toBe("EARLY");
+    expect(bestSegment(fitSubject(), segments)?.code).toBe("EARLY");
   });
 
   it("priority ties are resolved by code (SPEC §4)", () => {
-    const segments = ["Z", "M", "B2", "B1"].map((code) => buildSegment({ code, priority: 10, criteria: NO_CRITERIA }));
-    expect(bestSegment(buildSubject(), segments)?.code).toBe("B1");
+    const segments = ["Z", "M", "B2", "B1"].map((code) => segmentDef({ code, priority: 10, criteria: NO_CRITERIA }));
+    expect(bestSegment(fitSubject(), segments)?.code).toBe("B1");
   });
 
   it("inactive segments are ignored even when they match with a better priority (SPEC §4)", () => {
     const segments = [
-      buildSegment({ code: "OLD", priority: 1, active: false, criteria: NO_CRITERIA }),
-      buildSegment({ code: "NEW", priority: 2, criteria: NO_CRITERIA }),
+      segmentDef({ code: "OLD", priority: 1, active: false, criteria: NO_CRITERIA }),
+      segmentDef({ code: "NEW", priority: 2, criteria: NO_CRITERIA }),
     ];
-    expect(bestSegment(buildSubject(), segments)?.code).toBe("NEW");
+    expect(bestSegment(fitSubject(), segments)?.code).toBe("NEW");
   });
 
   it("null when no active segment matches (SPEC §4)", () => {
-    expect(bestSegment(buildSubject({ avgDailyAssets20d: d("0") }), DEFAULT_SEGMENTS)).toBeNull();
-    expect(bestSegment(buildSubject(), [])).toBeNull();
+    expect(bestSegment(fitSubject({ avgDailyAssets20d: d("0") }), DEFAULT_SEGMENTS)).toBeNull();
+    expect(bestSegment(fitSubject(), [])).toBeNull();
   });
 
   it("returns the caller's segment object (generic)", () => {
     const rich = DEFAULT_SEGMENTS.map((s) => ({ ...s, reviewIntervalDays: s.priority * 3 }));
-    const best = bestSegment(buildSubject(), rich);
+    const best = bestSegment(fitSubject(), rich);
     expect(best).toBe(rich[1]);
     expect(best?.reviewIntervalDays).toBe(60);
   });
@@ -202,20 +200,20 @@ describe("bestSegment (SPEC §4, §9 default tiers)", () => {
 describe("segmentFits ordering (SPEC §4)", () => {
   it("lists every active segment: matched first, then priority, then code", () => {
     const segments = [
-      buildSegment({ code: "X-MISS", priority: 1, criteria: { ...NO_CRITERIA, minAvgDailyAssets: d("99000000") } }),
-      buildSegment({ code: "C-HIT", priority: 30, criteria: NO_CRITERIA }),
-      buildSegment({ code: "B-HIT", priority: 30, criteria: NO_CRITERIA }),
-      buildSegment({ code: "A-HIT", priority: 40, criteria: NO_CRITERIA }),
-      buildSegment({ code: "W-MISS", priority: 1, criteria: { ...NO_CRITERIA, minAvgDailyAssets: d("99000000") } }),
-      buildSegment({ code: "OFF", priority: 0, active: false, criteria: NO_CRITERIA }),
+      segmentDef({ code: "X-MISS", priority: 1, criteria: { ...NO_CRITERIA, minAvgDailyAssets: d("99000000") } }),
+      segmentDef({ code: "C-HIT", priority: 30, criteria: NO_CRITERIA }),
+      segmentDef({ code: "B-HIT", priority: 30, criteria: NO_CRITERIA }),
+      segmentDef({ code: "A-HIT", priority: 40, criteria: NO_CRITERIA }),
+      segmentDef({ code: "W-MISS", priority: 1, criteria: { ...NO_CRITERIA, minAvgDailyAssets: d("99000000") } }),
+      segmentDef({ code: "OFF", priority: 0, active: false, criteria: NO_CRITERIA }),
     ];
-    const fits = segmentFits(buildSubject(), segments);
+    const fits = segmentFits(fitSubject(), segments);
     expect(codes(fits)).toEqual(["B-HIT", "C-HIT", "A-HIT", "W-MISS", "X-MISS"]);
     expect(fits.map((f) => f.matched)).toEqual([true, true, true, false, false]);
   });
 
   it("the first matched entry is the bestSegment", () => {
-    const subject = buildSubject({ avgDailyAssets20d: d("2500000") });
+    const subject = fitSubject({ avgDailyAssets20d: d("2500000") });
     expect(segmentFits(subject, DEFAULT_SEGMENTS)[0].segment).toBe(bestSegment(subject, DEFAULT_SEGMENTS));
     expect(codes(segmentFits(subject, DEFAULT_SEGMENTS))).toEqual(["B", "A", "C"]);
   });

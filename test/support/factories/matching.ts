@@ -7,7 +7,7 @@ import {
   InvestorCategory,
   ProductRiskLevel,
   RiskLevel,
-} from "../../src/domain/enums";
+} from "../../../src/domain/enums";
 import type {
   FitSubject,
   ProductDef,
@@ -15,12 +15,12 @@ import type {
   ProductFitContext,
   SegmentCriteriaDef,
   SegmentDef,
-} from "../../src/services/matching";
+} from "../../../src/services/matching";
 
 export const d = (value: Decimal.Value): Decimal => new Decimal(value);
 
 /** An ordinary C4 individual who passes the default segment and product below. */
-export function buildSubject(overrides: Partial<FitSubject> = {}): FitSubject {
+export function fitSubject(overrides: Partial<FitSubject> = {}): FitSubject {
   return {
     clientType: ClientType.INDIVIDUAL,
     clientStatus: ClientStatus.ACTIVE,
@@ -59,7 +59,7 @@ export const ALL_CRITERIA: SegmentCriteriaDef = {
   minCreditRating: CreditRating.BBB,
 };
 
-export function buildSegment(
+export function segmentDef(
   overrides: Partial<Omit<SegmentDef, "criteria">> & { criteria?: Partial<SegmentCriteriaDef> } = {},
 ): SegmentDef {
   const { criteria, ...rest } = overrides;
@@ -84,7 +84,7 @@ export const DEFAULT_SEGMENTS: SegmentDef[] = [
 ];
 
 /** An R3 MEDIUM product for segments A and B; the default subject is eligible with limit 3,840,000. */
-export function buildProduct(
+export function productDef(
   overrides: Partial<Omit<ProductDef, "eligibility">> & { eligibility?: Partial<ProductEligibilityDef> } = {},
 ): ProductDef {
   const { eligibility, ...rest } = overrides;
@@ -108,7 +108,7 @@ export function buildProduct(
   };
 }
 
-export function buildContext(
+export function fitContext(
   segmentCode: string | null = "B",
   openLimits: Record<string, Decimal.Value> | Decimal.Value = 0,
 ): ProductFitContext {

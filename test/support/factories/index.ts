@@ -10,7 +10,7 @@ import {
   ProductSegmentEntity,
   RiskAssessmentEntity,
   SegmentEntity,
-} from "../../src/entities";
+} from "../../../src/entities";
 import {
   AlertKind,
   AlertSeverity,
@@ -26,10 +26,13 @@ import {
   ReviewStatus,
   ReviewTrigger,
   RiskLevel,
-} from "../../src/domain/enums";
-import { residentIdCheckChar } from "../../src/services/profile/identity";
+} from "../../../src/domain/enums";
+import { residentIdCheckChar } from "../../../src/services/profile/identity";
 
-/** Test data builders: sensible defaults, overrides for what a test is about. */
+/**
+ * Test data builders: sensible defaults, overrides for what a test is about. Entities (rows in the
+ * database) here; the plain values matching takes are in ./matching (segmentDef, productDef, fitSubject).
+ */
 
 const T0 = new Date("2026-11-01T00:00:00.000Z");
 let seq = 0;

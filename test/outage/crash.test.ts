@@ -55,6 +55,8 @@ async function startApi(build: string, db: TestDatabase): Promise<Api> {
       HOST: "127.0.0.1",
       SEED_DEMO: "false",
       LOG_LEVEL: "warn",
+      // 5,000 valuations in one request can take longer than the default deadline on a busy machine.
+      REQUEST_TIMEOUT_MS: "600000",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -13,17 +13,35 @@ export function checkFirst(first: number, argument = "first"): number {
  * Cursors are opaque to clients: base64url of a small JSON tuple tagged with the order it belongs to,
  * so a cursor from one list is refused by another.
  */
-export function encodeCursor(order: string, key: (string | number)[]): string {
+export function encodeCursor(order: string, key: CursorPart[]): string {
   return Buffer.from(JSON.stringify([order, ...key])).toString("base64url");
 }
+
+/** A cursor's key parts: text, a safe integer, or null (only where the order's key may be null). */
+export type CursorPart = string | number | null;
 
 export function decodeCursor(
   order: string,
   cursor: string | null | undefined,
   arity: number,
 ): (string | number)[] | null {
+  const key = decodeNullableCursor(order, cursor, arity);
+  if (key !== null && key.some((k) => k === null)) throw invalidCursor();
+  return key as (string | number)[] | null;
+}
+
+function invalidCursor(): BadInputError {
+  return new BadInputError("after is not a valid cursor for this list", "after");
+}
+
+/** As decodeCursor, but a key part may be null (a sort key that a row may lack). */
+export function decodeNullableCursor(
+  order: string,
+  cursor: string | null | undefined,
+  arity: number,
+): CursorPart[] | null {
   if (cursor === null || cursor === undefined) return null;
-  const invalid = () => new BadInputError("after is not a valid cursor for this list", "after");
+  const invalid = invalidCursor;
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
@@ -33,8 +51,10 @@ export function decodeCursor(
   }
   if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== order) throw invalid();
   const key = parsed.slice(1);
-  if (!key.every((k) => typeof k === "string" || (typeof k === "number" && Number.isSafeInteger(k)))) throw invalid();
-  return key as (string | number)[];
+  const valid = (k: unknown) =>
+    k === null || typeof k === "string" || (typeof k === "number" && Number.isSafeInteger(k));
+  if (!key.every(valid)) throw invalid();
+  return key as CursorPart[];
 }
 
 /** Creation-ordered lists: (createdAt, id). */

@@ -9,6 +9,7 @@ import { CreditFacilityEntity } from "./credit-facility.entity";
 @Index("IDX_alert_client", ["clientId", "createdAt", "id"])
 @Index("IDX_alert_facility_kind", ["facilityId", "kind", "resolvedAt"])
 @Index("IDX_alert_kind_raised", ["kind", "raisedAt"])
+@Index("IDX_alert_raisedAt", ["raisedAt", "id"])
 @Index("UQ_alert_open", ["clientId", "kind", "openSlot"], { unique: true })
 export class AlertEntity {
   @PrimaryGeneratedColumn()

@@ -8,6 +8,10 @@ import { codeColumn, dateColumn, instantColumn, moneyColumn } from "./columns";
 @Index("UQ_client_idNumber", ["idNumber"], { unique: true })
 @Index("IDX_client_branch_clientNo", ["branch", "clientNo"])
 @Index("IDX_client_latestPortraitId", ["latestPortraitId"])
+// SPEC §11: the OPENED_AT order, and a search by name prefix or phone.
+@Index("IDX_client_openedAt", ["openedAt", "id"])
+@Index("IDX_client_name", ["name"])
+@Index("IDX_client_phone", ["phone"])
 export class ClientEntity {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -19,6 +19,7 @@ export interface StoredFitReason {
 @Index("IDX_credit_facility_status", ["status", "createdAt", "id"])
 @Index("IDX_credit_facility_product", ["productId", "status"])
 @Index("IDX_credit_facility_maturity", ["maturityDate"])
+@Index("IDX_credit_facility_approvedLimit", ["approvedLimit", "id"])
 export class CreditFacilityEntity {
   @PrimaryGeneratedColumn()
   id!: number;

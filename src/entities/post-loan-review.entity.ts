@@ -21,6 +21,7 @@ export interface StoredReviewSnapshot {
 @Index("IDX_review_client", ["clientId", "createdAt", "id"])
 @Index("IDX_review_facility", ["facilityId", "createdAt", "id"])
 @Index("IDX_review_status_due", ["status", "dueDate"])
+@Index("IDX_review_dueDate", ["dueDate", "id"])
 @Index("UQ_review_open", ["facilityId", "trigger", "openSlot"], { unique: true })
 export class PostLoanReviewEntity {
   @PrimaryGeneratedColumn()

@@ -2,6 +2,7 @@ import { Initial1795927244264 } from "./1795927244264-Initial";
 import { OneAccountPerInvestor1796000000000 } from "./1796000000000-OneAccountPerInvestor";
 import { OpenUniqueness1796264833783 } from "./1796264833783-OpenUniqueness";
 import { IdempotencyKeys1796300000000 } from "./1796300000000-IdempotencyKeys";
+import { ListOrderIndexes1796400000000 } from "./1796400000000-ListOrderIndexes";
 
 /** Every migration, in order; the app and the CLI run the same list on MySQL and SQLite. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -10,4 +11,5 @@ export const MIGRATIONS: Function[] = [
   OneAccountPerInvestor1796000000000,
   OpenUniqueness1796264833783,
   IdempotencyKeys1796300000000,
+  ListOrderIndexes1796400000000,
 ];

@@ -4,7 +4,10 @@ import { hydrate, likePrefix } from "../db/sql";
 import { ClientEntity, PortraitEntity, RiskAssessmentEntity } from "../entities";
 import type { ClientStatus, ClientType, CreditRating, RiskLevel } from "../domain/enums";
 import type { BranchScope } from "../domain/scope";
-import { checkFirst, decodeCursor, encodeCursor, type Page } from "../domain/paging";
+import { checkFirst, type Page } from "../domain/paging";
+import { ClientOrderField, type ListOrder } from "../domain/order";
+import { branchCondition } from "./scope.sql";
+import { addKeysetAfter, cursorOf, decodePosition, keysetOrder, orderBySql, type SortKey } from "./order.reads";
 import { countOf, scopeClause, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";
 import type { SqlPredicate } from "./segment-membership.sql";
@@ -18,6 +21,8 @@ export interface ClientListFilter {
   maxAvgDailyAssets?: Decimal | null;
   branch?: string | null;
   clientNoPrefix?: string | null;
+  /** A clientNo prefix; where `personalData` admits the client also a name prefix, an exact ID number or phone. */
+  search?: string | null;
 }
 
 /** Clients with what the same statement brought along. */
@@ -43,18 +48,19 @@ export async function clientsByIds(db: ReadPool, ids: readonly number[], scope: 
 export async function clientByNo(db: ReadPool, clientNo: string, scope: BranchScope): Promise<ClientRows> {
   const where = new Where().add("c.`clientNo` = ?", clientNo);
   scopeClause(where, scope, "c.`branch`");
-  const { rows } = await clientsWithPortraits(db, "", where, 1);
+  const { rows } = await clientsWithPortraits(db, "", where, "c.`clientNo`", 1);
   return rows;
 }
 
 /**
- * Clients (by clientNo, at most `limit`) with each one's latest portrait and when its latest risk
+ * Clients (in `orderSql`, at most `limit`) with each one's latest portrait and when its latest risk
  * assessment lapses, in one statement; `more` tells whether a further row exists.
  */
 async function clientsWithPortraits(
   db: ReadPool,
   join: string,
   where: Where,
+  orderSql: string,
   limit: number,
 ): Promise<{ rows: ClientRows; more: boolean }> {
   const ds = db.ds;
@@ -64,7 +70,7 @@ async function clientsWithPortraits(
        (SELECT ra.\`validUntil\` FROM \`risk_assessment\` ra WHERE ra.\`clientId\` = c.\`id\`
          ORDER BY ra.\`assessedAt\` DESC, ra.\`id\` DESC LIMIT 1) AS a__validUntil
      FROM \`client\` c ${join} LEFT JOIN \`portrait\` lp ON lp.\`id\` = c.\`latestPortraitId\`
-     ${where.sql()} ORDER BY c.\`clientNo\` LIMIT ?`,
+     ${where.sql()} ORDER BY ${orderSql} LIMIT ?`,
     [...where.params, limit + 1],
   )) as ObjectLiteral[];
   const kept = raw.slice(0, limit);
@@ -99,6 +105,7 @@ export function clientWhere(
   filter: ClientListFilter | null | undefined,
   scope: BranchScope,
   membership: SqlPredicate | null,
+  personalData: BranchScope = NO_PERSONAL_DATA,
 ): { where: Where; join: string } {
   const where = new Where();
   if (membership !== null) where.add(`(${membership.sql})`, ...membership.params);
@@ -110,6 +117,7 @@ export function clientWhere(
   if (f.clientNoPrefix !== null && f.clientNoPrefix !== undefined && f.clientNoPrefix !== "") {
     where.add("c.`clientNo` LIKE ? ESCAPE '!'", likePrefix(f.clientNoPrefix));
   }
+  if (f.search !== null && f.search !== undefined && f.search !== "") searchClause(where, f.search, personalData);
   const needsPortrait =
     membership !== null ||
     (f.riskLevels ?? null) !== null ||
@@ -124,8 +132,59 @@ export function clientWhere(
   return { where, join };
 }
 
+/** No client's personal data: a search matches clientNo prefixes only. */
+const NO_PERSONAL_DATA: BranchScope = { all: false, branch: null };
+
 /**
- * Clients by clientNo, keyset-paged; `membership` restricts them to a segment's members. The same
+ * SPEC §11 search: a clientNo prefix for every viewer; name prefix, exact ID number or exact phone only
+ * among the clients whose personal data the viewer reads (`personalData`, a scope like the branch
+ * scope), so a viewer who may not read them gets the answer of a search that matches nothing.
+ */
+function searchClause(where: Where, search: string, personalData: BranchScope): void {
+  const byNo = "c.`clientNo` LIKE ? ESCAPE '!'";
+  const prefix = likePrefix(search);
+  const readable = branchCondition(personalData, "c.`branch`");
+  if (readable !== null && readable.sql === "1 = 0") {
+    where.add(byNo, prefix);
+    return;
+  }
+  // ID numbers end in an upper-case X; SQLite compares case-sensitively.
+  const personal = "(c.`name` LIKE ? ESCAPE '!' OR c.`idNumber` = ? OR c.`phone` = ?)";
+  const params = [prefix, search.toUpperCase(), search];
+  if (readable === null) where.add(`(${byNo} OR ${personal})`, prefix, ...params);
+  else where.add(`(${byNo} OR (${readable.sql} AND ${personal}))`, prefix, ...readable.params, ...params);
+}
+
+/** Client orders. Average assets and credit score are the latest portrait's: null without one. */
+function clientKeys(
+  portraitOf: (c: ClientEntity) => PortraitEntity | undefined,
+): Record<ClientOrderField, SortKey<ClientEntity>> {
+  return {
+    [ClientOrderField.CLIENT_NO]: {
+      sql: "c.`clientNo`",
+      kind: "text",
+      nullable: false,
+      unique: true,
+      valueOf: (c) => c.clientNo,
+    },
+    [ClientOrderField.OPENED_AT]: { sql: "c.`openedAt`", kind: "date", nullable: false, valueOf: (c) => c.openedAt },
+    [ClientOrderField.AVG_DAILY_ASSETS]: {
+      sql: "lp.`avgDailyAssets20d`",
+      kind: "money",
+      nullable: true,
+      valueOf: (c) => portraitOf(c)?.avgDailyAssets20d.toFixed(2) ?? null,
+    },
+    [ClientOrderField.CREDIT_SCORE]: {
+      sql: "lp.`creditScore`",
+      kind: "int",
+      nullable: true,
+      valueOf: (c) => portraitOf(c)?.creditScore ?? null,
+    },
+  };
+}
+
+/**
+ * Clients by clientNo (or `orderBy`), keyset-paged; `membership` restricts them to a segment's members. The same
  * statement brings each client's latest portrait and when its latest risk assessment lapses, so
  * a page with portraits and fits needs no further statement for them.
  */
@@ -135,18 +194,24 @@ export async function listClients(
   filter: ClientListFilter | null | undefined,
   scope: BranchScope,
   membership: SqlPredicate | null = null,
+  orderBy: ListOrder<ClientOrderField> | null = null,
+  personalData: BranchScope = NO_PERSONAL_DATA,
 ): Promise<ClientPage> {
   const first = checkFirst(args.first);
-  const after = decodeCursor("client", args.after, 1);
-  const { where, join } = clientWhere(filter, scope, membership);
+  const portraits = new Map<number, PortraitEntity>();
+  const keys = clientKeys((c) => (c.latestPortraitId === null ? undefined : portraits.get(c.latestPortraitId)));
+  const order = keysetOrder("client", keys, "c.`id`", (c) => c.id, ClientOrderField.CLIENT_NO, orderBy);
+  const after = decodePosition(order, args.after);
+  const { where, join } = clientWhere(filter, scope, membership, personalData);
   const total = countOf(db, `SELECT COUNT(*) AS n FROM \`client\` c ${join} ${where.sql()}`, where.params);
-  if (after !== null) where.add("c.`clientNo` > ?", String(after[0]));
-  const { rows, more } = await clientsWithPortraits(db, join, where, first);
+  addKeysetAfter(where, order, after);
+  const { rows, more } = await clientsWithPortraits(db, join, where, orderBySql(order), first);
+  for (const p of rows.portraits) portraits.set(p.id, p);
   return {
     ...rows,
     hasNextPage: more,
     hasPreviousPage: after !== null,
-    cursorOf: (c) => encodeCursor("client", [c.clientNo]),
+    cursorOf: (c) => cursorOf(order, c),
     total,
   };
 }

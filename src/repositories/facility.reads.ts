@@ -4,7 +4,9 @@ import type { FacilityStatus } from "../domain/enums";
 import { LIMIT_HOLDING } from "../domain/facility-status";
 import type { BranchScope } from "../domain/scope";
 import type { Page } from "../domain/paging";
-import { listOwned, ownedByIds, Where, type PageArgs } from "./paging.reads";
+import { FacilityOrderField, type ListOrder } from "../domain/order";
+import { creationKey, listOwned, ownedByIds, Where, type PageArgs } from "./paging.reads";
+import { keysetOrder, type SortKey } from "./order.reads";
 import type { ReadPool } from "./read-pool";
 
 export interface FacilityListFilter {
@@ -45,12 +47,31 @@ export function facilitiesByIds(
   return ownedByIds(db, CreditFacilityEntity, ids, scope);
 }
 
+/** Facility orders: maturity and approved limit are null until the facility is signed or approved. */
+const FACILITY_KEYS: Record<FacilityOrderField, SortKey<CreditFacilityEntity>> = {
+  [FacilityOrderField.CREATED_AT]: creationKey(),
+  [FacilityOrderField.MATURITY_DATE]: {
+    sql: "x.`maturityDate`",
+    kind: "date",
+    nullable: true,
+    valueOf: (f) => f.maturityDate,
+  },
+  [FacilityOrderField.APPROVED_LIMIT]: {
+    sql: "x.`approvedLimit`",
+    kind: "money",
+    nullable: true,
+    valueOf: (f) => (f.approvedLimit === null ? null : f.approvedLimit.toFixed(2)),
+  },
+};
+
 export function listFacilities(
   db: ReadPool,
   args: PageArgs,
   filter: FacilityListFilter | null | undefined,
   scope: BranchScope,
+  orderBy?: ListOrder<FacilityOrderField> | null,
 ): Promise<Page<CreditFacilityEntity>> {
+  const order = keysetOrder("facility", FACILITY_KEYS, "x.`id`", (f) => f.id, FacilityOrderField.CREATED_AT, orderBy);
   const where = new Where();
   const f = filter ?? {};
   where.inList("x.`status`", f.statuses);
@@ -60,5 +81,5 @@ export function listFacilities(
     where.add("pr.`code` = ?", f.productCode);
   }
   if (f.maturityBefore) where.add("x.`maturityDate` < ?", f.maturityBefore);
-  return listOwned(db, CreditFacilityEntity, "facility", args, where, scope, join);
+  return listOwned(db, CreditFacilityEntity, order, args, where, scope, join);
 }

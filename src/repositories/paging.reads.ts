@@ -3,7 +3,8 @@ import { placeholders, sqlInstant, toCount } from "../db/sql";
 import type { AlertEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
 import { branchCondition } from "./scope.sql";
 import type { BranchScope } from "../domain/scope";
-import { checkFirst, creationCursor, decodeCreationCursor, type CreationKey, type Page } from "../domain/paging";
+import { checkFirst, type CreationKey, type Page } from "../domain/paging";
+import { addKeysetAfter, cursorOf, decodePosition, orderBySql, type KeysetOrder, type SortKey } from "./order.reads";
 import type { ReadPool } from "./read-pool";
 
 /** What a list reads: a page size and an opaque cursor. */
@@ -73,32 +74,37 @@ export async function ownedByIds<T extends ObjectLiteral>(
   );
 }
 
-/** A creation-ordered (createdAt, id) keyset page of a client-owned table, scoped by the client's branch. */
-export async function listOwned<T extends ObjectLiteral & CreationKey>(
+/** The creation order (createdAt, id) of a client-owned list, tagged `tag` in its cursors. */
+export function creationKey<T extends CreationKey>(): SortKey<T> {
+  return { sql: "x.`createdAt`", kind: "instant", nullable: false, valueOf: (r) => r.createdAt };
+}
+
+/** A keyset page of a client-owned table in `order`, scoped by the client's branch. */
+export async function listOwned<T extends ObjectLiteral>(
   db: ReadPool,
   target: ClientOwned,
-  order: string,
+  order: KeysetOrder<T>,
   args: PageArgs,
   where: Where,
   scope: BranchScope,
   extraJoin = "",
 ): Promise<Page<T>> {
   const first = checkFirst(args.first);
-  const after = decodeCreationCursor(order, args.after);
+  const after = decodePosition(order, args.after);
   scopeClause(where, scope, "c.`branch`");
   const join = `${scope.all ? "" : "JOIN `client` c ON c.`id` = x.`clientId`"} ${extraJoin}`;
   const total = countOf(db, `SELECT COUNT(*) AS n FROM ${db.table(target)} x ${join} ${where.sql()}`, where.params);
-  keysetAfter(where, "x", after);
+  addKeysetAfter(where, order, after);
   const rows = await db.rows<T>(
     target as unknown as EntityTarget<T>,
-    `SELECT x.* FROM ${db.table(target)} x ${join} ${where.sql()} ORDER BY x.\`createdAt\`, x.\`id\` LIMIT ?`,
+    `SELECT x.* FROM ${db.table(target)} x ${join} ${where.sql()} ORDER BY ${orderBySql(order)} LIMIT ?`,
     [...where.params, first + 1],
   );
   return {
     rows: rows.slice(0, first),
     hasNextPage: rows.length > first,
     hasPreviousPage: after !== null,
-    cursorOf: (r) => creationCursor(order, r),
+    cursorOf: (r) => cursorOf(order, r),
     total,
   };
 }

@@ -32,7 +32,8 @@ import {
   ReviewFilterInput,
 } from "../schema/types/filters";
 import { Ability } from "../services/access/abilities";
-import { mayReadAudit } from "../services/access/policy";
+import { mayReadAudit, personalDataScope } from "../services/access/policy";
+import { AlertOrderInput, ClientOrderInput, FacilityOrderInput, ReviewOrderInput } from "../schema/types/orders";
 import { toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
 import { BadInputError } from "../errors";
@@ -52,6 +53,12 @@ class ClientsArgs extends PageArgs {
   @Field(() => ClientFilterInput, { nullable: true })
   @ValidateNested()
   filter?: ClientFilterInput | null;
+
+  @Field(() => ClientOrderInput, {
+    description: "Sort key and direction; default clientNo ascending. Pages are keyset-paged on the key, then id.",
+    nullable: true,
+  })
+  orderBy?: ClientOrderInput | null;
 }
 
 @ArgsType()
@@ -59,6 +66,12 @@ class FacilitiesArgs extends PageArgs {
   @Field(() => FacilityFilterInput, { nullable: true })
   @ValidateNested()
   filter?: FacilityFilterInput | null;
+
+  @Field(() => FacilityOrderInput, {
+    description: "Sort key and direction; default by creation. Pages are keyset-paged on the key, then id.",
+    nullable: true,
+  })
+  orderBy?: FacilityOrderInput | null;
 }
 
 @ArgsType()
@@ -66,6 +79,12 @@ class ReviewsArgs extends PageArgs {
   @Field(() => ReviewFilterInput, { nullable: true })
   @ValidateNested()
   filter?: ReviewFilterInput | null;
+
+  @Field(() => ReviewOrderInput, {
+    description: "Sort key and direction; default by creation. Pages are keyset-paged on the key, then id.",
+    nullable: true,
+  })
+  orderBy?: ReviewOrderInput | null;
 }
 
 @ArgsType()
@@ -73,6 +92,12 @@ class AlertsArgs extends PageArgs {
   @Field(() => AlertFilterInput, { nullable: true })
   @ValidateNested()
   filter?: AlertFilterInput | null;
+
+  @Field(() => AlertOrderInput, {
+    description: "Sort key and direction; default by creation. Pages are keyset-paged on the key, then id.",
+    nullable: true,
+  })
+  orderBy?: AlertOrderInput | null;
 }
 
 @ArgsType()
@@ -183,8 +208,12 @@ export class QueryResolver {
   }
 
   @Query(() => ClientConnection)
-  async clients(@Args() { first, after, filter }: ClientsArgs, @Ctx() ctx: Context): Promise<ClientConnection> {
-    const page = await ctx.services.reads.clients(ctx.loaders, { first, after }, filter, ctx.scope);
+  async clients(
+    @Args() { first, after, filter, orderBy }: ClientsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<ClientConnection> {
+    const personal = personalDataScope(ctx.viewer);
+    const page = await ctx.services.reads.clients(ctx.loaders, { first, after }, filter, ctx.scope, orderBy, personal);
     primeClientRows(ctx.loaders, page);
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
@@ -219,16 +248,19 @@ export class QueryResolver {
 
   @Query(() => CreditFacilityConnection)
   async facilities(
-    @Args() { first, after, filter }: FacilitiesArgs,
+    @Args() { first, after, filter, orderBy }: FacilitiesArgs,
     @Ctx() ctx: Context,
   ): Promise<CreditFacilityConnection> {
-    const page = await ctx.services.reads.facilities({ first, after }, filter, ctx.scope);
+    const page = await ctx.services.reads.facilities({ first, after }, filter, ctx.scope, orderBy);
     return toConnection(CreditFacilityConnection, page, presentFacility);
   }
 
   @Query(() => PostLoanReviewConnection)
-  async reviews(@Args() { first, after, filter }: ReviewsArgs, @Ctx() ctx: Context): Promise<PostLoanReviewConnection> {
-    const page = await ctx.services.reads.reviews({ first, after }, filter, ctx.scope);
+  async reviews(
+    @Args() { first, after, filter, orderBy }: ReviewsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<PostLoanReviewConnection> {
+    const page = await ctx.services.reads.reviews({ first, after }, filter, ctx.scope, orderBy);
     return toConnection(PostLoanReviewConnection, page, presentReview);
   }
 
@@ -240,8 +272,8 @@ export class QueryResolver {
   }
 
   @Query(() => AlertConnection)
-  async alerts(@Args() { first, after, filter }: AlertsArgs, @Ctx() ctx: Context): Promise<AlertConnection> {
-    const page = await ctx.services.reads.alerts({ first, after }, filter, ctx.scope);
+  async alerts(@Args() { first, after, filter, orderBy }: AlertsArgs, @Ctx() ctx: Context): Promise<AlertConnection> {
+    const page = await ctx.services.reads.alerts({ first, after }, filter, ctx.scope, orderBy);
     return toConnection(AlertConnection, page, presentAlert);
   }
 }

@@ -55,6 +55,14 @@ export class ClientFilterInput {
   @Field(() => String, { nullable: true, description: "Prefix of clientNo." })
   @MaxLength(32)
   clientNoPrefix?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A clientNo prefix; for viewers who may read personal data also a name prefix, or an exact ID number or phone (SPEC §11).",
+  })
+  @MaxLength(100)
+  search?: string | null;
 }
 
 @InputType("FacilityFilter")

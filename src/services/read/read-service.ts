@@ -17,6 +17,13 @@ import { listReviews, type ReviewListFilter } from "../../repositories/review.re
 import type { BranchScope } from "../access/viewer";
 import { membershipOf, NO_MEMBERS, type RequestCatalogue } from "../segments/membership";
 import type { Page } from "../../domain/paging";
+import type {
+  AlertOrderField,
+  ClientOrderField,
+  FacilityOrderField,
+  ListOrder,
+  ReviewOrderField,
+} from "../../domain/order";
 
 /** The client list's filter: the columns it narrows by, and a segment's membership. */
 export type ClientsFilter = ClientListFilter & { segmentCode?: string | null };
@@ -38,7 +45,8 @@ export class ReadService {
   }
 
   /**
-   * Clients by clientNo. A filtered list is a BI read and goes to the bulk pool; a segmentCode
+   * Clients by clientNo, or `orderBy`; `personalData` is the scope a search may match personal data in
+   * (personalDataScope). A filtered list is a BI read and goes to the bulk pool; a segmentCode
    * filter keeps the members of that segment (none for an unknown code).
    */
   async clients(
@@ -46,6 +54,8 @@ export class ReadService {
     args: PageArgs,
     filter: ClientsFilter | null | undefined,
     scope: BranchScope,
+    orderBy: ListOrder<ClientOrderField> | null = null,
+    personalData: BranchScope = { all: false, branch: null },
   ): Promise<ClientPage> {
     let membership = null;
     if (filter?.segmentCode !== null && filter?.segmentCode !== undefined) {
@@ -53,27 +63,34 @@ export class ReadService {
       membership = segment === null ? NO_MEMBERS : await membershipOf(request, segment.id);
     }
     const pool = filter ? this.bulk : this.primary;
-    return listClients(pool, args, filter, scope, membership);
+    return listClients(pool, args, filter, scope, membership, orderBy, personalData);
   }
 
   facilities(
     args: PageArgs,
     filter: FacilityListFilter | null | undefined,
     scope: BranchScope,
+    orderBy: ListOrder<FacilityOrderField> | null = null,
   ): Promise<Page<CreditFacilityEntity>> {
-    return listFacilities(this.primary, args, filter, scope);
+    return listFacilities(this.primary, args, filter, scope, orderBy);
   }
 
   reviews(
     args: PageArgs,
     filter: ReviewListFilter | null | undefined,
     scope: BranchScope,
+    orderBy: ListOrder<ReviewOrderField> | null = null,
   ): Promise<Page<PostLoanReviewEntity>> {
-    return listReviews(this.primary, args, filter, scope);
+    return listReviews(this.primary, args, filter, scope, orderBy);
   }
 
-  alerts(args: PageArgs, filter: AlertListFilter | null | undefined, scope: BranchScope): Promise<Page<AlertEntity>> {
-    return listAlerts(this.primary, args, filter, scope);
+  alerts(
+    args: PageArgs,
+    filter: AlertListFilter | null | undefined,
+    scope: BranchScope,
+    orderBy: ListOrder<AlertOrderField> | null = null,
+  ): Promise<Page<AlertEntity>> {
+    return listAlerts(this.primary, args, filter, scope, orderBy);
   }
 
   /** The audit trail; who may read it is decided by the caller's authorization. */

@@ -89,6 +89,19 @@ export async function createGraphQLHandler(opts: {
       refuse(405, "METHOD_NOT_ALLOWED", "Use GET, HEAD or POST", { allow: "GET, HEAD, POST" });
       return;
     }
+    // A browser opening /graphql (a page, no query, no token) is sent to the IDE that asks for one.
+    const accept = req.headers.accept ?? "";
+    if (
+      method === "GET" &&
+      config.graphiql &&
+      !url.search &&
+      !req.headers.authorization &&
+      accept.includes("text/html")
+    ) {
+      res.writeHead(302, { location: "/graphiql" });
+      res.end();
+      return;
+    }
     const auth = await authenticate(req, config.authJwtSecret);
     if ("refused" in auth) {
       const message = auth.refused === "missing" ? "A bearer token is required" : auth.reason;

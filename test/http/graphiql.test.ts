@@ -71,6 +71,12 @@ async function until(get: () => Promise<string>, ok: (v: string) => boolean): Pr
     for (const src of html.match(/\/graphiql\/assets\/[a-z.-]+/g) ?? []) {
       expect((await fetch(`${origin}${src}`)).status).toBe(200);
     }
+    // A browser navigating to /graphql itself is sent to the IDE rather than answered 401.
+    const nav = await fetch(`${origin}/graphql`, {
+      headers: { accept: "text/html,application/xhtml+xml" },
+      redirect: "manual",
+    });
+    expect([nav.status, nav.headers.get("location")]).toEqual([302, "/graphiql"]);
     const head = await fetch(`${origin}/graphiql`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe("");

@@ -40,17 +40,27 @@ import { BadInputError } from "../errors";
 
 @ArgsType()
 class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 50 })
+  @Field(() => Int, {
+    description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
+    nullable: true,
+    defaultValue: 50,
+  })
   first!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
+    nullable: true,
+  })
   @MaxLength(512)
   after?: string | null;
 }
 
 @ArgsType()
 class ClientsArgs extends PageArgs {
-  @Field(() => ClientFilterInput, { nullable: true })
+  @Field(() => ClientFilterInput, {
+    description: "Narrows the list; every given criterion must hold. Without it the whole visible book.",
+    nullable: true,
+  })
   @ValidateNested()
   filter?: ClientFilterInput | null;
 
@@ -63,7 +73,10 @@ class ClientsArgs extends PageArgs {
 
 @ArgsType()
 class FacilitiesArgs extends PageArgs {
-  @Field(() => FacilityFilterInput, { nullable: true })
+  @Field(() => FacilityFilterInput, {
+    description: "Narrows the list; every given criterion must hold.",
+    nullable: true,
+  })
   @ValidateNested()
   filter?: FacilityFilterInput | null;
 
@@ -76,7 +89,7 @@ class FacilitiesArgs extends PageArgs {
 
 @ArgsType()
 class ReviewsArgs extends PageArgs {
-  @Field(() => ReviewFilterInput, { nullable: true })
+  @Field(() => ReviewFilterInput, { description: "Narrows the list; every given criterion must hold.", nullable: true })
   @ValidateNested()
   filter?: ReviewFilterInput | null;
 
@@ -89,7 +102,7 @@ class ReviewsArgs extends PageArgs {
 
 @ArgsType()
 class AlertsArgs extends PageArgs {
-  @Field(() => AlertFilterInput, { nullable: true })
+  @Field(() => AlertFilterInput, { description: "Narrows the list; every given criterion must hold.", nullable: true })
   @ValidateNested()
   filter?: AlertFilterInput | null;
 
@@ -102,14 +115,14 @@ class AlertsArgs extends PageArgs {
 
 @ArgsType()
 class AuditArgs extends PageArgs {
-  @Field(() => AuditFilterInput, { nullable: true })
+  @Field(() => AuditFilterInput, { description: "Narrows the log; every given criterion must hold.", nullable: true })
   @ValidateNested()
   filter?: AuditFilterInput | null;
 }
 
 @ArgsType()
 class NodesArgs {
-  @Field(() => [ID])
+  @Field(() => [ID], { description: "Global IDs, at most 500; the answer has one entry per ID, in the same order." })
   @ArrayMaxSize(500)
   ids!: string[];
 }
@@ -165,31 +178,42 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
 
 @Resolver()
 export class QueryResolver {
-  @Query(() => Node, { nullable: true })
-  node(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+  @Query(() => Node, {
+    description: "Any object by global ID; null when it does not exist or the viewer may not see it.",
+    nullable: true,
+  })
+  node(@Arg("id", () => ID, { description: "Global ID." }) id: string, @Ctx() ctx: Context): Promise<Node | null> {
     return loadNode(ctx, id);
   }
 
-  @Query(() => [Node], { nullable: "items" })
+  @Query(() => [Node], {
+    description: "Objects by global ID, in order; null for each one that does not exist or is not visible.",
+    nullable: "items",
+  })
   nodes(@Args() { ids }: NodesArgs, @Ctx() ctx: Context): Promise<(Node | null)[]> {
     return Promise.all(ids.map((id) => loadNode(ctx, id)));
   }
 
-  @Query(() => ViewerGql)
+  @Query(() => ViewerGql, { description: "The caller, as its token says." })
   viewer(@Ctx() { viewer }: Context): ViewerGql {
     return Object.assign(new ViewerGql(), { subject: viewer.subject, roles: viewer.roles, branch: viewer.branch });
   }
 
-  @Query(() => RiskQuestionnaireGql)
+  @Query(() => RiskQuestionnaireGql, {
+    description: "The current risk questionnaire to present before submitRiskAssessment.",
+  })
   riskQuestionnaire(): RiskQuestionnaireGql {
     return presentQuestionnaire(RISK_QUESTIONNAIRE);
   }
 
-  @Query(() => ClientGql, { nullable: true })
+  @Query(() => ClientGql, {
+    description: "One client by global ID or clientNo (give one); null when absent or outside the viewer's branch.",
+    nullable: true,
+  })
   async client(
     @Ctx() ctx: Context,
-    @Arg("id", () => ID, { nullable: true }) id?: string | null,
-    @Arg("clientNo", () => String, { nullable: true }) clientNo?: string | null,
+    @Arg("id", () => ID, { description: "Global ID.", nullable: true }) id?: string | null,
+    @Arg("clientNo", () => String, { description: "Client number.", nullable: true }) clientNo?: string | null,
   ): Promise<ClientGql | null> {
     if ((id ?? null) === null && (clientNo ?? null) === null) {
       throw new BadInputError("Give id or clientNo");
@@ -207,7 +231,9 @@ export class QueryResolver {
     return presentClient(c, ctx.viewer);
   }
 
-  @Query(() => ClientConnection)
+  @Query(() => ClientConnection, {
+    description: "Clients the viewer may see, by clientNo unless orderBy says otherwise, keyset-paged (first ≤ 500).",
+  })
   async clients(
     @Args() { first, after, filter, orderBy }: ClientsArgs,
     @Ctx() ctx: Context,
@@ -218,35 +244,54 @@ export class QueryResolver {
     return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
   }
 
-  @Query(() => [SegmentGql])
+  @Query(() => [SegmentGql], { description: "Segments, by priority then code." })
   async segments(
     @Ctx() ctx: Context,
-    @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: true }) activeOnly: boolean,
+    @Arg("activeOnly", () => Boolean, {
+      description: "Only active segments (default true).",
+      nullable: true,
+      defaultValue: true,
+    })
+    activeOnly: boolean,
   ): Promise<SegmentGql[]> {
     return (await ctx.services.reads.segments(activeOnly ?? true)).map(presentSegment);
   }
 
-  @Query(() => SegmentGql, { nullable: true })
-  async segment(@Arg("code") code: string, @Ctx() ctx: Context): Promise<SegmentGql | null> {
+  @Query(() => SegmentGql, { description: "One segment by code; null when absent.", nullable: true })
+  async segment(
+    @Arg("code", { description: "Segment code." }) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<SegmentGql | null> {
     const s = await ctx.services.reads.segment(code.slice(0, 64));
     return s && presentSegment(s);
   }
 
-  @Query(() => [ProductGql])
+  @Query(() => [ProductGql], { description: "Products, by code." })
   async products(
     @Ctx() ctx: Context,
-    @Arg("activeOnly", () => Boolean, { nullable: true, defaultValue: true }) activeOnly: boolean,
+    @Arg("activeOnly", () => Boolean, {
+      description: "Only active products (default true).",
+      nullable: true,
+      defaultValue: true,
+    })
+    activeOnly: boolean,
   ): Promise<ProductGql[]> {
     return (await ctx.services.reads.products(activeOnly ?? true)).map(presentProduct);
   }
 
-  @Query(() => ProductGql, { nullable: true })
-  async product(@Arg("code") code: string, @Ctx() ctx: Context): Promise<ProductGql | null> {
+  @Query(() => ProductGql, { description: "One product by code; null when absent.", nullable: true })
+  async product(
+    @Arg("code", { description: "Product code." }) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<ProductGql | null> {
     const p = await ctx.services.reads.product(code.slice(0, 64));
     return p && presentProduct(p);
   }
 
-  @Query(() => CreditFacilityConnection)
+  @Query(() => CreditFacilityConnection, {
+    description:
+      "Facilities of the clients the viewer may see, by creation then id unless orderBy says otherwise (first ≤ 500).",
+  })
   async facilities(
     @Args() { first, after, filter, orderBy }: FacilitiesArgs,
     @Ctx() ctx: Context,
@@ -255,7 +300,10 @@ export class QueryResolver {
     return toConnection(CreditFacilityConnection, page, presentFacility);
   }
 
-  @Query(() => PostLoanReviewConnection)
+  @Query(() => PostLoanReviewConnection, {
+    description:
+      "Post-loan reviews of the clients the viewer may see, by creation then id unless orderBy says otherwise (first ≤ 500).",
+  })
   async reviews(
     @Args() { first, after, filter, orderBy }: ReviewsArgs,
     @Ctx() ctx: Context,
@@ -265,13 +313,18 @@ export class QueryResolver {
   }
 
   @Authorized(Ability.READ_AUDIT)
-  @Query(() => AuditEntryConnection)
+  @Query(() => AuditEntryConnection, {
+    description: "Audit entries, oldest first (by time, then id; first ≤ 500). COMPLIANCE, ADMIN; others: FORBIDDEN.",
+  })
   async auditLog(@Args() { first, after, filter }: AuditArgs, @Ctx() ctx: Context): Promise<AuditEntryConnection> {
     const page = await ctx.services.reads.auditLog({ first, after }, filter);
     return toConnection(AuditEntryConnection, page, presentAudit);
   }
 
-  @Query(() => AlertConnection)
+  @Query(() => AlertConnection, {
+    description:
+      "Alerts of the clients the viewer may see, by creation then id unless orderBy says otherwise (first ≤ 500).",
+  })
   async alerts(@Args() { first, after, filter, orderBy }: AlertsArgs, @Ctx() ctx: Context): Promise<AlertConnection> {
     const page = await ctx.services.reads.alerts({ first, after }, filter, ctx.scope, orderBy);
     return toConnection(AlertConnection, page, presentAlert);

@@ -217,7 +217,7 @@ export class AlertGql extends Node {
   @Field(() => AlertSeverity, { description: "How urgent." })
   severity!: AlertSeverity;
 
-  @Field({ description: "Human-readable text, personal data masked." })
+  @Field({ description: "Human-readable text; it carries no personal data." })
   message!: string;
 
   @Field(() => DateTimeScalar, { description: "When it was raised (UTC)." })
@@ -263,7 +263,7 @@ export class AuditEntryGql extends Node {
   @Field({ description: "Type of the object written, e.g. `CreditFacility`." })
   entityType!: string;
 
-  @Field(() => ID, { description: "Global ID of the object written." })
+  @Field(() => ID, { description: "Global ID of the object written; for a batch job's entry, the job's key." })
   entityId!: string;
 
   @Field(() => String, { nullable: true, description: "JSON text of the changed fields, personal data masked." })

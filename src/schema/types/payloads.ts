@@ -97,7 +97,10 @@ export class RegisterClientInput {
   @Field(() => ClientType, { description: "Individual or institution." })
   type!: ClientType;
 
-  @Field({ description: "Full name. Personal data: stored encrypted, masked for most viewers." })
+  @Field({
+    description:
+      "Full name. Personal data: masked for every viewer but COMPLIANCE and the branch's relationship managers.",
+  })
   @MaxLength(100)
   name!: string;
 

@@ -49,6 +49,8 @@ describe.each(ENGINES)("hydrating raw rows on $name", (engine) => {
         if (!unchangedByDriver(column)) kinds.add(typeof column.type === "function" ? column.type.name : column.type);
       }
     }
-    expect([...kinds].sort()).toEqual(["Number", "boolean", "date", "datetime", "decimal", "json", "simple-json"].sort());
+    expect([...kinds].sort()).toEqual(
+      ["Number", "boolean", "date", "datetime", "decimal", "json", "simple-json"].sort(),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type {
   AlertEntity,
+  AssetSnapshotEntity,
   ClientEntity,
   CreditFacilityEntity,
   PortraitEntity,
@@ -8,6 +9,7 @@ import type {
   ProductEntity,
   RiskAssessmentEntity,
   SegmentEntity,
+  TradeEntity,
 } from "../entities";
 import type { ReviewStatus } from "../domain/enums";
 import type { ClientRows } from "../repositories/client.reads";
@@ -15,6 +17,7 @@ import type { BranchScope } from "../services/access/viewer";
 import type { Catalogue, FacilityLimit } from "../services/fit/catalogue";
 import { fitInputsOf, fitsOf, type ClientFit, type ClientFitInputs } from "../services/fit/fit-service";
 import type { BatchReads, ChildKind } from "../services/read/batch-reads";
+import { historyPages } from "./history";
 import { checkFirst, creationCursor, decodeCreationCursor, type Page } from "../domain/paging";
 
 /**
@@ -187,6 +190,9 @@ function createBaseLoaders(reads: BatchReads, scope: BranchScope) {
     reviewsOfClient: childPages<PostLoanReviewEntity>(reads, "reviewsOfClient", "review"),
     reviewsOfFacility: childPages<PostLoanReviewEntity>(reads, "reviewsOfFacility", "review"),
     alertsOfClient: childPages<AlertEntity>(reads, "alertsOfClient", "alert"),
+    portraitsOfClient: historyPages<PortraitEntity>(reads, "portraits"),
+    assetSnapshotsOfClient: historyPages<AssetSnapshotEntity>(reads, "assetSnapshots"),
+    tradesOfClient: historyPages<TradeEntity>(reads, "trades"),
   };
 }
 

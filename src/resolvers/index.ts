@@ -1,4 +1,5 @@
 import { ClientResolver, PortraitResolver, RiskAssessmentResolver } from "./client.resolver";
+import { ClientHistoryResolver } from "./client-history.resolver";
 import { AlertResolver, CreditFacilityResolver, PostLoanReviewResolver, ProductResolver } from "./facility.resolver";
 import { CatalogueMutations } from "./catalogue.mutations";
 import { ClientFitResolver, SimulationResolver } from "./fit.resolver";
@@ -10,6 +11,7 @@ import { SegmentResolver } from "./segment.resolver";
 export const RESOLVERS = [
   QueryResolver,
   ClientResolver,
+  ClientHistoryResolver,
   RiskAssessmentResolver,
   PortraitResolver,
   CreditFacilityResolver,

@@ -1,6 +1,7 @@
 import type Decimal from "decimal.js";
 import type {
   AlertEntity,
+  AssetSnapshotEntity,
   AuditEntryEntity,
   ClientEntity,
   CreditFacilityEntity,
@@ -9,6 +10,7 @@ import type {
   ProductEntity,
   RiskAssessmentEntity,
   SegmentEntity,
+  TradeEntity,
 } from "../entities";
 import type { StoredFitReason } from "../entities/credit-facility.entity";
 import { money, ratio } from "../domain/decimal";
@@ -38,6 +40,7 @@ import {
   SegmentGql,
   ServiceStrategyGql,
 } from "./types/catalogue";
+import { AssetSnapshotGql, TradeGql } from "./types/history";
 import { AlertGql, AuditEntryGql, CreditFacilityGql, PostLoanReviewGql, ReviewSnapshotGql } from "./types/facility";
 
 /**
@@ -65,7 +68,27 @@ export function presentClient(c: ClientEntity, viewer: Viewer): ClientGql {
   out.tradingSince = c.tradingSince;
   out.openedAt = c.openedAt;
   out.createdAt = c.createdAt;
+  out.annualIncome = clear ? moneyOrNull(c.annualIncome) : null;
+  out.financialAssets = clear ? moneyOrNull(c.financialAssets) : null;
   return out;
+}
+
+export function presentAssetSnapshot(s: AssetSnapshotEntity): AssetSnapshotGql {
+  return Object.assign(new AssetSnapshotGql(), {
+    date: s.date,
+    totalAssets: money(s.totalAssets),
+    securitiesAssets: money(s.securitiesAssets),
+  });
+}
+
+export function presentTrade(t: TradeEntity): TradeGql {
+  return Object.assign(new TradeGql(), {
+    tradeDate: t.tradeDate,
+    symbol: t.symbol,
+    side: t.side,
+    quantity: t.quantity,
+    amount: money(t.amount),
+  });
 }
 
 export function presentAssessment(a: RiskAssessmentEntity, now: Date): RiskAssessmentGql {
@@ -104,6 +127,16 @@ export function presentPortrait(p: PortraitEntity): PortraitGql {
   out.creditRating = p.creditRating;
   out.creditFactors = p.creditFactors.map((f) => Object.assign(new ScoreFactorGql(), f));
   out.professionalEligible = p.professionalEligible;
+  return out;
+}
+
+/** A portrait with the client's declared income and financial assets only for a viewer who may read them. */
+export function presentPortraitFor(p: PortraitEntity, personalData: boolean): PortraitGql {
+  const out = presentPortrait(p);
+  if (!personalData) {
+    out.annualIncome = null;
+    out.financialAssets = null;
+  }
   return out;
 }
 

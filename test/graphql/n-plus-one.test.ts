@@ -129,6 +129,26 @@ describe.each(ENGINES)("no N+1 on $name", (engine) => {
     expect(server.lastStatements()).toBe(4);
   });
 
+  it("reads back portraits, asset snapshots and trades with their totals in 7 statements for 10 and 100 clients", async () => {
+    const READ_BACK = `query($first: Int!) { clients(first: $first) { nodes { clientNo annualIncome financialAssets
+      portraits(first: 3) { totalCount nodes { asOf creditScore annualIncome } }
+      assetSnapshots(first: 3) { totalCount nodes { date totalAssets } }
+      trades(first: 3) { totalCount pageInfo { hasNextPage } nodes { tradeDate amount } } } } }`;
+    const token = await server.token(Role.COMPLIANCE);
+    const counts: number[] = [];
+    for (const first of [10, 100]) {
+      const res = await server.gql<{ clients: { nodes: { portraits: { totalCount: number } }[] } }>(token, READ_BACK, {
+        first,
+      });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.clients.nodes).toHaveLength(first);
+      expect(res.body.data!.clients.nodes.every((n) => n.portraits.totalCount === 1)).toBe(true);
+      counts.push(server.lastStatements());
+    }
+    // clients (with portraits), then a page and a count for each of portraits, snapshots and trades
+    expect(counts).toEqual([7, 7]);
+  });
+
   it("keeps the count constant for a branch-scoped relationship manager too", async () => {
     const token = await server.token(Role.RELATIONSHIP_MANAGER, { branch: "SH-PUDONG" });
     await server.gql(token, PAGE, { first: 10 });

@@ -61,6 +61,18 @@ export class ClientGql extends Node {
   @Field(() => DateTimeScalar, { description: "When the record was created (UTC)." })
   createdAt!: Date;
 
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Declared annual income; null unless the viewer may read this client's personal data.",
+  })
+  annualIncome!: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Declared financial assets; null unless the viewer may read this client's personal data.",
+  })
+  financialAssets!: string | null;
+
   /** Internal: the row id and the pointer to the latest portrait, for nested loaders. */
   dbId!: number;
   latestPortraitId!: number | null;

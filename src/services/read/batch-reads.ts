@@ -16,6 +16,7 @@ import { clientsByIds } from "../../repositories/client.reads";
 import { facilitiesByIds, facilitiesOfClients, facilityLimitsOfClients } from "../../repositories/facility.reads";
 import { countPerParent, firstPerParent, type ClientOwned, type Where } from "../../repositories/paging.reads";
 import { portraitsByIds } from "../../repositories/portrait.reads";
+import { historyCounts, historyOfClients, type HistoryKind } from "../../repositories/client-history.reads";
 import type { ReadPool } from "../../repositories/read-pool";
 import { reviewsByIds, reviewStatusFilter } from "../../repositories/review.reads";
 import type { BranchScope } from "../access/viewer";
@@ -114,6 +115,20 @@ export class BatchReads {
   childCounts(kind: ChildKind, parentIds: readonly number[], filter: string): Promise<Map<number, number>> {
     const c = CHILDREN[kind];
     return countPerParent(this.db, c.table, c.parent, parentIds, (w) => c.filter(filter, w));
+  }
+
+  /** A client's portraits, snapshots or trades, latest first, for many clients in one statement. */
+  history<T extends { clientId: number }>(
+    kind: HistoryKind,
+    clientIds: readonly number[],
+    first: number,
+    after: (string | number)[] | null,
+  ): Promise<T[]> {
+    return historyOfClients<T>(this.db, kind, clientIds, first, after);
+  }
+
+  historyCounts(kind: HistoryKind, clientIds: readonly number[]): Promise<Map<number, number>> {
+    return historyCounts(this.db, kind, clientIds);
   }
 
   /** Which column of a child holds its parent's id. */

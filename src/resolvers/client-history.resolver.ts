@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { historyPageKey } from "../loaders/history";
 import type { Context } from "../schema/context";
-import { presentAssetSnapshot, presentPortraitFor, presentTrade } from "../schema/presenters";
+import { presentAssetSnapshot, presentPortrait, presentTrade } from "../schema/presenters";
 import { canReadPersonalData } from "../services/access/policy";
 import { ClientGql } from "../schema/types/client";
 import { toConnection } from "../schema/types/connection";
@@ -26,7 +26,7 @@ export class ClientHistoryResolver {
     const page = await ctx.loaders.portraitsOfClient.load(historyPageKey(client.dbId, first, after));
     // Declared income and financial assets are personal data, in each portrait too.
     const clear = canReadPersonalData(ctx.viewer, client);
-    return toConnection(PortraitConnection, page, (p) => presentPortraitFor(p, clear));
+    return toConnection(PortraitConnection, page, (p) => presentPortrait(p, clear));
   }
 
   @FieldResolver(() => AssetSnapshotConnection, { description: "Daily asset snapshots, latest date first." })

@@ -3,6 +3,7 @@ import { InvariantError } from "../errors";
 import { ReviewStatus } from "../domain/enums";
 import { childPageKey } from "../loaders";
 import type { Context } from "../schema/context";
+import { canReadPersonalData } from "../services/access/policy";
 import {
   presentAlert,
   presentAssessment,
@@ -28,7 +29,7 @@ export class ClientResolver {
   async portrait(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<PortraitGql | null> {
     if (client.latestPortraitId === null) return null;
     const p = await ctx.loaders.portrait.load(client.latestPortraitId);
-    return p && presentPortrait(p);
+    return p && presentPortrait(p, canReadPersonalData(ctx.viewer, client));
   }
 
   @FieldResolver(() => [CreditFacilityGql], {

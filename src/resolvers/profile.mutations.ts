@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
 import { Ability } from "../services/access/abilities";
 import { today } from "../domain/clock";
 import type { Context } from "../schema/context";
+import { canReadPersonalData } from "../services/access/policy";
 import { idOf } from "../schema/global-id";
 import { presentAssessment, presentClient, presentPortrait } from "../schema/presenters";
 import {
@@ -118,8 +119,9 @@ export class ProfileMutations {
         input.asOf ?? today(ctx.clock),
       ),
     );
+    const client = r.value && (await ctx.loaders.client.load(r.value.clientId));
     return Object.assign(new PortraitPayload(), {
-      portrait: r.value && presentPortrait(r.value),
+      portrait: r.value && presentPortrait(r.value, client !== null && canReadPersonalData(ctx.viewer, client)),
       userErrors: r.userErrors,
     });
   }

@@ -32,7 +32,7 @@ import {
   ReviewFilterInput,
 } from "../schema/types/filters";
 import { Ability } from "../services/access/abilities";
-import { mayReadAudit, personalDataScope } from "../services/access/policy";
+import { canReadPersonalData, mayReadAudit, personalDataScope } from "../services/access/policy";
 import { AlertOrderInput, ClientOrderInput, FacilityOrderInput, ReviewOrderInput } from "../schema/types/orders";
 import { toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
@@ -140,7 +140,8 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
     }
     case "Portrait": {
       const p = await loaders.portrait.load(parsed.id);
-      return p && (await visibleClient(p.clientId)) ? presentPortrait(p) : null;
+      const c = p && (await loaders.client.load(p.clientId));
+      return p && c ? presentPortrait(p, canReadPersonalData(viewer, c)) : null;
     }
     case "RiskAssessment": {
       const a = await loaders.assessment.load(parsed.id);

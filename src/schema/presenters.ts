@@ -105,7 +105,11 @@ export function presentAssessment(a: RiskAssessmentEntity, now: Date): RiskAsses
   return out;
 }
 
-export function presentPortrait(p: PortraitEntity): PortraitGql {
+/**
+ * `personalData`: whether the viewer may read this client's personal data (canReadPersonalData); the
+ * declared income and financial assets a portrait copies are null otherwise (SPEC §11).
+ */
+export function presentPortrait(p: PortraitEntity, personalData: boolean): PortraitGql {
   const out = new PortraitGql();
   out.id = toGlobalId("Portrait", p.id);
   out.clientDbId = p.clientId;
@@ -117,8 +121,8 @@ export function presentPortrait(p: PortraitEntity): PortraitGql {
   out.avgDailyAssets20d = money(p.avgDailyAssets20d);
   out.assetDays = p.assetDays;
   out.totalAssets = money(p.totalAssets);
-  out.financialAssets = moneyOrNull(p.financialAssets);
-  out.annualIncome = moneyOrNull(p.annualIncome);
+  out.financialAssets = personalData ? moneyOrNull(p.financialAssets) : null;
+  out.annualIncome = personalData ? moneyOrNull(p.annualIncome) : null;
   out.experienceMonths = p.experienceMonths;
   out.annualTurnover = money(p.annualTurnover);
   out.marginCallsLast12m = p.marginCallsLast12m;
@@ -127,16 +131,6 @@ export function presentPortrait(p: PortraitEntity): PortraitGql {
   out.creditRating = p.creditRating;
   out.creditFactors = p.creditFactors.map((f) => Object.assign(new ScoreFactorGql(), f));
   out.professionalEligible = p.professionalEligible;
-  return out;
-}
-
-/** A portrait with the client's declared income and financial assets only for a viewer who may read them. */
-export function presentPortraitFor(p: PortraitEntity, personalData: boolean): PortraitGql {
-  const out = presentPortrait(p);
-  if (!personalData) {
-    out.annualIncome = null;
-    out.financialAssets = null;
-  }
   return out;
 }
 

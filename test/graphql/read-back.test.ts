@@ -99,6 +99,25 @@ describe.each(ENGINES)("read-back of what was written on $name (SPEC §11)", (en
     }
   });
 
+  it("masks the income and assets of the latest portrait and of a portrait read by node the same way", async () => {
+    const q = `query($id: ID!) { client(clientNo: "RB0001") { portrait { annualIncome financialAssets } }
+      node(id: $id) { ... on Portrait { annualIncome financialAssets } } }`;
+    const clear = await read(await server.token(Role.COMPLIANCE), 1);
+    const id = clear.portraits.nodes[0].id;
+    for (const [role, expected] of [
+      [Role.COMPLIANCE, { annualIncome: "880000.50", financialAssets: "12345678901.25" }],
+      [Role.VIEWER, { annualIncome: null, financialAssets: null }],
+      [Role.RISK_OFFICER, { annualIncome: null, financialAssets: null }],
+    ] as const) {
+      const res = await server.gql<{ client: { portrait: unknown }; node: unknown }>(await server.token(role), q, {
+        id,
+      });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data!.client.portrait).toEqual(expected);
+      expect(res.body.data!.node).toEqual(expected);
+    }
+  });
+
   it("reads portraits, asset snapshots and trades back, latest first, with their totals", async () => {
     const all = await read(await server.token(Role.COMPLIANCE), 20);
     expect(all.portraits.totalCount).toBe(4);

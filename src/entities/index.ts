@@ -3,6 +3,7 @@ import { AssetSnapshotEntity } from "./asset-snapshot.entity";
 import { AuditEntryEntity } from "./audit-entry.entity";
 import { ClientEntity } from "./client.entity";
 import { CreditFacilityEntity } from "./credit-facility.entity";
+import { EventEntity } from "./event.entity";
 import { FacilityApprovalEntity } from "./facility-approval.entity";
 import { IdempotencyKeyEntity } from "./idempotency-key.entity";
 import { PortraitEntity } from "./portrait.entity";
@@ -19,6 +20,7 @@ export {
   AuditEntryEntity,
   ClientEntity,
   CreditFacilityEntity,
+  EventEntity,
   FacilityApprovalEntity,
   IdempotencyKeyEntity,
   PortraitEntity,
@@ -45,4 +47,5 @@ export const ENTITIES = [
   PostLoanReviewEntity,
   AlertEntity,
   AuditEntryEntity,
+  EventEntity,
 ];

@@ -3,6 +3,7 @@ import { OneAccountPerInvestor1796000000000 } from "./1796000000000-OneAccountPe
 import { OpenUniqueness1796264833783 } from "./1796264833783-OpenUniqueness";
 import { IdempotencyKeys1796300000000 } from "./1796300000000-IdempotencyKeys";
 import { ListOrderIndexes1796400000000 } from "./1796400000000-ListOrderIndexes";
+import { Outbox1796500000000 } from "./1796500000000-Outbox";
 
 /** Every migration, in order; the app and the CLI run the same list on MySQL and SQLite. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   OpenUniqueness1796264833783,
   IdempotencyKeys1796300000000,
   ListOrderIndexes1796400000000,
+  Outbox1796500000000,
 ];

@@ -2,6 +2,8 @@ import type { EntityManager } from "typeorm";
 import { CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
 import { ReviewStatus, type ReviewTrigger } from "../domain/enums";
 import { insertSkippingDuplicates, sqlInstant } from "../db/sql";
+import { toGlobalId } from "../domain/global-id";
+import { appendEvents } from "./event.writes";
 
 /** The columns of a newly scheduled system review. */
 const REVIEW_COLUMNS = [
@@ -28,7 +30,8 @@ export function countOpenReviews(manager: EntityManager, facilityId: number, tri
 
 /**
  * Creates a system review unless one of the same trigger is already open for the facility. Returns 1
- * if created; UQ_review_open holds the rule in the database (SPEC §10).
+ * if created; UQ_review_open holds the rule in the database (SPEC §10). A created review appends its
+ * review.scheduled event in the same transaction (SPEC §12).
  */
 export async function openReview(
   manager: EntityManager,
@@ -40,7 +43,29 @@ export async function openReview(
 ): Promise<number> {
   if ((await countOpenReviews(manager, facility.id, trigger)) > 0) return 0;
   const stamp = sqlInstant(at);
-  return insertSkippingDuplicates(manager, "post_loan_review", REVIEW_COLUMNS, [
+  const created = await insertSkippingDuplicates(manager, "post_loan_review", REVIEW_COLUMNS, [
     [facility.clientId, facility.id, trigger, ReviewStatus.SCHEDULED, dueDate, notes, stamp, stamp, 1],
   ]);
+  if (created === 0) return 0;
+  const review = await manager.findOneOrFail(PostLoanReviewEntity, {
+    where: { facilityId: facility.id, trigger, status: ReviewStatus.SCHEDULED },
+    order: { id: "DESC" },
+  });
+  await appendEvents(manager, [
+    {
+      type: "review.scheduled",
+      aggregateType: "PostLoanReview",
+      aggregateId: toGlobalId("PostLoanReview", review.id),
+      occurredAt: at,
+      payload: {
+        client: toGlobalId("Client", facility.clientId),
+        facility: toGlobalId("CreditFacility", facility.id),
+        trigger,
+        dueDate,
+        status: ReviewStatus.SCHEDULED,
+        version: 1,
+      },
+    },
+  ]);
+  return created;
 }

@@ -2,6 +2,7 @@ import { ClientResolver, PortraitResolver, RiskAssessmentResolver } from "./clie
 import { ClientHistoryResolver } from "./client-history.resolver";
 import { AlertResolver, CreditFacilityResolver, PostLoanReviewResolver, ProductResolver } from "./facility.resolver";
 import { CatalogueMutations } from "./catalogue.mutations";
+import { EventResolver } from "./event.resolver";
 import { ClientFitResolver, SimulationResolver } from "./fit.resolver";
 import { LifecycleMutations } from "./lifecycle.mutations";
 import { ProfileMutations } from "./profile.mutations";
@@ -24,4 +25,5 @@ export const RESOLVERS = [
   SegmentResolver,
   CatalogueMutations,
   LifecycleMutations,
+  EventResolver,
 ] as const;

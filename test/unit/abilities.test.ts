@@ -35,6 +35,7 @@ const OPERATIONS: Record<string, readonly Role[]> = {
   "Mutation.upsertSegment": [ADMIN],
   "Mutation.upsertProduct": [ADMIN],
   "Query.auditLog": [COMPLIANCE, ADMIN],
+  "Query.events": [RO, COMPLIANCE, ADMIN],
   "Segment.members": BI,
   "Segment.stats": BI,
 };

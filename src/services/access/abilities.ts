@@ -40,6 +40,8 @@ export enum Ability {
   EXPORT_SEGMENT_MEMBERS = "EXPORT_SEGMENT_MEMBERS",
   /** `auditLog`, and audit entries by `node`. */
   READ_AUDIT = "READ_AUDIT",
+  /** `events`: the outbox stream (SPEC §12). */
+  READ_EVENTS = "READ_EVENTS",
 
   /** Writes about clients of any branch, whatever the branch scope of reads. */
   WRITE_EVERY_BRANCH = "WRITE_EVERY_BRANCH",
@@ -99,11 +101,13 @@ export const ROLE_ABILITIES: Readonly<Record<Role, readonly Ability[]>> = {
     A.COMPLETE_REVIEW,
     A.CANCEL_REVIEW,
     A.RESOLVE_ALERT,
+    A.READ_EVENTS,
   ],
   [Role.COMPLIANCE]: [
     A.SCOPE_EVERY_BRANCH,
     A.READ_PERSONAL_DATA,
     A.READ_AUDIT,
+    A.READ_EVENTS,
     A.READ_SEGMENT_MEMBERS,
     A.READ_SEGMENT_STATS,
     A.EXPORT_SEGMENT_MEMBERS,
@@ -112,6 +116,7 @@ export const ROLE_ABILITIES: Readonly<Record<Role, readonly Ability[]>> = {
     A.SCOPE_EVERY_BRANCH,
     A.WRITE_EVERY_BRANCH,
     A.READ_AUDIT,
+    A.READ_EVENTS,
     A.READ_SEGMENT_MEMBERS,
     A.READ_SEGMENT_STATS,
     A.EXPORT_SEGMENT_MEMBERS,

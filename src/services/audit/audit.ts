@@ -3,6 +3,8 @@ import Decimal from "decimal.js";
 import { AuditEntryEntity } from "../../entities";
 import { maskIdNumber, maskName, maskPhone } from "../access/policy";
 import { toGlobalId } from "../../domain/global-id";
+import { appendEvents } from "../../repositories/event.writes";
+import { eventOfAudit } from "./events";
 
 /** Fields whose values are personal data: an audit entry keeps them masked, always. */
 const PERSONAL: Partial<Record<string, (v: string) => string>> = {
@@ -75,6 +77,7 @@ export type AuditEntity =
 /**
  * The one audit writer: an entry in the caller's transaction (SPEC §2: it commits with the change or
  * not at all), personal data masked. A versioned row's entry records the version the write left.
+ * The same transaction appends the write's outbox event (SPEC §12), its payload free of personal data.
  */
 export async function recordAudit(
   manager: EntityManager,
@@ -85,14 +88,17 @@ export async function recordAudit(
 ): Promise<void> {
   const version = entity.type === "Batch" ? undefined : entity.version;
   const changes = version === undefined ? (entry.changes ?? null) : { ...entry.changes, version };
+  const entityId = entity.type === "Batch" ? entity.key : toGlobalId(entity.type, entity.id);
   await manager.insert(AuditEntryEntity, {
     at: entry.at,
     actor: viewer.subject,
     action,
     entityType: entity.type,
-    entityId: entity.type === "Batch" ? entity.key : toGlobalId(entity.type, entity.id),
+    entityId,
     changes: changes ? auditChanges(changes) : null,
   });
+  const event = eventOfAudit(action, entity, entityId, entry.at, changes);
+  await appendEvents(manager, [{ ...event, payload: plain(event.payload) as Record<string, unknown> }]);
 }
 
 /** A batch job's entry for one committed batch (SPEC §10), about the job and its as-of date. */

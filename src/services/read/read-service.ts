@@ -1,8 +1,10 @@
-import type { AlertEntity, AuditEntryEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../../entities";
+import type { AlertEntity, AuditEntryEntity, CreditFacilityEntity, EventEntity } from "../../entities";
+import type { PostLoanReviewEntity } from "../../entities";
 import type { ProductEntity, SegmentEntity } from "../../entities";
 import { listAlerts, type AlertListFilter } from "../../repositories/alert.reads";
 import { auditByIds, listAudit, type AuditListFilter } from "../../repositories/audit.reads";
 import * as catalogue from "../../repositories/catalogue.reads";
+import { listEvents, type EventListFilter } from "../../repositories/event.reads";
 import {
   clientByNo,
   listClients,
@@ -96,6 +98,11 @@ export class ReadService {
   /** The audit trail; who may read it is decided by the caller's authorization. */
   auditLog(args: PageArgs, filter: AuditListFilter | null | undefined): Promise<Page<AuditEntryEntity>> {
     return listAudit(this.primary, args, filter);
+  }
+
+  /** The outbox stream in sequence order (SPEC §12); who may read it is decided by the caller's authorization. */
+  events(args: PageArgs, filter: EventListFilter | null | undefined): Promise<Page<EventEntity>> {
+    return listEvents(this.primary, args, filter);
   }
 
   async auditEntry(id: number): Promise<AuditEntryEntity | null> {

@@ -36,6 +36,8 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Shared throttle buckets when set; in-process buckets otherwise. */
   redisUrl: string | null;
+  /** SPEC §12: with it, the outbox relay publishes committed events to RabbitMQ (exchange margin.events). */
+  eventsAmqpUrl: string | null;
   /** Query-cost points per minute per token subject, and per-role overrides. */
   rateLimitPerMinute: number;
   rateLimitByRole: Partial<Record<string, number>>;
@@ -138,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const redisUrl = (env.REDIS_URL ?? "").trim();
   if (redisUrl !== "" && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
     throw new ConfigError("REDIS_URL", "must be redis://host:port");
+  const amqpUrl = (env.EVENTS_AMQP_URL ?? "").trim();
+  if (amqpUrl !== "" && !/^amqps?:\/\/[^\s]+$/.test(amqpUrl))
+    throw new ConfigError("EVENTS_AMQP_URL", "must be amqp://user:password@host:port");
   const byRole: Partial<Record<string, number>> = {};
   for (const part of (env.RATE_LIMIT_ROLES ?? "")
     .split(",")
@@ -160,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 20_000, 0, 600_000),
     heapGrowingPercent: integer(env, "HEAP_GROWING_PERCENT", 100, 0, 1000),
     redisUrl: redisUrl === "" ? null : redisUrl,
+    eventsAmqpUrl: amqpUrl === "" ? null : amqpUrl,
     rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),
     rateLimitByRole: byRole,
     dbTimeoutMs: integer(env, "DB_TIMEOUT_MS", 5000, 100, 120_000),

@@ -8,6 +8,7 @@ import { buildApiSchema } from "./schema/build";
 import { createApp, type App } from "./server/app";
 import { printDemoTokens, seedDemoIfEmpty } from "./seed/demo-start";
 import { createServices } from "./services";
+import { OutboxRelay } from "./services/events/relay";
 
 /** Composition root: config → data source → services → schema → server. */
 export async function main(): Promise<App> {
@@ -55,6 +56,11 @@ export async function main(): Promise<App> {
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   logger.info({ port, database: dataSource.options.type }, "serving");
 
+  const relay = config.eventsAmqpUrl
+    ? new OutboxRelay(dataSource, systemClock, { url: config.eventsAmqpUrl, log: logger })
+    : null;
+  relay?.start();
+
   // Prints nothing unless the secret is the built-in development one (SPEC §10).
   await printDemoTokens(config.authJwtSecret, dataSource, port);
 
@@ -65,6 +71,7 @@ export async function main(): Promise<App> {
     logger.info({ signal }, "shutting down: finishing in-flight requests");
     void app
       .close()
+      .then(() => relay?.stop())
       .then(() => Promise.all([dataSource, ...replicas].map((ds) => ds.destroy())))
       .then(() => process.exit(0))
       .catch((err: unknown) => {

@@ -2,12 +2,13 @@ import net from "node:net";
 
 /**
  * Before any suite: the services the suites need answer, or the run says so at once. Under CI a
- * missing or unreachable MariaDB or Redis fails the whole run with one clear line (nothing is ever
+ * missing or unreachable MariaDB, Redis or RabbitMQ fails the whole run with one clear line (nothing is ever
  * skipped there); outside CI the suites that need them are skipped, and the reason is printed.
  */
 const SERVICES = [
   { variable: "TEST_MYSQL_URL", what: "MariaDB/MySQL", port: 3306, requiredInCi: true },
   { variable: "TEST_REDIS_URL", what: "Redis", port: 6379, requiredInCi: true },
+  { variable: "TEST_AMQP_URL", what: "RabbitMQ", port: 5672, requiredInCi: true },
   { variable: "TEST_REPLICA_URL", what: "the MariaDB read replica", port: 3306, requiredInCi: false },
 ] as const;
 

@@ -1,54 +1,10 @@
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import { createDataSource } from "../../src/db/data-source";
 import { Role } from "../../src/domain/enums";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildClient } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
+import { TcpProxy as Proxy } from "../support/tcp-proxy";
 import type { DataSource } from "typeorm";
-
-/** A TCP proxy to MariaDB that the test can cut and restore. */
-class Proxy {
-  private readonly sockets = new Set<net.Socket>();
-  private cut = false;
-  readonly server: net.Server;
-
-  constructor(target: { host: string; port: number }) {
-    this.server = net.createServer((client) => {
-      if (this.cut) {
-        client.destroy();
-        return;
-      }
-      const upstream = net.connect(target);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-  }
-
-  listen(): Promise<number> {
-    return new Promise((resolve) =>
-      this.server.listen(0, "127.0.0.1", () => resolve((this.server.address() as AddressInfo).port)),
-    );
-  }
-
-  down(): void {
-    this.cut = true;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  up(): void {
-    this.cut = false;
-  }
-
-  close(): Promise<void> {
-    this.down();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 const mysql = ENGINES.filter((e) => e.name === "mysql");
 const suite = mysql.length > 0 ? describe.each(mysql) : describe.skip.each([{ name: "mysql (set TEST_MYSQL_URL)" }]);

@@ -10,6 +10,7 @@ export default tseslint.config(
       "coverage/**",
       "data/**",
       "jest.config.js",
+      "test/tiers.js",
       "scripts/*.js",
       "examples/client/src/generated/**",
     ],

@@ -4,14 +4,7 @@
  * graphql — the schema and resolvers over a real server; http — the HTTP edge, processes, outages.
  * Every folder of test/ belongs to exactly one tier (test/unit/test-tiers.test.ts holds it).
  */
-const TIERS = {
-  unit: ["unit", "matching", "profile", "schema"],
-  service: ["db", "demo", "matching-db", "profile-db", "replica", "service"],
-  graphql: ["graphql", "hostile", "lifecycle"],
-  http: ["http", "outage"],
-};
-/** Files whose folder is in one tier but which belong to another. */
-const MOVED = { service: ["lifecycle/races.test.ts"] };
+const { TIERS, MOVED } = require("./test/tiers.js");
 
 const transform = {
   "^.+\\.ts$": [
@@ -45,6 +38,4 @@ module.exports = {
     transform,
     setupFiles: ["<rootDir>/test/setup.ts"],
   })),
-  TIERS,
-  MOVED,
 };

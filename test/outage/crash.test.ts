@@ -199,6 +199,11 @@ function suite(engine: TestEngine) {
       await count(db.ds, "SELECT COUNT(*) AS n FROM `audit_entry` WHERE `action` = 'recordFacilityValuations'"),
     ).toBe(valued);
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM `alert` WHERE `kind` = 'MARGIN_CALL'")).toBe(valued);
+    // The outbox commits with the change (SPEC §12): every stored valuation and alert has its event, no other.
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM `event` WHERE `type` = 'valuation.recorded'")).toBe(valued);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM `event` WHERE `type` = 'alert.raised'")).toBe(
+      await count(db.ds, "SELECT COUNT(*) AS n FROM `alert`"),
+    );
 
     // Restarted, the same batch goes through once.
     const again = await startApi(build, db);
@@ -245,6 +250,7 @@ function suite(engine: TestEngine) {
       "SELECT COUNT(*) AS n FROM `audit_entry` WHERE `action` = 'processMaturities' AND `entityType` = 'CreditFacility'",
     );
     expect(audited).toBe(liquidating);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM `event` WHERE `type` = 'facility.matured'")).toBe(liquidating);
     const batches = (await db.ds.query(
       "SELECT `changes` FROM `audit_entry` WHERE `action` = 'processMaturities' AND `entityType` = 'Batch'",
     )) as { changes: string }[];

@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
-import net from "node:net";
-import path from "node:path";
 import { DEV_JWT_SECRET } from "../../src/config";
 import { Role } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
 import { mintToken } from "../../src/services/access/tokens";
+import { startApiProcess } from "../support/api-process";
 import { compiledBuild } from "../support/build";
 import { ENGINES, type TestDatabase, type TestEngine } from "../support/engines";
 import { buildClient } from "../support/factories";
@@ -17,7 +15,6 @@ import { startTestServer, type TestServer } from "../support/server";
  * answer never applies a keyed request twice.
  */
 const RECORD = "mutation($i: RecordTradesInput!) { recordTrades(input: $i) { count userErrors { code field } } }";
-const root = path.resolve(__dirname, "../..");
 
 function trades(n: number, amount = "100.00") {
   return Array.from({ length: n }, (_, i) => ({
@@ -164,53 +161,10 @@ describe.each(ENGINES)("Idempotency-Key on $name (SPEC §10)", suite);
 
 const mysql = ENGINES.filter((e) => e.name === "mysql");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** The built API as a process on the database; resolves once it answers /readyz. */
+/** The built API as a process on the database, with the answer's URL. */
 async function startProcess(build: string, db: TestDatabase, env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(build, "src/main.js")], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_PATH: path.join(root, "node_modules"),
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 300 || child.exitCode !== null) throw new Error("the API did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return {
-    url: `${url}/graphql`,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
-    },
-  };
+  const api = await startApiProcess(build, db.url, env);
+  return { url: `${api.origin}/graphql`, child: api.child, stop: () => api.kill() };
 }
 
 (mysql.length > 0 ? describe.each(mysql) : describe.skip.each(ENGINES))(

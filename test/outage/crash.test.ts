@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import Decimal from "decimal.js";
 import type { DataSource } from "typeorm";
@@ -8,6 +7,7 @@ import { FacilityStatus, Role } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
 import { CreditFacilityEntity, type ClientEntity, type ProductEntity } from "../../src/entities";
 import { mintToken } from "../../src/services/access/tokens";
+import { startApiProcess } from "../support/api-process";
 import { compiledBuild } from "../support/build";
 import { ENGINES, type TestDatabase, type TestEngine } from "../support/engines";
 import { buildClient } from "../support/factories";
@@ -25,17 +25,6 @@ const TODAY = new Date().toISOString().slice(0, 10);
 const count = async (ds: DataSource, sql: string, params: unknown[] = []) =>
   Number(((await ds.query(sql, params)) as { n: unknown }[])[0].n);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 interface Api {
   child: ChildProcess;
   url: string;
@@ -44,53 +33,21 @@ interface Api {
 }
 
 async function startApi(build: string, db: TestDatabase): Promise<Api> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(build, "src/main.js")], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_PATH: path.join(root, "node_modules"),
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
-      // 5,000 valuations in one request can take longer than the default deadline on a busy machine.
-      REQUEST_TIMEOUT_MS: "600000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c.toString("utf8")));
-  child.stderr!.on("data", (c: Buffer) => (output += c.toString("utf8")));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 300 || child.exitCode !== null) throw new Error(`the API did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // 5,000 valuations in one request can take longer than the default deadline on a busy machine.
+  const api = await startApiProcess(build, db.url, { REQUEST_TIMEOUT_MS: "600000" });
   const token = await mintToken(DEV_JWT_SECRET, { sub: "ro-crash", roles: [Role.RISK_OFFICER, Role.ADMIN] });
   return {
-    child,
-    url,
+    child: api.child,
+    url: api.origin,
     async gql(query, variables) {
-      const res = await fetch(`${url}/graphql`, {
+      const res = await fetch(`${api.origin}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as Record<string, unknown>;
     },
-    kill: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGKILL");
-      }),
+    kill: () => api.kill(),
   };
 }
 

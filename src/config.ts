@@ -7,6 +7,9 @@ import { Role } from "./domain/enums";
 
 const ROLES: readonly string[] = Object.values(Role);
 
+/** SPEC §12: when the daily jobs run, Asia/Shanghai. */
+export const DEFAULT_JOBS_AT = "17:30";
+
 export const DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef";
 
 export interface Config {
@@ -38,6 +41,10 @@ export interface Config {
   redisUrl: string | null;
   /** SPEC §12: with it, the outbox relay publishes committed events to RabbitMQ (exchange margin.events). */
   eventsAmqpUrl: string | null;
+  /** SPEC §12: run processMaturities and scheduleReviews each trading day at jobsAt (Asia/Shanghai). */
+  scheduleJobs: boolean;
+  /** JOBS_AT, "HH:MM" Asia/Shanghai (UTC+8), as hour and minute. */
+  jobsAt: { hour: number; minute: number };
   /** Query-cost points per minute per token subject, and per-role overrides. */
   rateLimitPerMinute: number;
   rateLimitByRole: Partial<Record<string, number>>;
@@ -153,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     byRole[m[1]] = Number(m[2]);
   }
 
+  const jobsAtRaw = (env.JOBS_AT ?? "").trim() || DEFAULT_JOBS_AT;
+  const jobsAt = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(jobsAtRaw);
+  if (!jobsAt) throw new ConfigError("JOBS_AT", "must be HH:MM (24-hour, Asia/Shanghai), e.g. 17:30");
+
   const executor = (env.GRAPHQL_EXECUTOR ?? "jit").trim();
   if (executor !== "jit" && executor !== "graphql-js") {
     throw new ConfigError("GRAPHQL_EXECUTOR", "must be jit or graphql-js");
@@ -166,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heapGrowingPercent: integer(env, "HEAP_GROWING_PERCENT", 100, 0, 1000),
     redisUrl: redisUrl === "" ? null : redisUrl,
     eventsAmqpUrl: amqpUrl === "" ? null : amqpUrl,
+    scheduleJobs: boolean(env, "SCHEDULE_JOBS", false),
+    jobsAt: { hour: Number(jobsAt[1]), minute: Number(jobsAt[2]) },
     rateLimitPerMinute: integer(env, "RATE_LIMIT_PER_MINUTE", 500_000, 1, 1_000_000_000),
     rateLimitByRole: byRole,
     dbTimeoutMs: integer(env, "DB_TIMEOUT_MS", 5000, 100, 120_000),

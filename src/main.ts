@@ -9,6 +9,7 @@ import { createApp, type App } from "./server/app";
 import { printDemoTokens, seedDemoIfEmpty } from "./seed/demo-start";
 import { createServices } from "./services";
 import { OutboxRelay } from "./services/events/relay";
+import { JobScheduler } from "./services/scheduling/scheduler";
 
 /** Composition root: config → data source → services → schema → server. */
 export async function main(): Promise<App> {
@@ -61,6 +62,21 @@ export async function main(): Promise<App> {
     : null;
   relay?.start();
 
+  // SPEC §12: the daily jobs; the catch-up of a missed day runs in the background after listen.
+  const scheduler = config.scheduleJobs
+    ? new JobScheduler({
+        ds: dataSource,
+        clock: systemClock,
+        jobs: services.monitoring,
+        jobsAt: config.jobsAt,
+        logger,
+        observer: app.metrics,
+      })
+    : null;
+  scheduler
+    ?.start()
+    .catch((err: unknown) => logger.error({ err: (err as Error).message }, "scheduler failed to start"));
+
   // Prints nothing unless the secret is the built-in development one (SPEC §10).
   await printDemoTokens(config.authJwtSecret, dataSource, port);
 
@@ -72,6 +88,7 @@ export async function main(): Promise<App> {
     void app
       .close()
       .then(() => relay?.stop())
+      .then(() => scheduler?.stop())
       .then(() => Promise.all([dataSource, ...replicas].map((ds) => ds.destroy())))
       .then(() => process.exit(0))
       .catch((err: unknown) => {

@@ -24,6 +24,8 @@ export interface App {
   executorStats(): { compiled: number; fallbacks: number; cached: number } | null;
   /** Requests being handled (any route), GraphQL operations running and waiting for a slot. */
   load(): { inFlight: number; active: number; queued: number };
+  /** The /metrics registry's owner (the scheduler counts its runs there). */
+  metrics: Metrics;
   /**
    * Stops accepting, lets every request already received finish (up to SHUTDOWN_GRACE_MS, then cuts
    * the connections), then stops Apollo; the caller closes the pools after it resolves.
@@ -86,6 +88,7 @@ export async function createApp(opts: {
     apollo: graphql.apollo,
     executorStats: graphql.executorStats,
     load: () => ({ inFlight: edge.inFlight(), active: gate.active, queued: gate.queued }),
+    metrics,
     async close() {
       await edge.close();
       await graphql.stop();

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { RateLimiter, RateLimiterStats } from "../services/access/rate-limit";
+import type { JobOutcome, JobRunObserver, ScheduledJobName } from "../services/scheduling/scheduler";
 
 /** An operation name that may be a label as it is (the rest count as `other`). */
 const OPERATION_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -13,13 +14,15 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,47}$/;
  * pool state, event-loop lag. `/metrics` is unauthenticated, so every label is bounded (SPEC §10):
  * a client cannot grow it by naming operations.
  */
-export class Metrics {
+export class Metrics implements JobRunObserver {
   readonly registry = new Registry();
   readonly requests: Counter<"operation" | "outcome">;
   readonly latency: Histogram<"operation" | "outcome">;
   readonly errors: Counter<"code">;
   readonly refusals: Counter<"status" | "code" | "route">;
   readonly sqlStatements: Histogram<"operation">;
+  readonly scheduledJobRuns: Counter<"job" | "outcome">;
+  readonly scheduledJobLastSuccess: Gauge<"job">;
   private readonly operations = new Set<string>();
 
   constructor(ds: DataSource, rateLimiter?: RateLimiter) {
@@ -54,6 +57,18 @@ export class Metrics {
       help: "SQL statements per GraphQL request",
       labelNames: ["operation"],
       buckets: [0, 1, 2, 4, 6, 8, 12, 20, 50, 100],
+      registers: [this.registry],
+    });
+    this.scheduledJobRuns = new Counter({
+      name: "scheduled_job_runs_total",
+      help: "Runs of the daily jobs (SCHEDULE_JOBS) by job and outcome: success, skipped (already run for the day), failure",
+      labelNames: ["job", "outcome"],
+      registers: [this.registry],
+    });
+    this.scheduledJobLastSuccess = new Gauge({
+      name: "scheduled_job_last_success_timestamp_seconds",
+      help: "When each daily job last ran successfully on this instance (Unix seconds)",
+      labelNames: ["job"],
       registers: [this.registry],
     });
     if (rateLimiter?.stats) this.rateLimiterMetrics(() => rateLimiter.stats?.());
@@ -104,6 +119,12 @@ export class Metrics {
     const label = typeof code === "string" && ERROR_CODE.test(code) ? code : "OTHER";
     this.errors.inc({ code: label });
     return label;
+  }
+
+  /** Counts one scheduled run (services/scheduling/scheduler.ts). */
+  scheduledJobRun(job: ScheduledJobName, outcome: JobOutcome, finishedAt: Date): void {
+    this.scheduledJobRuns.inc({ job, outcome });
+    if (outcome === "success") this.scheduledJobLastSuccess.set({ job }, finishedAt.getTime() / 1000);
   }
 
   /** The limiter keeps its own running totals; each scrape adds what they grew by since the last. */

@@ -57,7 +57,9 @@ export const DateScalar = new GraphQLScalarType<string, string>({
 
 function parseDecimal(value: unknown): Decimal {
   if (typeof value !== "string" || !DECIMAL_PATTERN.test(value)) {
-    throw new GraphQLError('Decimal must be a string such as "1250000.00" (at most 18 digits and 4 decimals)');
+    throw new GraphQLError(
+      "Decimal must be a string of digits with an optional point, e.g. 1250000.00 (at most 18 digits and 4 decimals)",
+    );
   }
   return new Decimal(value);
 }

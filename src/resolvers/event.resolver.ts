@@ -1,27 +1,13 @@
-import { Args, ArgsType, Authorized, Ctx, Field, Int, Query, Resolver } from "type-graphql";
-import { MaxLength, ValidateNested } from "class-validator";
+import { Args, ArgsType, Authorized, Ctx, Field, Query, Resolver } from "type-graphql";
+import { ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { presentEvent } from "../schema/event-presenter";
-import { toConnection } from "../schema/types/connection";
+import { PageArgs, toConnection } from "../schema/types/connection";
 import { EventConnection, EventFilterInput } from "../schema/types/event";
 import { Ability } from "../services/access/abilities";
 
 @ArgsType()
-class EventsArgs {
-  @Field(() => String, {
-    description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
-    nullable: true,
-  })
-  @MaxLength(512)
-  after?: string | null;
-
-  @Field(() => Int, {
-    description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
-    nullable: true,
-    defaultValue: 50,
-  })
-  first!: number;
-
+class EventsArgs extends PageArgs {
   @Field(() => EventFilterInput, {
     description: "Narrows the stream; every given criterion must hold.",
     nullable: true,

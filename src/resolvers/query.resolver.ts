@@ -1,5 +1,5 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Query, Resolver } from "type-graphql";
-import { ArrayMaxSize, MaxLength, ValidateNested } from "class-validator";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Query, Resolver } from "type-graphql";
+import { ArrayMaxSize, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { primeClientRows } from "../loaders";
 import { fromGlobalId, idOf } from "../schema/global-id";
@@ -34,26 +34,9 @@ import {
 import { Ability } from "../services/access/abilities";
 import { canReadPersonalData, mayReadAudit, personalDataScope } from "../services/access/policy";
 import { AlertOrderInput, ClientOrderInput, FacilityOrderInput, ReviewOrderInput } from "../schema/types/orders";
-import { toConnection } from "../schema/types/connection";
+import { PageArgs, toConnection } from "../schema/types/connection";
 import { Node } from "../schema/types/node";
 import { BadInputError } from "../errors";
-
-@ArgsType()
-class PageArgs {
-  @Field(() => Int, {
-    description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
-    nullable: true,
-    defaultValue: 50,
-  })
-  first!: number;
-
-  @Field(() => String, {
-    description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
-    nullable: true,
-  })
-  @MaxLength(512)
-  after?: string | null;
-}
 
 @ArgsType()
 class ClientsArgs extends PageArgs {

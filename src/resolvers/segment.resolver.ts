@@ -1,4 +1,4 @@
-import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Args, ArgsType, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { Ability } from "../services/access/abilities";
 import { money } from "../domain/decimal";
 import type { Context } from "../schema/context";
@@ -6,23 +6,10 @@ import { primeClientRows } from "../loaders";
 import { presentClient } from "../schema/presenters";
 import { ClientConnection } from "../schema/types/client";
 import { CreditRatingCountGql, RiskLevelCountGql, SegmentGql, SegmentStatsGql } from "../schema/types/catalogue";
-import { toConnection } from "../schema/types/connection";
+import { PageArgs, toConnection } from "../schema/types/connection";
 
 @ArgsType()
-class MembersArgs {
-  @Field(() => Int, {
-    description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
-    nullable: true,
-    defaultValue: 50,
-  })
-  first!: number;
-
-  @Field(() => String, {
-    description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
-    nullable: true,
-  })
-  after?: string | null;
-}
+class MembersArgs extends PageArgs {}
 
 @Resolver(() => SegmentGql)
 export class SegmentResolver {

@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { MaxLength } from "class-validator";
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import type { Page } from "../../domain/paging";
 import { PageInfo } from "./node";
 
@@ -97,4 +98,22 @@ export function toConnection<R, N extends object, C extends ConnectionShape<N>>(
     pageInfo: new LazyPageInfo(page),
     count: () => page.total(),
   });
+}
+
+/** The first/after arguments every root list takes (page size 1 to 500, SPEC §2 paging). */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, {
+    description: "Page size, 1 to 500 (outside that range: BAD_USER_INPUT).",
+    nullable: true,
+    defaultValue: 50,
+  })
+  first!: number;
+
+  @Field(() => String, {
+    description: "Opaque cursor (an edge's `cursor` or `pageInfo.endCursor`): the page starts after it.",
+    nullable: true,
+  })
+  @MaxLength(512)
+  after?: string | null;
 }

@@ -3,6 +3,7 @@
  * message naming the variable (SPEC §1).
  */
 
+import os from "node:os";
 import { Role } from "./domain/enums";
 
 const ROLES: readonly string[] = Object.values(Role);
@@ -62,6 +63,16 @@ export interface Config {
    * heap between full collections).
    */
   heapGrowingPercent: number;
+  /**
+   * WORKERS: server processes sharing the port (node:cluster); 1 runs no cluster. Above 1 needs a
+   * MySQL/MariaDB DATABASE_URL (SQLite is one process's database).
+   */
+  workers: number;
+  /**
+   * Which worker this process is (1…workers), set by the cluster's primary in MARGIN_WORKER_SLOT; 1
+   * without a cluster. Worker 1 alone runs migrations first, the demo seed, the scheduler and the relay.
+   */
+  workerSlot: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +112,13 @@ export function validateDatabaseUrl(name: string, url: string, allowSqlite = tru
     name,
     allowSqlite ? "must be sqlite:<file>, sqlite::memory: or mysql://user:pass@host:port/db" : "must be mysql:// URLs",
   );
+}
+
+/** WORKERS: a whole number (1–256) or `auto`, the number of CPUs this process may use. */
+function workersSetting(env: NodeJS.ProcessEnv): number {
+  const raw = (env.WORKERS ?? "").trim().toLowerCase();
+  if (raw === "auto") return Math.max(1, Math.min(256, os.availableParallelism()));
+  return integer(env, "WORKERS", 1, 1, 256);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -169,7 +187,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("GRAPHQL_EXECUTOR", "must be jit or graphql-js");
   }
 
+  const databaseUrl = validateDatabaseUrl("DATABASE_URL", (env.DATABASE_URL ?? "sqlite:./data/margin.sqlite").trim());
+  const workers = workersSetting(env);
+  if (workers > 1 && databaseUrl.startsWith("sqlite:")) {
+    throw new ConfigError(
+      "WORKERS",
+      "above 1 needs a mysql:// DATABASE_URL: SQLite is one process's database (set WORKERS=1 or use MariaDB)",
+    );
+  }
+
   return {
+    workers,
+    workerSlot: integer(env, "MARGIN_WORKER_SLOT", 1, 1, workers),
     graphqlExecutor: executor,
     maxConcurrentRequests: integer(env, "MAX_CONCURRENT_REQUESTS", 4, 1, 10_000),
     maxQueuedRequests: integer(env, "MAX_QUEUED_REQUESTS", 2000, 0, 1_000_000),
@@ -185,7 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv,
     production,
     port: integer(env, "PORT", 4000, 0, 65535),
-    databaseUrl: validateDatabaseUrl("DATABASE_URL", (env.DATABASE_URL ?? "sqlite:./data/margin.sqlite").trim()),
+    databaseUrl,
     databaseReplicaUrls: replicas,
     authJwtSecret: secret !== undefined && secret !== "" ? secret : DEV_JWT_SECRET,
     seedDemo: boolean(env, "SEED_DEMO", !production),

@@ -1,5 +1,7 @@
 import "reflect-metadata";
+import cluster from "node:cluster";
 import v8 from "node:v8";
+import { superviseWorkers } from "./cluster";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { openDataSource } from "./db/data-source";
 import { systemClock } from "./domain/clock";
@@ -11,11 +13,9 @@ import { createServices } from "./services";
 import { OutboxRelay } from "./services/events/relay";
 import { JobScheduler } from "./services/scheduling/scheduler";
 
-/** Composition root: config → data source → services → schema → server. */
-export async function main(): Promise<App> {
-  let config: Config;
+function loadConfigOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -23,7 +23,17 @@ export async function main(): Promise<App> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel, { pretty: config.logPretty });
+}
+
+/** Composition root: config → data source → services → schema → server. */
+export async function main(): Promise<App> {
+  const config = loadConfigOrExit();
+  // Under WORKERS=N each line says which worker wrote it (slot and process id; no personal data).
+  const logger = cluster.isWorker
+    ? createLogger(config.logLevel, { pretty: config.logPretty }).child({ worker: config.workerSlot, pid: process.pid })
+    : createLogger(config.logLevel, { pretty: config.logPretty });
+  // Worker 1 (or the only process) runs the daily jobs and the outbox relay; the others serve requests.
+  const runsJobs = config.workerSlot === 1;
   // Set before the heap grows: the old generation may then grow to (1 + p/100) × the live heap between
   // full collections instead of up to 4×, which under load is most of the process's memory.
   if (config.heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
@@ -57,28 +67,30 @@ export async function main(): Promise<App> {
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   logger.info({ port, database: dataSource.options.type }, "serving");
 
-  const relay = config.eventsAmqpUrl
-    ? new OutboxRelay(dataSource, systemClock, { url: config.eventsAmqpUrl, log: logger })
-    : null;
+  const relay =
+    config.eventsAmqpUrl && runsJobs
+      ? new OutboxRelay(dataSource, systemClock, { url: config.eventsAmqpUrl, log: logger })
+      : null;
   relay?.start();
 
   // SPEC §12: the daily jobs; the catch-up of a missed day runs in the background after listen.
-  const scheduler = config.scheduleJobs
-    ? new JobScheduler({
-        ds: dataSource,
-        clock: systemClock,
-        jobs: services.monitoring,
-        jobsAt: config.jobsAt,
-        logger,
-        observer: app.metrics,
-      })
-    : null;
+  const scheduler =
+    config.scheduleJobs && runsJobs
+      ? new JobScheduler({
+          ds: dataSource,
+          clock: systemClock,
+          jobs: services.monitoring,
+          jobsAt: config.jobsAt,
+          logger,
+          observer: app.metrics,
+        })
+      : null;
   scheduler
     ?.start()
     .catch((err: unknown) => logger.error({ err: (err as Error).message }, "scheduler failed to start"));
 
   // Prints nothing unless the secret is the built-in development one (SPEC §10).
-  await printDemoTokens(config.authJwtSecret, dataSource, port);
+  if (config.workerSlot === 1) await printDemoTokens(config.authJwtSecret, dataSource, port);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -101,8 +113,29 @@ export async function main(): Promise<App> {
   return app;
 }
 
+/** WORKERS=1: this process is the server; WORKERS=N: it supervises N workers, each running main(). */
+async function start(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (config.workers > 1 && cluster.isPrimary) {
+    const logger = createLogger(config.logLevel, { pretty: config.logPretty }).child({ primary: process.pid });
+    if (config.redisUrl === null) {
+      logger.warn(
+        { workers: config.workers },
+        "WORKERS > 1 without REDIS_URL: each worker throttles on its own buckets and keeps its own persisted queries",
+      );
+    }
+    const code = await superviseWorkers({
+      workers: config.workers,
+      logger,
+      stopTimeoutMs: config.shutdownGraceMs + 15_000,
+    });
+    process.exit(code);
+  }
+  await main();
+}
+
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  start().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from "../../src/config";
 
 describe("configuration (SPEC §1)", () => {
@@ -54,5 +55,20 @@ describe("configuration (SPEC §1)", () => {
       DATABASE_REPLICA_URLS: "mysql://ro@127.0.0.1:3307/margin, mysql://ro@127.0.0.1:3308/margin",
     });
     expect(c.databaseReplicaUrls).toHaveLength(2);
+  });
+  it("WORKERS: 1 by default, a number, or auto (the CPUs this process may use); above 1 only on MySQL", () => {
+    const mysql = "mysql://root@127.0.0.1:3306/margin";
+    expect(loadConfig({})).toMatchObject({ workers: 1, workerSlot: 1 });
+    expect(loadConfig({ WORKERS: "3", DATABASE_URL: mysql }).workers).toBe(3);
+    expect(loadConfig({ WORKERS: "auto", DATABASE_URL: mysql }).workers).toBe(os.availableParallelism());
+    expect(loadConfig({ WORKERS: "2", MARGIN_WORKER_SLOT: "2", DATABASE_URL: mysql }).workerSlot).toBe(2);
+    expect(() => loadConfig({ WORKERS: "2", MARGIN_WORKER_SLOT: "3", DATABASE_URL: mysql })).toThrow(
+      "MARGIN_WORKER_SLOT",
+    );
+    for (const bad of ["0", "many", "257"]) {
+      expect(() => loadConfig({ WORKERS: bad, DATABASE_URL: mysql })).toThrow("WORKERS");
+    }
+    expect(() => loadConfig({ WORKERS: "2" })).toThrow("WORKERS above 1 needs a mysql:// DATABASE_URL");
+    expect(() => loadConfig({ WORKERS: "2", DATABASE_URL: "sqlite::memory:" })).toThrow(ConfigError);
   });
 });

@@ -6,8 +6,9 @@ import mysql from "mysql2";
 import type { RowDataPacket } from "mysql2/promise";
 import { membershipPredicate, type SqlPredicate } from "../../src/repositories/segment-membership.sql";
 import type { SegmentDef } from "../../src/services/matching";
+import { allocatedBetween, readAllocation, startOwnAllocation } from "./allocation";
 import { procCpuMs, procMemory, resetPeak, stopProfile, type Child } from "./processes";
-import { fmt, log, median, type Settings } from "./settings";
+import { fmt, log, median, sleep, type Settings } from "./settings";
 
 /** The export workload: the API's NDJSON route against mysql2's query().stream() of the same rows. */
 const EXPORT_SELECT = `SELECT c.\`clientNo\`, c.\`type\`, c.\`branch\`, p.\`riskLevel\`, p.\`creditRating\`, p.\`avgDailyAssets20d\`,
@@ -36,6 +37,8 @@ export interface ExportRun {
   bytes: number;
   sha1: string;
   cpuMsPer1000Rows: number;
+  /** KB allocated on the V8 heap per 1,000 rows: the API's processes, or this process for the raw stream. */
+  allocKbPer1000Rows: number;
   rssGrowthMb?: number;
   peakRssMb?: number;
 }
@@ -113,9 +116,13 @@ async function apiDownload(port: number, token: string, segmentCode: string): Pr
 async function exportRound(
   minSeconds: number,
   download: () => Promise<Download>,
-  apiPid: number | null,
+  api: Child | null,
   minRows = 0,
 ): Promise<ExportRun> {
+  const apiPid = api === null ? null : api.pid;
+  if (api !== null) await sleep(300);
+  const a0 = api === null ? null : readAllocation(api.allocDir);
+  const ownAllocation = api === null ? startOwnAllocation() : null;
   const rss0 = apiPid === null ? 0 : procMemory(apiPid).rssKb;
   if (apiPid !== null) resetPeak(apiPid);
   const cpu0 = apiPid === null ? 0 : procCpuMs(apiPid);
@@ -136,6 +143,11 @@ async function exportRound(
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const own = process.cpuUsage(own0);
   const cpuMs = apiPid === null ? (own.user + own.system) / 1000 : procCpuMs(apiPid) - cpu0;
+  let allocated = ownAllocation?.() ?? 0;
+  if (api !== null && a0 !== null) {
+    await sleep(300);
+    allocated = allocatedBetween(a0, readAllocation(api.allocDir));
+  }
   const run: ExportRun = {
     downloads,
     rows,
@@ -144,6 +156,7 @@ async function exportRound(
     bytes,
     sha1,
     cpuMsPer1000Rows: (cpuMs / Math.max(rows, 1)) * 1000,
+    allocKbPer1000Rows: (allocated / 1024 / Math.max(rows, 1)) * 1000,
   };
   if (apiPid !== null) {
     const mem = procMemory(apiPid);
@@ -157,8 +170,15 @@ export interface ExportResult {
   rows: number;
   sameBytes: boolean;
   ratio: number;
-  api: { rowsPerSecond: number; cpuMsPer1000Rows: number; rssGrowthMb: number; peakRssMb: number; runs: ExportRun[] };
-  raw: { rowsPerSecond: number; cpuMsPer1000Rows: number; runs: ExportRun[] };
+  api: {
+    rowsPerSecond: number;
+    cpuMsPer1000Rows: number;
+    allocKbPer1000Rows: number;
+    rssGrowthMb: number;
+    peakRssMb: number;
+    runs: ExportRun[];
+  };
+  raw: { rowsPerSecond: number; cpuMsPer1000Rows: number; allocKbPer1000Rows: number; runs: ExportRun[] };
   million: { rows: number; downloads: number; rssGrowthMb: number };
 }
 
@@ -196,7 +216,7 @@ export async function benchExport(
     for (const kind of order) {
       const run =
         kind === "api"
-          ? await exportRound(minSeconds, () => apiDownload(api.port, token, code), api.pid)
+          ? await exportRound(minSeconds, () => apiDownload(api.port, token, code), api)
           : await exportRound(minSeconds, () => rawDownload(s.url, code, m), null);
       runs[kind].push(run);
       log(
@@ -208,7 +228,7 @@ export async function benchExport(
   }
   if (profileFile !== null) await stopProfile(api.pid, profileFile);
   // Memory: at least 1,000,000 members through the route back to back, RSS peak against the start.
-  const million = await exportRound(0, () => apiDownload(api.port, token, code), api.pid, 1_000_000);
+  const million = await exportRound(0, () => apiDownload(api.port, token, code), api, 1_000_000);
   log(
     `  memory: ${million.downloads} × ${million.rows / million.downloads} = ${million.rows} rows exported, ` +
       `RSS +${fmt(million.rssGrowthMb ?? 0)} MB (peak ${fmt(million.peakRssMb ?? 0)} MB)`,
@@ -224,6 +244,7 @@ export async function benchExport(
     api: {
       rowsPerSecond: apiRate,
       cpuMsPer1000Rows: median(runs.api.map((x) => x.cpuMsPer1000Rows)),
+      allocKbPer1000Rows: median(runs.api.map((x) => x.allocKbPer1000Rows)),
       rssGrowthMb: Math.max(...runs.api.map((x) => x.rssGrowthMb ?? 0)),
       peakRssMb: Math.max(...runs.api.map((x) => x.peakRssMb ?? 0)),
       runs: runs.api,
@@ -231,6 +252,7 @@ export async function benchExport(
     raw: {
       rowsPerSecond: rawRate,
       cpuMsPer1000Rows: median(runs.raw.map((x) => x.cpuMsPer1000Rows)),
+      allocKbPer1000Rows: median(runs.raw.map((x) => x.allocKbPer1000Rows)),
       runs: runs.raw,
     },
     ratio: apiRate / rawRate,

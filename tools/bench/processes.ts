@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { ROOT } from "../root";
+import { readAllocation } from "./allocation";
 import { log, sleep } from "./settings";
 
 /** The bench's children (the API and the floor), their ports, and what /proc says of them. */
@@ -47,24 +49,65 @@ export interface Child {
   pid: number;
   port: number;
   stderr: string[];
+  /** Where its processes (with WORKERS=N the primary and each worker) write their allocation samples. */
+  allocDir: string;
 }
 
-export async function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, port: number): Promise<Child> {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+/** The child's processes alive now: itself and, under node:cluster, its workers. */
+export function treePids(child: Child): number[] {
+  const pids = new Set<number>([child.pid, ...readAllocation(child.allocDir).keys()]);
+  return [...pids].filter((pid) => fs.existsSync(`/proc/${pid}`));
+}
+
+/** CPU ms of each process, by pid (a process gone since is left out). */
+export function treeCpuMs(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, procCpuMs(pid));
+    } catch {
+      // exited
+    }
+  }
+  return out;
+}
+
+/**
+ * Starts `node <args>` with the allocation sampler preloaded (BENCH_INTERNAL_ALLOC_DIR = allocDir) and
+ * waits for /healthz; with `processes` > 1, until that many processes write samples (a cluster's primary
+ * and its workers) and a moment more for the last ones to listen.
+ */
+export async function startChild(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+  allocDir: string,
+  processes = 1,
+): Promise<Child> {
+  fs.rmSync(allocDir, { recursive: true, force: true });
+  const proc = spawn(process.execPath, ["-r", path.join(__dirname, "allocation.js"), ...args], {
+    cwd: ROOT,
+    env: { ...env, BENCH_INTERNAL_ALLOC_DIR: allocDir },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const stderr: string[] = [];
   proc.stderr?.setEncoding("utf8");
   proc.stderr?.on("data", (s: string) => {
     stderr.push(s);
     if (stderr.length > 50) stderr.shift();
   });
-  const child: Child = { name, proc, pid: proc.pid ?? 0, port, stderr };
+  const child: Child = { name, proc, pid: proc.pid ?? 0, port, stderr, allocDir };
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}): ${stderr.join("").slice(-2000)}`);
     const status = await fetch(`http://127.0.0.1:${port}/healthz`)
       .then((r) => r.status)
       .catch(() => 0);
-    if (status === 200) return child;
+    if (status === 200 && treePids(child).length >= processes) {
+      if (processes > 1) await sleep(3000);
+      return child;
+    }
     if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz in 60 s`);
     await sleep(200);
   }

@@ -14,6 +14,15 @@ export type Summaries = Partial<
   Record<GqlWorkload, { api: Summary; floor: Summary; ratio: number; roundRatios: number[] }>
 >;
 
+/** The page with the API at WORKERS=auto against the floor at as many workers. */
+export interface WorkersRow {
+  workers: number;
+  api: Summary;
+  floor: Summary;
+  ratio: number;
+  roundRatios: number[];
+}
+
 /** What a run measured, for the report. */
 export interface Outcome {
   s: Settings;
@@ -29,6 +38,7 @@ export interface Outcome {
   exportResult: ExportResult | null;
   apiExitedOnSigterm: boolean;
   profileFile: string;
+  workersRow: WorkersRow | null;
 }
 
 function packageVersion(name: string): string | null {
@@ -60,7 +70,7 @@ function table(headers: string[], rows: string[][]): string {
 /** Prints the tables, the targets and the profile summary, and writes the results as JSON (BENCH_OUT). */
 export function report(o: Outcome): void {
   const { s, startedAt, database, db, mariadb, startupRssMb, verifications, statementProbe } = o;
-  const { backgroundPerSecond, summaries, exportResult, apiExitedOnSigterm, profileFile } = o;
+  const { backgroundPerSecond, summaries, exportResult, apiExitedOnSigterm, profileFile, workersRow } = o;
   const results: Record<string, unknown> = {};
   const header = [
     "workload",
@@ -71,6 +81,8 @@ export function report(o: Outcome): void {
     "SQL/req",
     "CPU ms/req",
     "CPU %",
+    "alloc KB/req",
+    "GC/req",
     "peak RSS MB",
     "÷ floor",
   ];
@@ -80,23 +92,37 @@ export function report(o: Outcome): void {
     fit: "(b) one client's fit",
     stats: "(c) segment.stats",
   };
-  for (const w of Object.keys(summaries) as GqlWorkload[]) {
-    const sw = summaries[w]!;
+  const rowsOf = (
+    label: string,
+    sw: { api: Summary; floor: Summary; ratio: number },
+    names: { api: string; floor: string },
+  ) => {
     for (const kind of ["api", "floor"] as const) {
       const x = sw[kind];
       rows.push([
-        kind === "api" ? labels[w] : "",
-        kind === "api" ? "API" : "floor (mysql2)",
+        kind === "api" ? label : "",
+        names[kind],
         fmt(x.reqPerSecond),
         fmt(x.p50Ms),
         fmt(x.p99Ms),
         kind === "api" ? `${fmt(x.sqlPerRequest, 2)} (${fmt(x.serverSqlPerRequest, 1)})` : fmt(x.sqlPerRequest, 2),
         fmt(x.cpuMsPerRequest, 2),
         fmt(x.cpuPercent, 0),
+        fmt(x.allocKbPerRequest, 0),
+        fmt(x.gcPerRequest, 2),
         fmt(x.peakRssMb),
         kind === "api" ? `${fmt(sw.ratio, 2)}×` : "1.00×",
       ]);
     }
+  };
+  for (const w of Object.keys(summaries) as GqlWorkload[]) {
+    rowsOf(labels[w], summaries[w]!, { api: "API", floor: "floor (mysql2)" });
+  }
+  if (workersRow !== null) {
+    rowsOf(`(a) page, ${workersRow.workers} workers`, workersRow, {
+      api: `API WORKERS=${workersRow.workers}`,
+      floor: `floor ×${workersRow.workers}`,
+    });
   }
   const out: string[] = [];
   out.push(
@@ -106,7 +132,9 @@ export function report(o: Outcome): void {
   if (rows.length > 0) {
     out.push(table(header, rows));
     out.push(
-      "SQL/req: MariaDB Questions per request (the API's own tally in brackets). CPU: the server process." +
+      "SQL/req: MariaDB Questions per request (the API's own tally in brackets; one worker's under WORKERS). " +
+        "CPU, alloc (V8 heap bytes allocated, tools/bench/allocation.ts), GC and peak RSS: all the server's processes " +
+        "(peak RSS added up over them)." +
         (backgroundPerSecond > 0
           ? ` Other clients ran ${fmt(backgroundPerSecond)} statements/s on this MariaDB while idle: SQL/req overstated.`
           : ""),
@@ -118,24 +146,39 @@ export function report(o: Outcome): void {
       rows: number;
       sameBytes: boolean;
       ratio: number;
-      api: { rowsPerSecond: number; cpuMsPer1000Rows: number; rssGrowthMb: number; peakRssMb: number };
-      raw: { rowsPerSecond: number; cpuMsPer1000Rows: number };
+      api: {
+        rowsPerSecond: number;
+        cpuMsPer1000Rows: number;
+        allocKbPer1000Rows: number;
+        rssGrowthMb: number;
+        peakRssMb: number;
+      };
+      raw: { rowsPerSecond: number; cpuMsPer1000Rows: number; allocKbPer1000Rows: number };
       million: { rows: number; downloads: number; rssGrowthMb: number };
     };
     out.push("");
     out.push(
       table(
-        ["(d) export", "source", "rows/s", "CPU ms/1000 rows", "RSS growth MB", "÷ raw"],
+        ["(d) export", "source", "rows/s", "CPU ms/1000 rows", "alloc KB/1000 rows", "RSS growth MB", "÷ raw"],
         [
           [
             `segment ${e.segment}, ${e.rows} rows`,
             "API NDJSON route",
             fmt(e.api.rowsPerSecond, 0),
             fmt(e.api.cpuMsPer1000Rows, 1),
+            fmt(e.api.allocKbPer1000Rows, 0),
             fmt(e.api.rssGrowthMb),
             `${fmt(e.ratio, 2)}×`,
           ],
-          ["", "raw mysql2 stream", fmt(e.raw.rowsPerSecond, 0), fmt(e.raw.cpuMsPer1000Rows, 1), "-", "1.00×"],
+          [
+            "",
+            "raw mysql2 stream",
+            fmt(e.raw.rowsPerSecond, 0),
+            fmt(e.raw.cpuMsPer1000Rows, 1),
+            fmt(e.raw.allocKbPer1000Rows, 0),
+            "-",
+            "1.00×",
+          ],
         ],
       ),
     );
@@ -143,6 +186,31 @@ export function report(o: Outcome): void {
     out.push(
       `Memory: ${e.million.rows} rows exported through the route back to back (${e.million.downloads} downloads): ` +
         `RSS +${fmt(e.million.rssGrowthMb)} MB.`,
+    );
+  }
+  const allocation: Record<string, { api: number; floor: number; ratio: number }> = {};
+  for (const w of Object.keys(summaries) as GqlWorkload[]) {
+    const sw = summaries[w]!;
+    allocation[w] = {
+      api: sw.api.allocKbPerRequest,
+      floor: sw.floor.allocKbPerRequest,
+      ratio: sw.api.allocKbPerRequest / sw.floor.allocKbPerRequest,
+    };
+  }
+  if (exportResult !== null) {
+    allocation.export = {
+      api: exportResult.api.allocKbPer1000Rows,
+      floor: exportResult.raw.allocKbPer1000Rows,
+      ratio: exportResult.api.allocKbPer1000Rows / exportResult.raw.allocKbPer1000Rows,
+    };
+  }
+  if (Object.keys(allocation).length > 0) {
+    out.push("");
+    out.push(
+      "Allocation per request, API ÷ floor (export: per 1,000 rows ÷ the raw stream): " +
+        Object.entries(allocation)
+          .map(([w, a]) => `${w} ${fmt(a.api, 0)} KB ÷ ${fmt(a.floor, 0)} KB = ${fmt(a.ratio, 2)}×`)
+          .join("; "),
     );
   }
   if (statementProbe.length > 0) {
@@ -172,6 +240,8 @@ export function report(o: Outcome): void {
       value: page.api.peakRssMb,
       met: page.api.peakRssMb <= 200,
     });
+    const a = allocation.page;
+    targetsMet.push({ target: "page allocation per request ≤ 2× the floor's", value: a.ratio, met: a.ratio <= 2 });
   }
   if (exportResult !== null) {
     const ratio = (exportResult as { ratio: number }).ratio;
@@ -251,6 +321,8 @@ export function report(o: Outcome): void {
     git: git(),
     startupRssMb,
     workloads: summaries,
+    workersRow,
+    allocation,
     export: exportResult,
     statementProbe,
     backgroundStatementsPerSecond: backgroundPerSecond,

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import mysql from "mysql2";
 import type { RowDataPacket } from "mysql2/promise";
@@ -10,8 +11,8 @@ import { apiCounts, floorCounts, StatusProbe } from "./counters";
 import { adminConfig, prepareDatabase, sample } from "./database";
 import { benchExport, type ExportResult } from "./export";
 import { SEGMENTS_SQL, segmentDef } from "./floor/sql";
-import { freePort, procMemory, startChild, stopChild, stopProfile } from "./processes";
-import { report, type Summaries } from "./report";
+import { freePort, procMemory, startChild, stopChild, stopProfile, type Child } from "./processes";
+import { report, type Summaries, type WorkersRow } from "./report";
 import { fmt, log, MAIN_JS, RESULTS_DIR, settings, sleep, w0 } from "./settings";
 import { verify, post, type Verification } from "./verification";
 import { body, load, OPERATIONS, round, summarise, type GqlWorkload, type Round, type Target } from "./workloads";
@@ -46,7 +47,6 @@ export async function runBench(): Promise<void> {
 
   const [apiPort, floorPort] = [await freePort(), await freePort()];
   const profileFile = path.join(RESULTS_DIR, "profiles", `api-${w0(s)}-${process.pid}.cpuprofile`);
-  const apiArgs = s.cpuProfile ? ["-r", path.join(__dirname, "profiler.js"), MAIN_JS] : [MAIN_JS];
   if (s.cpuProfile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
   log(`starting the API (node dist/src/main.js, port ${apiPort}) and the floor (port ${floorPort})`);
   // BENCH_NODE_OPTIONS (V8 flags, say) go to both servers alike.
@@ -56,29 +56,46 @@ export async function runBench(): Promise<void> {
     HOME: process.env.HOME ?? "",
     ...(nodeOptions === "" ? {} : { NODE_OPTIONS: nodeOptions }),
   };
-  const api = await startChild(
-    "api",
-    apiArgs,
-    {
-      ...base,
-      NODE_ENV: "production",
-      AUTH_JWT_SECRET: DEV_JWT_SECRET,
-      DATABASE_URL: s.url,
-      PORT: String(apiPort),
-      SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
-      RATE_LIMIT_PER_MINUTE: "1000000000",
-      ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
-      ...(s.cpuProfile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
-    },
-    apiPort,
-  );
-  const floor = await startChild(
-    "floor",
-    [path.join(__dirname, "floor", "server.js")],
-    { ...base, NODE_ENV: "production", BENCH_FLOOR_DB: s.url, BENCH_FLOOR_PORT: String(floorPort) },
-    floorPort,
-  );
+  // Each server's processes write their allocation samples here (allocation.ts).
+  const allocRoot = fs.mkdtempSync(path.join(os.tmpdir(), "margin-bench-alloc-"));
+  const startApi = (port: number, workers: number, profile: boolean) =>
+    startChild(
+      "api",
+      profile ? ["-r", path.join(__dirname, "profiler.js"), MAIN_JS] : [MAIN_JS],
+      {
+        ...base,
+        NODE_ENV: "production",
+        AUTH_JWT_SECRET: DEV_JWT_SECRET,
+        DATABASE_URL: s.url,
+        PORT: String(port),
+        SEED_DEMO: "false",
+        LOG_LEVEL: "warn",
+        RATE_LIMIT_PER_MINUTE: "1000000000",
+        WORKERS: String(workers),
+        ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
+        ...(profile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
+      },
+      port,
+      path.join(allocRoot, `api-${workers}`),
+      workers === 1 ? 1 : workers + 1,
+    );
+  const startFloor = (port: number, workers: number) =>
+    startChild(
+      "floor",
+      [path.join(__dirname, "floor", "server.js")],
+      {
+        ...base,
+        NODE_ENV: "production",
+        BENCH_FLOOR_DB: s.url,
+        BENCH_FLOOR_PORT: String(port),
+        BENCH_FLOOR_WORKERS: String(workers),
+      },
+      port,
+      path.join(allocRoot, `floor-${workers}`),
+      workers === 1 ? 1 : workers + 1,
+    );
+  let api: Child = await startApi(apiPort, 1, s.cpuProfile);
+  let floor: Child = await startFloor(floorPort, 1);
   const targets: Record<"api" | "floor", Target> = {
     api: { kind: "api", child: api, counts: (op) => apiCounts(api.port, op) },
     floor: { kind: "floor", child: floor, counts: () => floorCounts(floor.port) },
@@ -92,6 +109,7 @@ export async function runBench(): Promise<void> {
   let memberCounts: Record<string, number> = {};
   let backgroundPerSecond = 0;
   let apiExitedOnSigterm = true;
+  let workersRow: WorkersRow | null = null;
 
   try {
     // 1. Same JSON from both, once per workload (a few variables each).
@@ -161,7 +179,8 @@ export async function runBench(): Promise<void> {
           rounds[kind].push(res);
           log(
             `  ${fmt(res.reqPerSecond)} req/s, p50 ${fmt(res.p50Ms)} ms, p99 ${fmt(res.p99Ms)} ms, ` +
-              `${fmt(res.sqlPerRequest, 2)} SQL/req, ${fmt(res.cpuMsPerRequest, 2)} CPU ms/req, peak RSS ${fmt(res.peakRssMb)} MB` +
+              `${fmt(res.sqlPerRequest, 2)} SQL/req, ${fmt(res.cpuMsPerRequest, 2)} CPU ms/req, ` +
+              `${fmt(res.allocKbPerRequest, 0)} KB alloc/req, peak RSS ${fmt(res.peakRssMb)} MB` +
               (res.errors > 0 ? `, ${res.errors} ERRORS` : ""),
           );
         }
@@ -184,10 +203,53 @@ export async function runBench(): Promise<void> {
 
     // A final check that the API still answers without errors.
     verifications.push((await verify(api, floor, token, "page", { first: 50, after: cursors[10] })).check);
+
+    // 4. Every core: the page again with the API at WORKERS=auto against the floor at as many workers.
+    if (s.workersRow && s.workloads.includes("page")) {
+      const workers = os.availableParallelism();
+      log(`page at WORKERS=auto (${workers}): restarting the API and the floor with ${workers} workers each`);
+      apiExitedOnSigterm = (await stopChild(api)) && apiExitedOnSigterm;
+      await stopChild(floor);
+      api = await startApi(await freePort(), workers, false);
+      floor = await startFloor(await freePort(), workers);
+      const clustered: Record<"api" | "floor", Target> = {
+        api: { kind: "api", child: api, counts: async () => ({ statements: 0, requests: 0, errors: 0 }) },
+        floor: { kind: "floor", child: floor, counts: async () => ({ statements: 0, requests: 0, errors: 0 }) },
+      };
+      verifications.push((await verify(api, floor, token, "page", { first: 50, after: cursors[20] })).check);
+      if (s.warmup > 0) {
+        for (const t of [clustered.api, clustered.floor])
+          await load(t.child.port, token, bodies.page, s.warmup, s.connections);
+      }
+      const rounds: Record<"api" | "floor", Round[]> = { api: [], floor: [] };
+      for (let r = 0; r < s.rounds; r += 1) {
+        const order: ("api" | "floor")[] = r % 2 === 0 ? ["api", "floor"] : ["floor", "api"];
+        for (const kind of order) {
+          log(`page ×${workers}: round ${r + 1}/${s.rounds} ${kind} (${s.seconds} s, ${s.connections} connections)`);
+          const res = await round(clustered[kind], token, "page", bodies.page, s, probe);
+          rounds[kind].push(res);
+          log(
+            `  ${fmt(res.reqPerSecond)} req/s, ${fmt(res.sqlPerRequest, 2)} SQL/req, ${fmt(res.cpuMsPerRequest, 2)} CPU ms/req, ` +
+              `${fmt(res.allocKbPerRequest, 0)} KB alloc/req, ${res.processes} processes, peak RSS ${fmt(res.peakRssMb)} MB` +
+              (res.errors > 0 ? `, ${res.errors} ERRORS` : ""),
+          );
+        }
+      }
+      const apiSum = summarise(rounds.api);
+      const floorSum = summarise(rounds.floor);
+      workersRow = {
+        workers,
+        api: apiSum,
+        floor: floorSum,
+        ratio: apiSum.reqPerSecond / floorSum.reqPerSecond,
+        roundRatios: rounds.api.map((a, i) => a.reqPerSecond / rounds.floor[i].reqPerSecond),
+      };
+    }
   } finally {
-    apiExitedOnSigterm = await stopChild(api);
+    apiExitedOnSigterm = (await stopChild(api)) && apiExitedOnSigterm;
     await stopChild(floor);
     probe.close();
+    fs.rmSync(allocRoot, { recursive: true, force: true });
   }
 
   report({
@@ -204,5 +266,6 @@ export async function runBench(): Promise<void> {
     exportResult,
     apiExitedOnSigterm,
     profileFile,
+    workersRow,
   });
 }

@@ -47,6 +47,8 @@ export function settings() {
     workloads: workloads as Workload[],
     out: path.resolve(ROOT, (process.env.BENCH_OUT ?? "").trim() || path.join(RESULTS_DIR, "latest.json")),
     cpuProfile: ["1", "true", "yes"].includes((process.env.BENCH_CPU_PROF ?? "").trim().toLowerCase()),
+    /** After the other workloads, the page again at WORKERS=auto against the floor at as many workers. */
+    workersRow: !["0", "false", "no"].includes((process.env.BENCH_WORKERS_ROW ?? "").trim().toLowerCase()),
   };
 }
 export type Settings = ReturnType<typeof settings>;

@@ -1,7 +1,8 @@
 import type autocannonType from "autocannon";
 import type { ServerCounts, StatusProbe } from "./counters";
-import { procCpuMs, procMemory, resetPeak, type Child } from "./processes";
-import { median, type Settings } from "./settings";
+import { allocatedBetween, readAllocation } from "./allocation";
+import { procMemory, resetPeak, treeCpuMs, treePids, type Child } from "./processes";
+import { median, sleep, type Settings } from "./settings";
 
 /** The three GraphQL workloads the API and the floor both answer, and a round of load on one of them. */
 const PAGE_QUERY = `query BenchPage($first: Int!, $after: String) {
@@ -67,7 +68,13 @@ export interface Round {
   serverSqlPerRequest: number;
   cpuMsPerRequest: number;
   cpuPercent: number;
+  /** KB allocated on the V8 heap per request, all the server's processes together (allocation.ts). */
+  allocKbPerRequest: number;
+  /** Garbage collections per request, all processes. */
+  gcPerRequest: number;
+  /** The peak RSS of each of the server's processes during the round, added up. */
   peakRssMb: number;
+  processes: number;
   errors: number;
 }
 
@@ -113,14 +120,25 @@ export async function round(
   probe: StatusProbe,
 ): Promise<Round> {
   const operation = OPERATIONS[workload];
-  const pid = target.child.pid;
+  const pids = treePids(target.child);
   const c0 = await target.counts(operation);
+  // The samplers write every 250 ms: wait for a sample taken after the previous load ended.
+  await sleep(300);
+  const a0 = readAllocation(target.child.allocDir);
   const q0 = await probe.questions();
-  resetPeak(pid);
-  const cpu0 = procCpuMs(pid);
+  for (const pid of pids) resetPeak(pid);
+  const cpu0 = treeCpuMs(pids);
   const result = await load(target.child.port, token, bodies, s.seconds, s.connections);
-  const cpu1 = procCpuMs(pid);
-  const mem = procMemory(pid);
+  const after = treePids(target.child);
+  const cpu1 = treeCpuMs(after);
+  let cpuMs = 0;
+  for (const [pid, ms] of cpu1) cpuMs += ms - (cpu0.get(pid) ?? 0);
+  let hwmKb = 0;
+  for (const pid of after) hwmKb += procMemory(pid).hwmKb;
+  await sleep(300);
+  const a1 = readAllocation(target.child.allocDir);
+  let gcs = 0;
+  for (const [pid, a] of a1) gcs += a.gcCount - (a0.get(pid)?.gcCount ?? 0);
   const q1 = await probe.questions();
   const c1 = await target.counts(operation);
   const requests = result.requests.total;
@@ -137,9 +155,12 @@ export async function round(
       target.kind === "api"
         ? (c1.statements - c0.statements) / Math.max(c1.requests - c0.requests, 1)
         : (c1.statements - c0.statements) / Math.max(requests, 1),
-    cpuMsPerRequest: (cpu1 - cpu0) / Math.max(requests, 1),
-    cpuPercent: ((cpu1 - cpu0) / (result.duration * 1000)) * 100,
-    peakRssMb: mem.hwmKb / 1024,
+    cpuMsPerRequest: cpuMs / Math.max(requests, 1),
+    cpuPercent: (cpuMs / (result.duration * 1000)) * 100,
+    allocKbPerRequest: allocatedBetween(a0, a1) / 1024 / Math.max(requests, 1),
+    gcPerRequest: gcs / Math.max(requests, 1),
+    peakRssMb: hwmKb / 1024,
+    processes: after.length,
     errors,
   };
 }
@@ -153,6 +174,9 @@ export function summarise(rounds: Round[]) {
     serverSqlPerRequest: median(rounds.map((r) => r.serverSqlPerRequest)),
     cpuMsPerRequest: median(rounds.map((r) => r.cpuMsPerRequest)),
     cpuPercent: median(rounds.map((r) => r.cpuPercent)),
+    allocKbPerRequest: median(rounds.map((r) => r.allocKbPerRequest)),
+    gcPerRequest: median(rounds.map((r) => r.gcPerRequest)),
+    processes: Math.max(...rounds.map((r) => r.processes)),
     peakRssMb: Math.max(...rounds.map((r) => r.peakRssMb)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     rounds,

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import http from "node:http";
 import { createPool, type Pool, type RowDataPacket } from "mysql2/promise";
 import { DEV_JWT_SECRET } from "../../../src/config";
@@ -74,7 +75,30 @@ async function runFloor(): Promise<void> {
     void pool.end().finally(() => process.exit(0));
   });
 }
-runFloor().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+/**
+ * BENCH_FLOOR_WORKERS=N (> 1): N floor processes on the port through node:cluster, as the API's
+ * WORKERS=N; the primary only forks them and passes SIGTERM on. /stats is then one worker's count.
+ */
+function runFloorCluster(workers: number): void {
+  for (let i = 0; i < workers; i += 1) cluster.fork();
+  let stopping = false;
+  cluster.on("exit", () => {
+    if (!stopping) {
+      console.error("a floor worker exited");
+      process.exit(1);
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+  });
+  process.on("SIGTERM", () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+  });
+}
+
+const floorWorkers = Number(process.env.BENCH_FLOOR_WORKERS ?? "1");
+if (floorWorkers > 1 && cluster.isPrimary) runFloorCluster(floorWorkers);
+else
+  runFloor().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });

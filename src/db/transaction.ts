@@ -132,3 +132,26 @@ async function topLevel<T>(ds: DataSource, body: (manager: EntityManager) => Pro
     }
   }
 }
+
+/**
+ * One write statement on its own, never inside another request's transaction: inside this request's
+ * transaction (an Idempotency-Key request) it joins it, so it commits or rolls back with the request;
+ * otherwise it runs alone (autocommit) — on SQLite queued behind the transactions in flight, since
+ * their one connection would otherwise take it into whichever is open and lose it with its rollback.
+ * No BEGIN/COMMIT of its own: the statement is the whole cost (the access trail, SPEC §14).
+ */
+export function inOwnStatement<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const outer = ambient.getStore();
+  if (outer !== undefined && outer.ds === ds) return fn(outer.manager);
+  if (ds.options.type !== "better-sqlite3") return fn(ds.manager);
+  const previous = queues.get(ds) ?? Promise.resolve();
+  const run = previous.then(() => fn(ds.manager));
+  queues.set(
+    ds,
+    run.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return run;
+}

@@ -6,6 +6,7 @@ import { CreditFacilityEntity } from "./credit-facility.entity";
 import { EventEntity } from "./event.entity";
 import { FacilityApprovalEntity } from "./facility-approval.entity";
 import { IdempotencyKeyEntity } from "./idempotency-key.entity";
+import { PersonalDataAccessEntity } from "./personal-data-access.entity";
 import { PortraitEntity } from "./portrait.entity";
 import { PostLoanReviewEntity } from "./post-loan-review.entity";
 import { ProductSegmentEntity } from "./product-segment.entity";
@@ -23,6 +24,7 @@ export {
   EventEntity,
   FacilityApprovalEntity,
   IdempotencyKeyEntity,
+  PersonalDataAccessEntity,
   PortraitEntity,
   PostLoanReviewEntity,
   ProductEntity,
@@ -48,4 +50,5 @@ export const ENTITIES = [
   AlertEntity,
   AuditEntryEntity,
   EventEntity,
+  PersonalDataAccessEntity,
 ];

@@ -26,7 +26,7 @@ export class ClientHistoryResolver {
     const page = await ctx.loaders.portraitsOfClient.load(historyPageKey(client.dbId, first, after));
     // Declared income and financial assets are personal data, in each portrait too.
     const clear = canReadPersonalData(ctx.viewer, client);
-    return toConnection(PortraitConnection, page, (p) => presentPortrait(p, clear));
+    return toConnection(PortraitConnection, page, (p) => presentPortrait(p, clear, ctx.trail));
   }
 
   @FieldResolver(() => AssetSnapshotConnection, { description: "Daily asset snapshots, latest date first." })

@@ -29,7 +29,7 @@ export class ClientResolver {
   async portrait(@Root() client: ClientGql, @Ctx() ctx: Context): Promise<PortraitGql | null> {
     if (client.latestPortraitId === null) return null;
     const p = await ctx.loaders.portrait.load(client.latestPortraitId);
-    return p && presentPortrait(p, canReadPersonalData(ctx.viewer, client));
+    return p && presentPortrait(p, canReadPersonalData(ctx.viewer, client), ctx.trail);
   }
 
   @FieldResolver(() => [CreditFacilityGql], {
@@ -96,7 +96,7 @@ export class ClientResolver {
 async function owningClient(clientId: number, ctx: Context): Promise<ClientGql> {
   const c = await ctx.loaders.client.load(clientId);
   if (c === null) throw new InvariantError("client of a visible object is not visible");
-  return presentClient(c, ctx.viewer);
+  return presentClient(c, ctx);
 }
 
 @Resolver(() => RiskAssessmentGql)

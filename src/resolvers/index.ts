@@ -5,6 +5,7 @@ import { CatalogueMutations } from "./catalogue.mutations";
 import { EventResolver } from "./event.resolver";
 import { ClientFitResolver, SimulationResolver } from "./fit.resolver";
 import { LifecycleMutations } from "./lifecycle.mutations";
+import { PersonalDataResolver } from "./personal-data.resolver";
 import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
 import { SegmentResolver } from "./segment.resolver";
@@ -26,4 +27,5 @@ export const RESOLVERS = [
   CatalogueMutations,
   LifecycleMutations,
   EventResolver,
+  PersonalDataResolver,
 ] as const;

@@ -32,7 +32,7 @@ export class ProfileMutations {
   ): Promise<ClientPayload> {
     const r = await withUserErrors(() => ctx.services.intake.registerClient(ctx.viewer, input));
     return Object.assign(new ClientPayload(), {
-      client: r.value && presentClient(r.value, ctx.viewer),
+      client: r.value && presentClient(r.value, ctx),
       userErrors: r.userErrors,
     });
   }
@@ -50,7 +50,7 @@ export class ProfileMutations {
       ctx.services.intake.updateClient(ctx.viewer, { ...input, clientId: idOf(input.clientId, "Client") }),
     );
     return Object.assign(new ClientPayload(), {
-      client: r.value && presentClient(r.value, ctx.viewer),
+      client: r.value && presentClient(r.value, ctx),
       userErrors: r.userErrors,
     });
   }
@@ -121,7 +121,8 @@ export class ProfileMutations {
     );
     const client = r.value && (await ctx.loaders.client.load(r.value.clientId));
     return Object.assign(new PortraitPayload(), {
-      portrait: r.value && presentPortrait(r.value, client !== null && canReadPersonalData(ctx.viewer, client)),
+      portrait:
+        r.value && presentPortrait(r.value, client !== null && canReadPersonalData(ctx.viewer, client), ctx.trail),
       userErrors: r.userErrors,
     });
   }

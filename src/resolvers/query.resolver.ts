@@ -119,12 +119,12 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
   switch (parsed.type) {
     case "Client": {
       const c = await loaders.client.load(parsed.id);
-      return c && presentClient(c, viewer);
+      return c && presentClient(c, ctx);
     }
     case "Portrait": {
       const p = await loaders.portrait.load(parsed.id);
       const c = p && (await loaders.client.load(p.clientId));
-      return p && c ? presentPortrait(p, canReadPersonalData(viewer, c)) : null;
+      return p && c ? presentPortrait(p, canReadPersonalData(viewer, c), ctx.trail) : null;
     }
     case "RiskAssessment": {
       const a = await loaders.assessment.load(parsed.id);
@@ -206,13 +206,13 @@ export class QueryResolver {
       const dbId = idOf(id, "Client");
       const c = dbId === null ? null : await ctx.loaders.client.load(dbId);
       if (c === null || (clientNo != null && c.clientNo !== clientNo)) return null;
-      return presentClient(c, ctx.viewer);
+      return presentClient(c, ctx);
     }
     const found = await ctx.services.reads.client(String(clientNo).slice(0, 64), ctx.scope);
     const c = found.rows[0];
     if (c === undefined) return null;
     primeClientRows(ctx.loaders, found);
-    return presentClient(c, ctx.viewer);
+    return presentClient(c, ctx);
   }
 
   @Query(() => ClientConnection, {
@@ -225,7 +225,7 @@ export class QueryResolver {
     const personal = personalDataScope(ctx.viewer);
     const page = await ctx.services.reads.clients(ctx.loaders, { first, after }, filter, ctx.scope, orderBy, personal);
     primeClientRows(ctx.loaders, page);
-    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
+    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx));
   }
 
   @Query(() => [SegmentGql], { description: "Segments, by priority then code." })

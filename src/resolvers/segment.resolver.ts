@@ -24,7 +24,7 @@ export class SegmentResolver {
   ): Promise<ClientConnection> {
     const page = await ctx.services.segments.members(ctx.loaders, segment.dbId, { first, after }, ctx.scope);
     primeClientRows(ctx.loaders, page);
-    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx.viewer));
+    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx));
   }
 
   @Authorized(Ability.READ_SEGMENT_STATS)

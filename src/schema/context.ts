@@ -1,6 +1,7 @@
 import type { AuthChecker } from "type-graphql";
 import type { Clock } from "../domain/clock";
 import type { Loaders } from "../loaders";
+import type { AccessTrail } from "../services/access/trail";
 import type { BranchScope, Viewer } from "../services/access/viewer";
 import { can, type Ability } from "../services/access/abilities";
 import type { Services } from "../services";
@@ -12,6 +13,8 @@ export interface Context {
   loaders: Loaders;
   services: Services;
   clock: Clock;
+  /** What this request serves in clear (SPEC §14): the presenters watch, the handler writes it once at the end. */
+  trail: AccessTrail;
   /** Awaits a call to another service (Redis) without holding an execution slot meanwhile. */
   outsideSlot<T>(wait: () => Promise<T>): Promise<T>;
   /**

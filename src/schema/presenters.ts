@@ -16,6 +16,7 @@ import type { StoredFitReason } from "../entities/credit-facility.entity";
 import { money, ratio } from "../domain/decimal";
 import { isAssessmentValidAt } from "../domain/assessment";
 import { canReadPersonalData, maskIdNumber, maskName, maskPhone } from "../services/access/policy";
+import type { AccessTrail } from "../services/access/trail";
 import type { Viewer } from "../services/access/viewer";
 import { toGlobalId } from "./global-id";
 import type { Questionnaire } from "../services/profile/questionnaire";
@@ -51,8 +52,18 @@ import { AlertGql, AuditEntryGql, CreditFacilityGql, PostLoanReviewGql, ReviewSn
 const moneyOrNull = (d: Decimal | null): string | null => (d === null ? null : money(d));
 const ratioOrNull = (d: Decimal | null): string | null => (d === null ? null : ratio(d));
 
-export function presentClient(c: ClientEntity, viewer: Viewer): ClientGql {
-  const clear = canReadPersonalData(viewer, c);
+/** Who a presenter serves: the viewer the policy asks about, and the request's trail of clear reads. */
+export interface Reader {
+  viewer: Viewer;
+  trail: AccessTrail;
+}
+
+/** The personal fields of a client, watched by the trail when presented in clear (SPEC §14). */
+const CLIENT_PERSONAL = ["name", "idNumber", "phone", "annualIncome", "financialAssets"] as const;
+const PORTRAIT_PERSONAL = ["annualIncome", "financialAssets"] as const;
+
+export function presentClient(c: ClientEntity, reader: Reader): ClientGql {
+  const clear = canReadPersonalData(reader.viewer, c);
   const out = new ClientGql();
   out.id = toGlobalId("Client", c.id);
   out.dbId = c.id;
@@ -70,7 +81,7 @@ export function presentClient(c: ClientEntity, viewer: Viewer): ClientGql {
   out.createdAt = c.createdAt;
   out.annualIncome = clear ? moneyOrNull(c.annualIncome) : null;
   out.financialAssets = clear ? moneyOrNull(c.financialAssets) : null;
-  return out;
+  return clear ? reader.trail.watch(out, c.id, CLIENT_PERSONAL) : out;
 }
 
 export function presentAssetSnapshot(s: AssetSnapshotEntity): AssetSnapshotGql {
@@ -107,9 +118,10 @@ export function presentAssessment(a: RiskAssessmentEntity, now: Date): RiskAsses
 
 /**
  * `personalData`: whether the viewer may read this client's personal data (canReadPersonalData); the
- * declared income and financial assets a portrait copies are null otherwise (SPEC §11).
+ * declared income and financial assets a portrait copies are null otherwise (SPEC §11); in clear, the
+ * trail notes them when served (SPEC §14).
  */
-export function presentPortrait(p: PortraitEntity, personalData: boolean): PortraitGql {
+export function presentPortrait(p: PortraitEntity, personalData: boolean, trail: AccessTrail): PortraitGql {
   const out = new PortraitGql();
   out.id = toGlobalId("Portrait", p.id);
   out.clientDbId = p.clientId;
@@ -131,7 +143,7 @@ export function presentPortrait(p: PortraitEntity, personalData: boolean): Portr
   out.creditRating = p.creditRating;
   out.creditFactors = p.creditFactors.map((f) => Object.assign(new ScoreFactorGql(), f));
   out.professionalEligible = p.professionalEligible;
-  return out;
+  return personalData ? trail.watch(out, p.clientId, PORTRAIT_PERSONAL) : out;
 }
 
 /**

@@ -9,7 +9,9 @@ import { createLoaders } from "../loaders";
 import type { Context } from "../schema/context";
 import { createFormatError } from "../schema/errors";
 import type { Services } from "../services";
+import { AccessTrailUnavailableError } from "../services/access/access-trail";
 import { branchScope } from "../services/access/policy";
+import { AccessTrail } from "../services/access/trail";
 import { authenticate } from "./authenticate";
 import { redisPersistedQueryCache } from "./apq-cache";
 import { endWith } from "./compress";
@@ -151,20 +153,36 @@ export async function createGraphQLHandler(opts: {
         clock: services.clock,
         outsideSlot: (wait) => gate.outside(wait),
         meta,
+        trail: new AccessTrail(viewer, requestId),
       };
+      // SPEC §14: what the response carries in clear is recorded (one INSERT) before it is sent; a
+      // keyed mutation's record commits with its request transaction. When the record cannot be
+      // written the response is withheld (AccessTrailUnavailableError → 503 below).
       const execute = () =>
         withCancellation(cancellation, () =>
-          withSqlTally(tally, () =>
-            apollo.executeHTTPGraphQLRequest({
+          withSqlTally(tally, async () => {
+            const response = await apollo.executeHTTPGraphQLRequest({
               httpGraphQLRequest: { method, headers, search: url.search, body },
               context: async () => context,
-            }),
-          ),
+            });
+            await services.accessTrail.write(context.trail);
+            return response;
+          }),
         );
-      // A keyed mutation runs in one request transaction with its stored answer (SPEC §10 retries).
-      const key = req.headers["idempotency-key"];
-      if (typeof key !== "string" || method !== "POST" || !isMutationRequest(body)) return execute();
-      return fromAnswer(await idempotency.handle(viewer.subject, key, raw, async () => toAnswer(await execute())));
+      try {
+        // A keyed mutation runs in one request transaction with its stored answer (SPEC §10 retries).
+        const key = req.headers["idempotency-key"];
+        if (typeof key !== "string" || method !== "POST" || !isMutationRequest(body)) return await execute();
+        return fromAnswer(await idempotency.handle(viewer.subject, key, raw, async () => toAnswer(await execute())));
+      } catch (err) {
+        if (!(err instanceof AccessTrailUnavailableError)) throw err;
+        logger.error(
+          { requestId, subject: viewer.subject, err: err.reason },
+          "access trail not written: response withheld",
+        );
+        meta.errorCodes = [metrics.countError(err.extensionCode)];
+        return trailRefusal(err);
+      }
     });
     const first = await Promise.race([work, cancellation.whenCancelled()]);
     clearTimeout(deadline);
@@ -236,6 +254,15 @@ export async function createGraphQLHandler(opts: {
       await apq?.close();
     },
   };
+}
+
+/** The answer when the access trail could not be written: 503, no data (SPEC §14). */
+function trailRefusal(err: AccessTrailUnavailableError): ApolloResponse {
+  const headers = new HeaderMap();
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("retry-after", "1");
+  const body = JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.extensionCode } }] });
+  return { status: 503, headers, body: { kind: "complete", string: body } };
 }
 
 /** The codes of an error body Apollo answered by itself (always small: no data in it). */

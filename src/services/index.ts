@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Clock } from "../domain/clock";
 import { CatalogueAdminService } from "./catalogue/catalogue-admin";
 import { HealthService } from "./health";
+import { AccessTrailService } from "./access/access-trail";
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "./access/rate-limit";
 import { FacilityService } from "./lifecycle/facilities";
 import { MonitoringService } from "./lifecycle/monitoring";
@@ -37,6 +38,8 @@ export interface Services {
   monitoring: MonitoringService;
   reviews: ReviewService;
   rateLimiter: RateLimiter;
+  /** Who received which client's personal data in clear (SPEC §14): written once per request, read by client. */
+  accessTrail: AccessTrailService;
 }
 
 export function createServices(
@@ -65,5 +68,6 @@ export function createServices(
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
+    accessTrail: new AccessTrailService(dataSource, primary, clock),
   };
 }

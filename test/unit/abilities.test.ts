@@ -36,6 +36,7 @@ const OPERATIONS: Record<string, readonly Role[]> = {
   "Mutation.upsertProduct": [ADMIN],
   "Query.auditLog": [COMPLIANCE, ADMIN],
   "Query.events": [RO, COMPLIANCE, ADMIN],
+  "Query.personalDataAccess": [COMPLIANCE, ADMIN],
   "Segment.members": BI,
   "Segment.stats": BI,
 };

@@ -42,6 +42,12 @@ export enum Ability {
   READ_AUDIT = "READ_AUDIT",
   /** `events`: the outbox stream (SPEC §12). */
   READ_EVENTS = "READ_EVENTS",
+  /** `personalDataAccess`: who received a client's personal data in clear (SPEC §14). */
+  READ_PERSONAL_DATA_ACCESS = "READ_PERSONAL_DATA_ACCESS",
+  /** `GET /clients/{clientNo}/personal-data` for a client of any branch (SPEC §14). */
+  COPY_PERSONAL_DATA = "COPY_PERSONAL_DATA",
+  /** The same, for a client of the token's own branch. */
+  COPY_OWN_BRANCH_PERSONAL_DATA = "COPY_OWN_BRANCH_PERSONAL_DATA",
 
   /** Writes about clients of any branch, whatever the branch scope of reads. */
   WRITE_EVERY_BRANCH = "WRITE_EVERY_BRANCH",
@@ -74,6 +80,7 @@ export const ROLE_ABILITIES: Readonly<Record<Role, readonly Ability[]>> = {
   [Role.RELATIONSHIP_MANAGER]: [
     A.SCOPE_OWN_BRANCH,
     A.READ_OWN_BRANCH_PERSONAL_DATA,
+    A.COPY_OWN_BRANCH_PERSONAL_DATA,
     A.REGISTER_CLIENT,
     A.UPDATE_CLIENT,
     A.SUBMIT_RISK_ASSESSMENT,
@@ -106,6 +113,8 @@ export const ROLE_ABILITIES: Readonly<Record<Role, readonly Ability[]>> = {
   [Role.COMPLIANCE]: [
     A.SCOPE_EVERY_BRANCH,
     A.READ_PERSONAL_DATA,
+    A.READ_PERSONAL_DATA_ACCESS,
+    A.COPY_PERSONAL_DATA,
     A.READ_AUDIT,
     A.READ_EVENTS,
     A.READ_SEGMENT_MEMBERS,
@@ -115,6 +124,7 @@ export const ROLE_ABILITIES: Readonly<Record<Role, readonly Ability[]>> = {
   [Role.ADMIN]: [
     A.SCOPE_EVERY_BRANCH,
     A.WRITE_EVERY_BRANCH,
+    A.READ_PERSONAL_DATA_ACCESS,
     A.READ_AUDIT,
     A.READ_EVENTS,
     A.READ_SEGMENT_MEMBERS,

@@ -5,6 +5,7 @@
 
 import os from "node:os";
 import { Role } from "./domain/enums";
+import { DataKeyConfigError, DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS, KeyRing } from "./crypto/sealing";
 
 const ROLES: readonly string[] = Object.values(Role);
 
@@ -64,6 +65,11 @@ export interface Config {
    */
   heapGrowingPercent: number;
   /**
+   * SPEC §14: DATA_KEYS (`version:base64key,…`, the first encrypts) and BLIND_INDEX_KEY, as the key
+   * ring personal data is sealed and looked up with; required in production, development keys otherwise.
+   */
+  keyRing: KeyRing;
+  /**
    * WORKERS: server processes sharing the port (node:cluster); 1 runs no cluster. Above 1 needs a
    * MySQL/MariaDB DATABASE_URL (SQLite is one process's database).
    */
@@ -119,6 +125,22 @@ function workersSetting(env: NodeJS.ProcessEnv): number {
   const raw = (env.WORKERS ?? "").trim().toLowerCase();
   if (raw === "auto") return Math.max(1, Math.min(256, os.availableParallelism()));
   return integer(env, "WORKERS", 1, 1, 256);
+}
+
+/** SPEC §14: the data keys and the blind-index key; both required in production, as the JWT secret is. */
+function keyRingOf(env: NodeJS.ProcessEnv, production: boolean): KeyRing {
+  const dataKeys = (env.DATA_KEYS ?? "").trim();
+  const blindKey = (env.BLIND_INDEX_KEY ?? "").trim();
+  if (production && dataKeys === "") throw new ConfigError("DATA_KEYS", "is required when NODE_ENV=production");
+  if (production && blindKey === "") throw new ConfigError("BLIND_INDEX_KEY", "is required when NODE_ENV=production");
+  try {
+    return KeyRing.fromStrings(dataKeys || DEV_DATA_KEYS, blindKey || DEV_BLIND_INDEX_KEY);
+  } catch (err) {
+    if (err instanceof DataKeyConfigError) {
+      throw new ConfigError(err.variable, err.message.slice(err.variable.length + 1));
+    }
+    throw err;
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -196,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const keyRing = keyRingOf(env, production);
+
   return {
     workers,
     workerSlot: integer(env, "MARGIN_WORKER_SLOT", 1, 1, workers),
@@ -204,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueuedRequests: integer(env, "MAX_QUEUED_REQUESTS", 2000, 0, 1_000_000),
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 20_000, 0, 600_000),
     heapGrowingPercent: integer(env, "HEAP_GROWING_PERCENT", 100, 0, 1000),
+    keyRing,
     redisUrl: redisUrl === "" ? null : redisUrl,
     eventsAmqpUrl: amqpUrl === "" ? null : amqpUrl,
     scheduleJobs: boolean(env, "SCHEDULE_JOBS", false),

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig, type Config } from "./config";
 import { openDataSource } from "./db/data-source";
 import { systemClock } from "./domain/clock";
 import { createLogger } from "./log";
+import { assertKeyVersionsConfigured } from "./crypto/key-check";
+import { useKeyRing } from "./crypto/personal-data";
 import { buildApiSchema } from "./schema/build";
 import { createApp, type App } from "./server/app";
 import { printDemoTokens, seedDemoIfEmpty } from "./seed/demo-start";
@@ -28,6 +30,7 @@ function loadConfigOrExit(): Config {
 /** Composition root: config → data source → services → schema → server. */
 export async function main(): Promise<App> {
   const config = loadConfigOrExit();
+  useKeyRing(config.keyRing);
   // Under WORKERS=N each line says which worker wrote it (slot and process id; no personal data).
   const logger = cluster.isWorker
     ? createLogger(config.logLevel, { pretty: config.logPretty }).child({ worker: config.workerSlot, pid: process.pid })
@@ -40,6 +43,8 @@ export async function main(): Promise<App> {
   const dataSource = await openDataSource({ url: config.databaseUrl, logSink: logger, timeoutMs: config.dbTimeoutMs });
   const applied = await dataSource.runMigrations({ transaction: "each" });
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
+  // SPEC §14: a value sealed under a key version DATA_KEYS does not configure stops the start, naming it.
+  await assertKeyVersionsConfigured(dataSource, config.keyRing);
 
   if (config.seedDemo) await seedDemoIfEmpty(dataSource, logger, systemClock);
 

@@ -16,7 +16,7 @@ interface Statement {
 async function statementsFor(url: string): Promise<{ up: Statement[]; down: Statement[] }> {
   const ds = await openDataSource({ url });
   try {
-    await ds.runMigrations();
+    await ds.runMigrations({ transaction: "each" });
     const sql = await ds.driver.createSchemaBuilder().log();
     return { up: sql.upQueries, down: sql.downQueries.reverse() };
   } finally {

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { SingleBar, Presets } from "cli-progress";
 import { loadConfig } from "../config";
+import { useKeyRing } from "../crypto/personal-data";
 import { openDataSource } from "../db/data-source";
 import { systemClock, today } from "../domain/clock";
 import { isCalendarDate } from "../schema/scalars";
@@ -32,6 +33,7 @@ async function run(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
+  useKeyRing(config.keyRing);
   const ds = await openDataSource({ url: config.databaseUrl });
   try {
     await ds.runMigrations({ transaction: "each" });

@@ -1,17 +1,16 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
-import type Decimal from "decimal.js";
 import { ClientStatus, ClientType, InvestorCategory } from "../domain/enums";
-import { codeColumn, dateColumn, instantColumn, moneyColumn } from "./columns";
+import { codeColumn, dateColumn, instantColumn } from "./columns";
 
 @Entity("client")
 @Index("UQ_client_clientNo", ["clientNo"], { unique: true })
-@Index("UQ_client_idNumber", ["idNumber"], { unique: true })
+// SPEC §10 one account per ID number and §11 search, by keyed blind index (SPEC §14), never the clear value.
+@Index("UQ_client_idNumberBlindIndex", ["idNumberBlindIndex"], { unique: true })
 @Index("IDX_client_branch_clientNo", ["branch", "clientNo"])
 @Index("IDX_client_latestPortraitId", ["latestPortraitId"])
-// SPEC §11: the OPENED_AT order, and a search by name prefix or phone.
+// SPEC §11: the OPENED_AT order, and a search by exact phone (its blind index).
 @Index("IDX_client_openedAt", ["openedAt", "id"])
-@Index("IDX_client_name", ["name"])
-@Index("IDX_client_phone", ["phone"])
+@Index("IDX_client_phoneBlindIndex", ["phoneBlindIndex"])
 export class ClientEntity {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -28,17 +27,28 @@ export class ClientEntity {
   @Column({ type: "simple-enum", enum: InvestorCategory, default: InvestorCategory.ORDINARY })
   investorCategory!: InvestorCategory;
 
-  /** Personal data: reaches the API only through the masking policy. */
-  @Column(codeColumn(100))
+  /**
+   * Personal data, sealed (SPEC §14: `<key version>:<nonce>:<ciphertext+tag>`, crypto/personal-data.ts):
+   * opened only to be presented in clear or masked by the policy. Up to 100 characters in clear.
+   */
+  @Column(codeColumn(640))
   name!: string;
 
-  /** Personal data: resident ID or unified social credit code. */
-  @Column(codeColumn(18))
+  /** Personal data, sealed: resident ID or unified social credit code (18 characters in clear). */
+  @Column(codeColumn(128))
   idNumber!: string;
 
-  /** Personal data. */
-  @Column(codeColumn(20, { nullable: true }))
+  /** HMAC-SHA-256 of the upper-cased ID number under BLIND_INDEX_KEY: one account per ID number. */
+  @Column(codeColumn(64))
+  idNumberBlindIndex!: string;
+
+  /** Personal data, sealed (20 characters in clear at most). */
+  @Column(codeColumn(128, { nullable: true }))
   phone!: string | null;
+
+  /** HMAC-SHA-256 of the phone's digits under BLIND_INDEX_KEY: search by exact phone. */
+  @Column(codeColumn(64, { nullable: true }))
+  phoneBlindIndex!: string | null;
 
   @Column(codeColumn(32))
   branch!: string;
@@ -49,11 +59,13 @@ export class ClientEntity {
   @Column(dateColumn())
   openedAt!: string;
 
-  @Column(moneyColumn({ nullable: true }))
-  annualIncome!: Decimal | null;
+  /** Declared by the client, personal data: a sealed decimal string (openMoney). */
+  @Column(codeColumn(128, { nullable: true }))
+  annualIncome!: string | null;
 
-  @Column(moneyColumn({ nullable: true }))
-  financialAssets!: Decimal | null;
+  /** Declared by the client, personal data: a sealed decimal string (openMoney). */
+  @Column(codeColumn(128, { nullable: true }))
+  financialAssets!: string | null;
 
   /** The portrait with the latest asOf (ties: latest computed); kept by the profile service. */
   @Column({ type: "int", nullable: true })

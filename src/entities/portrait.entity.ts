@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import type Decimal from "decimal.js";
 import { CreditRating, InvestmentHorizon, RiskLevel } from "../domain/enums";
 import { ClientEntity } from "./client.entity";
-import { dateColumn, instantColumn, moneyColumn } from "./columns";
+import { codeColumn, dateColumn, instantColumn, moneyColumn } from "./columns";
 
 export interface StoredScoreFactor {
   name: string;
@@ -50,11 +50,13 @@ export class PortraitEntity {
   @Column(moneyColumn())
   totalAssets!: Decimal;
 
-  @Column(moneyColumn({ nullable: true }))
-  financialAssets!: Decimal | null;
+  /** The client's declaration when computed: personal data, sealed like the client's (openMoney). */
+  @Column(codeColumn(128, { nullable: true }))
+  financialAssets!: string | null;
 
-  @Column(moneyColumn({ nullable: true }))
-  annualIncome!: Decimal | null;
+  /** The client's declaration when computed: personal data, sealed like the client's (openMoney). */
+  @Column(codeColumn(128, { nullable: true }))
+  annualIncome!: string | null;
 
   @Column({ type: "int" })
   experienceMonths!: number;

@@ -11,6 +11,7 @@ import { addKeysetAfter, cursorOf, decodePosition, keysetOrder, orderBySql, type
 import { countOf, scopeClause, Where, type PageArgs } from "./paging.reads";
 import type { ReadPool } from "./read-pool";
 import type { SqlPredicate } from "./segment-membership.sql";
+import { idNumberIndex, open, phoneIndex } from "../crypto/personal-data";
 
 export interface ClientListFilter {
   types?: ClientType[] | null;
@@ -106,6 +107,7 @@ export function clientWhere(
   scope: BranchScope,
   membership: SqlPredicate | null,
   personalData: BranchScope = NO_PERSONAL_DATA,
+  nameMatches: readonly number[] = [],
 ): { where: Where; join: string } {
   const where = new Where();
   if (membership !== null) where.add(`(${membership.sql})`, ...membership.params);
@@ -117,7 +119,8 @@ export function clientWhere(
   if (f.clientNoPrefix !== null && f.clientNoPrefix !== undefined && f.clientNoPrefix !== "") {
     where.add("c.`clientNo` LIKE ? ESCAPE '!'", likePrefix(f.clientNoPrefix));
   }
-  if (f.search !== null && f.search !== undefined && f.search !== "") searchClause(where, f.search, personalData);
+  if (f.search !== null && f.search !== undefined && f.search !== "")
+    searchClause(where, f.search, personalData, nameMatches);
   const needsPortrait =
     membership !== null ||
     (f.riskLevels ?? null) !== null ||
@@ -139,8 +142,10 @@ const NO_PERSONAL_DATA: BranchScope = { all: false, branch: null };
  * SPEC §11 search: a clientNo prefix for every viewer; name prefix, exact ID number or exact phone only
  * among the clients whose personal data the viewer reads (`personalData`, a scope like the branch
  * scope), so a viewer who may not read them gets the answer of a search that matches nothing.
+ * Personal data is sealed (SPEC §14): the ID number and phone match by blind index, the name prefix
+ * by the ids `namePrefixMatches` found among the names it opened.
  */
-function searchClause(where: Where, search: string, personalData: BranchScope): void {
+function searchClause(where: Where, search: string, personalData: BranchScope, nameMatches: readonly number[]): void {
   const byNo = "c.`clientNo` LIKE ? ESCAPE '!'";
   const prefix = likePrefix(search);
   const readable = branchCondition(personalData, "c.`branch`");
@@ -148,9 +153,11 @@ function searchClause(where: Where, search: string, personalData: BranchScope): 
     where.add(byNo, prefix);
     return;
   }
-  // ID numbers end in an upper-case X; SQLite compares case-sensitively.
-  const personal = "(c.`name` LIKE ? ESCAPE '!' OR c.`idNumber` = ? OR c.`phone` = ?)";
-  const params = [prefix, search.toUpperCase(), search];
+  // Ids are integers the service itself read: inlined, so a long list needs no bound parameters.
+  const byName =
+    nameMatches.length === 0 ? "1 = 0" : `c.\`id\` IN (${nameMatches.map((id) => Math.trunc(id)).join(", ")})`;
+  const personal = `(${byName} OR c.\`idNumberBlindIndex\` = ? OR c.\`phoneBlindIndex\` = ?)`;
+  const params = [idNumberIndex(search), phoneIndex(search)];
   if (readable === null) where.add(`(${byNo} OR ${personal})`, prefix, ...params);
   else where.add(`(${byNo} OR (${readable.sql} AND ${personal}))`, prefix, ...readable.params, ...params);
 }
@@ -202,7 +209,10 @@ export async function listClients(
   const keys = clientKeys((c) => (c.latestPortraitId === null ? undefined : portraits.get(c.latestPortraitId)));
   const order = keysetOrder("client", keys, "c.`id`", (c) => c.id, ClientOrderField.CLIENT_NO, orderBy);
   const after = decodePosition(order, args.after);
-  const { where, join } = clientWhere(filter, scope, membership, personalData);
+  const search = filter?.search ?? "";
+  const nameMatches =
+    search === "" ? [] : await namePrefixMatches(db, search, scope, personalData, filter?.branch ?? null);
+  const { where, join } = clientWhere(filter, scope, membership, personalData, nameMatches);
   const total = countOf(db, `SELECT COUNT(*) AS n FROM \`client\` c ${join} ${where.sql()}`, where.params);
   addKeysetAfter(where, order, after);
   const { rows, more } = await clientsWithPortraits(db, join, where, orderBySql(order), first);
@@ -214,4 +224,34 @@ export async function listClients(
     cursorOf: (c) => cursorOf(order, c),
     total,
   };
+}
+
+/**
+ * SPEC §11 name-prefix search over sealed names (SPEC §14): the names of the clients the viewer may
+ * both list (`scope`) and read in clear (`personalData`), narrowed to the filter's branch when given,
+ * are read and opened in the process, and the ids whose name starts with `search` (case-insensitively,
+ * as the collation compared before) come back. One pass over those clients per search: a branch's
+ * clients for a relationship manager, the whole book for COMPLIANCE (README: "Personal data at rest").
+ */
+export async function namePrefixMatches(
+  db: ReadPool,
+  search: string,
+  scope: BranchScope,
+  personalData: BranchScope,
+  branch: string | null,
+): Promise<number[]> {
+  const readable = branchCondition(personalData, "c.`branch`");
+  if (readable !== null && readable.sql === "1 = 0") return [];
+  const where = new Where();
+  scopeClause(where, scope, "c.`branch`");
+  if (readable !== null) where.add(readable.sql, ...readable.params);
+  if (branch !== null) where.add("c.`branch` = ?", branch);
+  const needle = search.toLowerCase();
+  const rows = await db.query<{ id: unknown; name: string }>(
+    `SELECT c.\`id\`, c.\`name\` FROM \`client\` c ${where.sql()}`,
+    where.params,
+  );
+  const out: number[] = [];
+  for (const r of rows) if (open(r.name).toLowerCase().startsWith(needle)) out.push(Number(r.id));
+  return out;
 }

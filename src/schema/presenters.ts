@@ -16,6 +16,7 @@ import type { StoredFitReason } from "../entities/credit-facility.entity";
 import { money, ratio } from "../domain/decimal";
 import { isAssessmentValidAt } from "../domain/assessment";
 import { canReadPersonalData, maskIdNumber, maskName, maskPhone } from "../services/access/policy";
+import { open, openMoney } from "../crypto/personal-data";
 import type { AccessTrail } from "../services/access/trail";
 import type { Viewer } from "../services/access/viewer";
 import { toGlobalId } from "./global-id";
@@ -62,6 +63,11 @@ export interface Reader {
 const CLIENT_PERSONAL = ["name", "idNumber", "phone", "annualIncome", "financialAssets"] as const;
 const PORTRAIT_PERSONAL = ["annualIncome", "financialAssets"] as const;
 
+/**
+ * Personal data is stored sealed (SPEC §14) and opened here only: in clear for a viewer the policy
+ * allows, else opened just to be masked (name, ID number, phone; the mask needs the characters it
+ * keeps). Declared income and financial assets are opened for clear viewers only.
+ */
 export function presentClient(c: ClientEntity, reader: Reader): ClientGql {
   const clear = canReadPersonalData(reader.viewer, c);
   const out = new ClientGql();
@@ -72,15 +78,18 @@ export function presentClient(c: ClientEntity, reader: Reader): ClientGql {
   out.type = c.type;
   out.status = c.status;
   out.investorCategory = c.investorCategory;
-  out.name = clear ? c.name : maskName(c.name);
-  out.idNumber = clear ? c.idNumber : maskIdNumber(c.idNumber);
-  out.phone = c.phone === null ? null : clear ? c.phone : maskPhone(c.phone);
+  const name = open(c.name);
+  const idNumber = open(c.idNumber);
+  const phone = c.phone === null ? null : open(c.phone);
+  out.name = clear ? name : maskName(name);
+  out.idNumber = clear ? idNumber : maskIdNumber(idNumber);
+  out.phone = phone === null ? null : clear ? phone : maskPhone(phone);
   out.branch = c.branch;
   out.tradingSince = c.tradingSince;
   out.openedAt = c.openedAt;
   out.createdAt = c.createdAt;
-  out.annualIncome = clear ? moneyOrNull(c.annualIncome) : null;
-  out.financialAssets = clear ? moneyOrNull(c.financialAssets) : null;
+  out.annualIncome = clear ? moneyOrNull(openMoney(c.annualIncome)) : null;
+  out.financialAssets = clear ? moneyOrNull(openMoney(c.financialAssets)) : null;
   return clear ? reader.trail.watch(out, c.id, CLIENT_PERSONAL) : out;
 }
 
@@ -133,8 +142,8 @@ export function presentPortrait(p: PortraitEntity, personalData: boolean, trail:
   out.avgDailyAssets20d = money(p.avgDailyAssets20d);
   out.assetDays = p.assetDays;
   out.totalAssets = money(p.totalAssets);
-  out.financialAssets = personalData ? moneyOrNull(p.financialAssets) : null;
-  out.annualIncome = personalData ? moneyOrNull(p.annualIncome) : null;
+  out.financialAssets = personalData ? moneyOrNull(openMoney(p.financialAssets)) : null;
+  out.annualIncome = personalData ? moneyOrNull(openMoney(p.annualIncome)) : null;
   out.experienceMonths = p.experienceMonths;
   out.annualTurnover = money(p.annualTurnover);
   out.marginCallsLast12m = p.marginCallsLast12m;

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { Presets, SingleBar } from "cli-progress";
 import { loadConfig } from "../config";
+import { useKeyRing } from "../crypto/personal-data";
 import { openDataSource } from "../db/data-source";
 import { systemClock, today } from "../domain/clock";
 import { isCalendarDate } from "../domain/dates";
@@ -25,6 +26,7 @@ async function run(): Promise<void> {
     }
   }
   const config = loadConfig();
+  useKeyRing(config.keyRing);
   const ds = await openDataSource({ url: config.databaseUrl });
   try {
     await ds.runMigrations({ transaction: "each" });

@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { idNumberIndex, phoneIndex, seal } from "../crypto/personal-data";
 import { sqlInstant } from "../db/sql";
 import { ClientStatus, ClientType, InvestorCategory, TradeSide } from "../domain/enums";
 import { prng } from "../domain/prng";
@@ -224,14 +225,17 @@ export async function seedClients(
       rnd() < 0.97 ? ClientStatus.ACTIVE : ClientStatus.RESTRICTED,
       // Professional status is earned (SPEC §10): only a client whose portrait qualifies holds it.
       professional && portrait.professionalEligible ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
-      name,
-      idNumber,
-      phone,
+      // Personal data sealed, exact look-ups by blind index (SPEC §14).
+      seal(name),
+      seal(idNumber),
+      idNumberIndex(idNumber),
+      phone === null ? null : seal(phone),
+      phone === null ? null : phoneIndex(phone),
       BRANCHES[branchIndex],
       tradingSince,
       openedAt,
-      annualIncome ? money(annualIncome) : null,
-      financialAssets ? money(financialAssets) : null,
+      annualIncome ? seal(money(annualIncome)) : null,
+      financialAssets ? seal(money(financialAssets)) : null,
       id,
       createdAt,
       createdAt,

@@ -3,6 +3,7 @@ import { refreshAllPortraits } from "../../src/services/profile/portrait-refresh
 import { isValidCreditCode, isValidResidentId } from "../../src/services/profile/identity";
 import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
+import { open } from "../../src/crypto/personal-data";
 
 const AS_OF = "2026-11-27";
 const CLIENTS = 400;
@@ -23,6 +24,14 @@ describe.each(ENGINES)("the demo book on $name (SPEC §9)", (engine) => {
   });
 
   const q = (db: TestDatabase, sql: string) => db.ds.query(sql) as Promise<Record<string, unknown>[]>;
+  /** Personal data is sealed with a fresh nonce per value (SPEC §14): the book compares opened. */
+  const SEALED = ["name", "idNumber", "phone", "annualIncome", "financialAssets"];
+  const opened = async (db: TestDatabase, sql: string) =>
+    (await q(db, sql)).map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([k, v]) => [k, SEALED.includes(k) && typeof v === "string" ? open(v) : v]),
+      ),
+    );
 
   it("is deterministic: the same seed writes the same book", async () => {
     for (const sql of [
@@ -31,12 +40,12 @@ describe.each(ENGINES)("the demo book on $name (SPEC §9)", (engine) => {
       "SELECT * FROM `portrait` ORDER BY `id`",
       "SELECT * FROM `credit_facility` ORDER BY `id`",
     ]) {
-      expect(await q(b, sql)).toEqual(await q(a, sql));
+      expect(await opened(b, sql)).toEqual(await opened(a, sql));
     }
   });
 
   it("has both client types with valid ID checksums, and facilities in every state", async () => {
-    const clients = (await q(a, "SELECT `type`, `idNumber`, `phone` FROM `client`")) as {
+    const clients = (await opened(a, "SELECT `type`, `idNumber`, `phone` FROM `client`")) as {
       type: string;
       idNumber: string;
       phone: string | null;

@@ -39,6 +39,12 @@ interface ProductionServer {
   close(): Promise<void>;
 }
 
+/** SPEC §14: production needs its data keys as it needs its JWT secret. */
+const KEYS = {
+  DATA_KEYS: `p1:${Buffer.alloc(32, 11).toString("base64")}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 12).toString("base64"),
+};
+
 interface GqlBody {
   data?: Record<string, unknown> | null;
   errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
@@ -46,7 +52,7 @@ interface GqlBody {
 
 /** As test/support/server.ts builds its server, with the production configuration. */
 async function startProductionServer(db: TestDatabase): Promise<ProductionServer> {
-  const config = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: SECRET, LOG_LEVEL: "silent" });
+  const config = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: SECRET, LOG_LEVEL: "silent", ...KEYS });
   expect(config.production).toBe(true);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -331,7 +337,7 @@ describe("the production configuration", () => {
   });
 
   it("loads with a real secret, introspection off and without the development secret", () => {
-    const config = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: SECRET, LOG_LEVEL: "silent" });
+    const config = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: SECRET, LOG_LEVEL: "silent", ...KEYS });
     expect(config.production).toBe(true);
     expect(config.authJwtSecret).toBe(SECRET);
     expect(config.seedDemo).toBe(false);

@@ -2,7 +2,14 @@ import Decimal from "decimal.js";
 import type { DataSource } from "typeorm";
 import { ApprovalTier, CreditRating, Role } from "../../src/domain/enums";
 import type { ClientEntity, ProductEntity, SegmentEntity } from "../../src/entities";
-import { buildAssessment, buildClient, buildPortrait, buildProduct, buildSegment } from "../support/factories";
+import {
+  buildAssessment,
+  buildClient,
+  buildPortrait,
+  buildProduct,
+  buildSegment,
+  type ClientSpec,
+} from "../support/factories";
 import type { TestServer } from "../support/server";
 
 /** GraphQL plumbing shared by the lifecycle tests (SPEC §5): documents, typed payloads, readers. */
@@ -281,7 +288,7 @@ export interface ClientSetup {
   rating?: CreditRating;
   validUntil?: Date | null;
   branch?: string;
-  client?: Partial<ClientEntity>;
+  client?: ClientSpec;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { insertRows, sqlInstant } from "../../src/db/sql";
+import { idNumberIndex, seal } from "../../src/crypto/personal-data";
 import { bestSegment } from "../../src/services/matching";
 import { membershipPredicate } from "../../src/repositories/segment-membership.sql";
 import { randomFitInputs } from "../support/random-fit";
@@ -29,6 +30,7 @@ describe.each(ENGINES)("segment membership in SQL equals the pure fit on $name (
         "investorCategory",
         "name",
         "idNumber",
+        "idNumberBlindIndex",
         "branch",
         "openedAt",
         "latestPortraitId",
@@ -42,8 +44,9 @@ describe.each(ENGINES)("segment membership in SQL equals the pure fit on $name (
         s.clientType,
         "ACTIVE",
         s.investorCategory,
-        "测试",
-        residentId(i),
+        seal("测试"),
+        seal(residentId(i)),
+        idNumberIndex(residentId(i)),
         "SH",
         "2020-01-01",
         i + 1,

@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { idNumberIndex, seal, sealMoney } from "../../src/crypto/personal-data";
 import { insertRows, sqlInstant } from "../../src/db/sql";
 import { ClientType, InvestmentHorizon, InvestorCategory, RiskLevel } from "../../src/domain/enums";
 import { addDays } from "../../src/domain/dates";
@@ -122,6 +123,7 @@ describe.each(ENGINES)("bulk portrait refresh on $name (SPEC §3)", (engine) => 
         "investorCategory",
         "name",
         "idNumber",
+        "idNumberBlindIndex",
         "branch",
         "tradingSince",
         "openedAt",
@@ -137,13 +139,14 @@ describe.each(ENGINES)("bulk portrait refresh on $name (SPEC §3)", (engine) => 
         g.input.client.type,
         "ACTIVE",
         "ORDINARY",
-        "测试",
-        residentId(g.id),
+        seal("测试"),
+        seal(residentId(g.id)),
+        idNumberIndex(residentId(g.id)),
         "SH-PUDONG",
         g.input.client.tradingSince,
         "2020-01-01",
-        g.input.client.annualIncome?.toFixed(2) ?? null,
-        g.input.client.financialAssets?.toFixed(2) ?? null,
+        sealMoney(g.input.client.annualIncome),
+        sealMoney(g.input.client.financialAssets),
         at,
         at,
         1,

@@ -32,7 +32,7 @@ const sqlite: TestEngine = {
     const url = "sqlite::memory:";
     const ds = createDataSource({ url });
     await ds.initialize();
-    await ds.runMigrations();
+    await ds.runMigrations({ transaction: "each" });
     return { ds, url, drop: () => ds.destroy() };
   },
 };
@@ -57,7 +57,7 @@ function mysqlEngine(base: string): TestEngine {
       const ds = createDataSource({ url, poolSize: 25, mariadb: /mariadb/i.test(version[0].v) });
       try {
         await ds.initialize();
-        await ds.runMigrations();
+        await ds.runMigrations({ transaction: "each" });
       } catch (err) {
         if (ds.isInitialized) await ds.destroy();
         await admin.end();

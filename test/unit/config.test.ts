@@ -1,6 +1,13 @@
 import os from "node:os";
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from "../../src/config";
 
+const KEY_A = Buffer.alloc(32, 1).toString("base64");
+const KEY_B = Buffer.alloc(32, 2).toString("base64");
+const PRODUCTION_KEYS = {
+  DATA_KEYS: `k2:${KEY_B},k1:${KEY_A}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString("base64"),
+};
+
 describe("configuration (SPEC §1)", () => {
   it("has the documented defaults", () => {
     const c = loadConfig({});
@@ -44,9 +51,33 @@ describe("configuration (SPEC §1)", () => {
 
   it("requires AUTH_JWT_SECRET in production and does not seed there by default", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow("AUTH_JWT_SECRET");
-    const c = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: "x".repeat(40) });
+    const c = loadConfig({ NODE_ENV: "production", AUTH_JWT_SECRET: "x".repeat(40), ...PRODUCTION_KEYS });
     expect(c.seedDemo).toBe(false);
     expect(c.production).toBe(true);
+  });
+
+  it("SPEC §14: DATA_KEYS and BLIND_INDEX_KEY are required in production, validated, and never repeated in the message", () => {
+    const secret = { NODE_ENV: "production", AUTH_JWT_SECRET: "x".repeat(40) };
+    expect(() => loadConfig({ ...secret, BLIND_INDEX_KEY: PRODUCTION_KEYS.BLIND_INDEX_KEY })).toThrow("DATA_KEYS");
+    expect(() => loadConfig({ ...secret, DATA_KEYS: PRODUCTION_KEYS.DATA_KEYS })).toThrow("BLIND_INDEX_KEY");
+    const ring = loadConfig({ ...secret, ...PRODUCTION_KEYS }).keyRing;
+    expect(ring.currentVersion).toBe("k2");
+    expect(ring.versions).toEqual(["k2", "k1"]);
+    // Development: fixed keys, so a database seeded once opens on every start.
+    expect(loadConfig({}).keyRing.currentVersion).toBe("dev1");
+    const short = Buffer.alloc(16, 7).toString("base64");
+    for (const bad of ["k1", `k1:${short}`, `bad-version:${KEY_A}`, `k1:${KEY_A},k1:${KEY_B}`, `k1:not base64!`]) {
+      let message = "";
+      try {
+        loadConfig({ DATA_KEYS: bad });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^Invalid configuration: DATA_KEYS /);
+      expect(message).not.toContain(KEY_A);
+      expect(message).not.toContain(short);
+    }
+    expect(() => loadConfig({ BLIND_INDEX_KEY: short })).toThrow("BLIND_INDEX_KEY");
   });
 
   it("accepts mysql URLs and replica lists", () => {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import mysql from "mysql2";
 import type { RowDataPacket } from "mysql2/promise";
+import { DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS } from "../../src/crypto/sealing";
 import { DEV_JWT_SECRET } from "../../src/config";
 import { Role } from "../../src/domain/enums";
 import { mintToken } from "../../src/services/access/tokens";
@@ -66,6 +67,9 @@ export async function runBench(): Promise<void> {
         ...base,
         NODE_ENV: "production",
         AUTH_JWT_SECRET: DEV_JWT_SECRET,
+        // SPEC §14: production needs its data keys; the bench's book is seeded under the development ones.
+        DATA_KEYS: DEV_DATA_KEYS,
+        BLIND_INDEX_KEY: DEV_BLIND_INDEX_KEY,
         DATABASE_URL: s.url,
         PORT: String(port),
         SEED_DEMO: "false",

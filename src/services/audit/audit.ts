@@ -6,11 +6,17 @@ import { toGlobalId } from "../../domain/global-id";
 import { appendEvents } from "../../repositories/event.writes";
 import { eventOfAudit } from "./events";
 
-/** Fields whose values are personal data: an audit entry keeps them masked, always. */
+/**
+ * Fields whose values are personal data: an audit entry keeps them masked, always (SPEC §6); the
+ * declared income and financial assets, sealed at rest (SPEC §14), are recorded as changed, not valued.
+ */
+const WITHHELD = "[personal data]";
 const PERSONAL: Partial<Record<string, (v: string) => string>> = {
   name: maskName,
   idNumber: maskIdNumber,
   phone: maskPhone,
+  annualIncome: () => WITHHELD,
+  financialAssets: () => WITHHELD,
 };
 
 function plain(value: unknown): unknown {
@@ -29,7 +35,7 @@ export function auditChanges(changes: Record<string, unknown>): string {
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     const mask = PERSONAL[key];
-    out[key] = mask && typeof value === "string" ? mask(value) : plain(value);
+    out[key] = mask && (typeof value === "string" || Decimal.isDecimal(value)) ? mask(String(value)) : plain(value);
   }
   return JSON.stringify(out);
 }

@@ -12,6 +12,7 @@ import { assertMayWriteForBranch } from "../access/policy";
 import type { Viewer } from "../access/viewer";
 import { recordAudit } from "../audit/audit";
 import { isValidCreditCode, isValidMobile, isValidResidentId } from "./identity";
+import { idNumberIndex, phoneIndex, seal, sealMoney } from "../../crypto/personal-data";
 
 export interface RegisterClientProps {
   clientNo: string;
@@ -59,7 +60,9 @@ const TAKEN_ID_NUMBER = () =>
 /** Two registrations racing past the checks: the unique index that fired says which one. */
 function duplicateOf(err: unknown): Refusal | null {
   if (violatesUniqueIndex(err, "UQ_client_clientNo", "client", ["clientNo"])) return TAKEN_CLIENT_NO();
-  if (violatesUniqueIndex(err, "UQ_client_idNumber", "client", ["idNumber"])) return TAKEN_ID_NUMBER();
+  if (violatesUniqueIndex(err, "UQ_client_idNumberBlindIndex", "client", ["idNumberBlindIndex"])) {
+    return TAKEN_ID_NUMBER();
+  }
   return null;
 }
 
@@ -139,19 +142,24 @@ export class ClientIntakeService {
     try {
       return await inTransaction(this.ds, async (manager) => {
         if (await manager.existsBy(ClientEntity, { clientNo: props.clientNo })) throw TAKEN_CLIENT_NO();
-        if (await manager.existsBy(ClientEntity, { idNumber: props.idNumber })) throw TAKEN_ID_NUMBER();
+        // SPEC §10 by the blind index (SPEC §14); its unique index settles a race past this check.
+        const idNumberBlindIndex = idNumberIndex(props.idNumber);
+        if (await manager.existsBy(ClientEntity, { idNumberBlindIndex })) throw TAKEN_ID_NUMBER();
+        const phone = props.phone ?? null;
         const client = manager.create(ClientEntity, {
           clientNo: props.clientNo,
           type: props.type,
-          name,
-          idNumber: props.idNumber,
-          phone: props.phone ?? null,
+          name: seal(name),
+          idNumber: seal(props.idNumber),
+          idNumberBlindIndex,
+          phone: phone === null ? null : seal(phone),
+          phoneBlindIndex: phone === null ? null : phoneIndex(phone),
           branch: props.branch,
           openedAt: props.openedAt,
           tradingSince: props.tradingSince ?? null,
           investorCategory: props.investorCategory ?? InvestorCategory.ORDINARY,
-          annualIncome: props.annualIncome ?? null,
-          financialAssets: props.financialAssets ?? null,
+          annualIncome: sealMoney(props.annualIncome),
+          financialAssets: sealMoney(props.financialAssets),
           latestPortraitId: null,
           createdAt: now,
           updatedAt: now,
@@ -200,15 +208,28 @@ export class ClientIntakeService {
       const earnedOn =
         props.investorCategory === InvestorCategory.PROFESSIONAL ? await qualifyingPortrait(manager, client) : null;
 
-      const changes: Partial<ClientEntity> = {};
-      if (props.phone !== undefined && props.phone !== null) changes.phone = props.phone;
-      if (props.status) changes.status = props.status;
-      if (props.investorCategory) changes.investorCategory = props.investorCategory;
-      if (props.annualIncome) changes.annualIncome = props.annualIncome;
-      if (props.financialAssets) changes.financialAssets = props.financialAssets;
-      if (props.tradingSince) changes.tradingSince = props.tradingSince;
+      // What changed, for the audit entry (personal values masked or withheld there) …
+      const changes: Record<string, unknown> = {};
+      // … and the row's new columns, personal ones sealed (SPEC §14).
+      const columns: Partial<ClientEntity> = {};
+      if (props.phone !== undefined && props.phone !== null) {
+        changes.phone = props.phone;
+        columns.phone = seal(props.phone);
+        columns.phoneBlindIndex = phoneIndex(props.phone);
+      }
+      if (props.status) changes.status = columns.status = props.status;
+      if (props.investorCategory) changes.investorCategory = columns.investorCategory = props.investorCategory;
+      if (props.annualIncome) {
+        changes.annualIncome = props.annualIncome;
+        columns.annualIncome = sealMoney(props.annualIncome);
+      }
+      if (props.financialAssets) {
+        changes.financialAssets = props.financialAssets;
+        columns.financialAssets = sealMoney(props.financialAssets);
+      }
+      if (props.tradingSince) changes.tradingSince = columns.tradingSince = props.tradingSince;
       if (Object.keys(changes).length === 0) return client;
-      Object.assign(client, changes, { updatedAt: now, version: client.version + 1 });
+      Object.assign(client, columns, { updatedAt: now, version: client.version + 1 });
       await manager.save(client);
       await recordAudit(
         manager,

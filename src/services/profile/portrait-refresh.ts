@@ -1,4 +1,5 @@
 import { inTransaction } from "../../db/transaction";
+import { openMoney, seal } from "../../crypto/personal-data";
 import Decimal from "decimal.js";
 import type { DataSource, EntityManager } from "typeorm";
 import { PortraitEntity } from "../../entities";
@@ -138,8 +139,9 @@ export class PortraitRefresher {
           type: c.type as ClientType,
           investorCategory: c.investorCategory as InvestorCategory,
           tradingSince: c.tradingSince === null ? null : dateText(c.tradingSince),
-          annualIncome: c.annualIncome === null ? null : num(c.annualIncome),
-          financialAssets: c.financialAssets === null ? null : num(c.financialAssets),
+          // Sealed at rest (SPEC §14): opened for the computation only.
+          annualIncome: openMoney(c.annualIncome as string | null),
+          financialAssets: openMoney(c.financialAssets as string | null),
         },
         assessment: assessmentOf.get(id) ?? null,
         snapshots: snapshotsOf.get(id) ?? [],
@@ -351,8 +353,9 @@ export function portraitRow(clientId: number, asOf: string, computedAt: string, 
     money(v.avgDailyAssets20d),
     v.assetDays,
     money(v.totalAssets),
-    v.financialAssets === null ? null : money(v.financialAssets),
-    v.annualIncome === null ? null : money(v.annualIncome),
+    // The client's declarations the portrait copies are personal data: sealed like the client's (SPEC §14).
+    v.financialAssets === null ? null : seal(money(v.financialAssets)),
+    v.annualIncome === null ? null : seal(money(v.annualIncome)),
     v.experienceMonths,
     money(v.annualTurnover),
     v.marginCallsLast12m,

@@ -28,6 +28,7 @@ import {
   RiskLevel,
 } from "../../../src/domain/enums";
 import { residentIdCheckChar } from "../../../src/services/profile/identity";
+import { idNumberIndex, phoneIndex, seal, sealMoney } from "../../../src/crypto/personal-data";
 
 /**
  * Test data builders: sensible defaults, overrides for what a test is about. Entities (rows in the
@@ -68,26 +69,48 @@ async function save<T extends ObjectLiteral>(
   return (await repo.save(repo.create(row) as T)) as T;
 }
 
-export function buildClient(ds: DataSource, o: Partial<ClientEntity> = {}): Promise<ClientEntity> {
+/**
+ * A client row; its personal fields are given in clear (name, idNumber, phone, annualIncome,
+ * financialAssets) and stored sealed with their blind indexes, as the intake stores them (SPEC §14).
+ */
+export type ClientSpec = Omit<
+  Partial<ClientEntity>,
+  "annualIncome" | "financialAssets" | "idNumberBlindIndex" | "phoneBlindIndex"
+> & {
+  annualIncome?: Decimal | null;
+  financialAssets?: Decimal | null;
+};
+
+export function buildClient(ds: DataSource, o: ClientSpec = {}): Promise<ClientEntity> {
   const n = next();
+  const clear = {
+    name: "王小明",
+    idNumber: residentId((clients += 1)),
+    phone: "13812345678" as string | null,
+    annualIncome: new Decimal("600000") as Decimal | null,
+    financialAssets: new Decimal("3000000") as Decimal | null,
+    ...o,
+  };
   return save(ds, ClientEntity, {
     clientNo: `T${String(n).padStart(8, "0")}`,
     type: ClientType.INDIVIDUAL,
     status: ClientStatus.ACTIVE,
     investorCategory: InvestorCategory.ORDINARY,
-    name: "王小明",
-    idNumber: residentId((clients += 1)),
-    phone: "13812345678",
     branch: "SH-PUDONG",
     tradingSince: "2015-03-01",
     openedAt: "2016-05-10",
-    annualIncome: new Decimal("600000"),
-    financialAssets: new Decimal("3000000"),
     latestPortraitId: null,
     createdAt: at(n),
     updatedAt: at(n),
     version: 1,
     ...o,
+    name: seal(clear.name),
+    idNumber: seal(clear.idNumber),
+    idNumberBlindIndex: idNumberIndex(clear.idNumber),
+    phone: clear.phone === null ? null : seal(clear.phone),
+    phoneBlindIndex: clear.phone === null ? null : phoneIndex(clear.phone),
+    annualIncome: sealMoney(clear.annualIncome),
+    financialAssets: sealMoney(clear.financialAssets),
   });
 }
 

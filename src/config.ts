@@ -64,6 +64,14 @@ export interface Config {
    * heap between full collections).
    */
   heapGrowingPercent: number;
+  /** SPEC §12: subscriptions one WebSocket may hold at once (MAX_SUBSCRIPTIONS_PER_CONNECTION, default 20). */
+  maxSubscriptionsPerConnection: number;
+  /** SPEC §12: WebSockets one token subject may hold on an instance (MAX_WS_CONNECTIONS_PER_SUBJECT, default 10). */
+  maxWsConnectionsPerSubject: number;
+  /** SPEC §12: bytes waiting on a socket past which its subscriber is cut as too slow (WS_MAX_BUFFERED_BYTES, 1 MiB). */
+  wsMaxBufferedBytes: number;
+  /** SPEC §12: events a subscriber may have waiting before it is cut as too slow (LIVE_QUEUE_LIMIT, default 256). */
+  liveQueueLimit: number;
   /**
    * SPEC §14: DATA_KEYS (`version:base64key,…`, the first encrypts) and BLIND_INDEX_KEY, as the key
    * ring personal data is sealed and looked up with; required in production, development keys otherwise.
@@ -225,6 +233,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerSlot: integer(env, "MARGIN_WORKER_SLOT", 1, 1, workers),
     graphqlExecutor: executor,
     maxConcurrentRequests: integer(env, "MAX_CONCURRENT_REQUESTS", 4, 1, 10_000),
+    maxSubscriptionsPerConnection: integer(env, "MAX_SUBSCRIPTIONS_PER_CONNECTION", 20, 1, 1000),
+    maxWsConnectionsPerSubject: integer(env, "MAX_WS_CONNECTIONS_PER_SUBJECT", 10, 1, 10_000),
+    wsMaxBufferedBytes: integer(env, "WS_MAX_BUFFERED_BYTES", 1_048_576, 1024, 1_073_741_824),
+    liveQueueLimit: integer(env, "LIVE_QUEUE_LIMIT", 256, 1, 100_000),
     maxQueuedRequests: integer(env, "MAX_QUEUED_REQUESTS", 2000, 0, 1_000_000),
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 20_000, 0, 600_000),
     heapGrowingPercent: integer(env, "HEAP_GROWING_PERCENT", 100, 0, 1000),

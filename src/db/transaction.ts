@@ -15,6 +15,44 @@ interface Ambient {
 const ambient = new AsyncLocalStorage<Ambient>();
 
 /**
+ * What a transaction asked to announce once it commits (SPEC §12 live events): per transaction
+ * manager while it runs; handed to the data source's commit listeners after COMMIT, dropped on
+ * ROLLBACK, so nothing is announced of a change that did not happen.
+ */
+const announcements = new WeakMap<EntityManager, unknown[]>();
+const commitListeners = new WeakMap<DataSource, Set<(items: readonly unknown[]) => void>>();
+
+/** Listens to what committed transactions of `ds` announced (afterCommit); returns the unsubscribe. */
+export function onCommitted(ds: DataSource, listener: (items: readonly unknown[]) => void): () => void {
+  const set = commitListeners.get(ds) ?? new Set();
+  commitListeners.set(ds, set);
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * Announces `items` to the commit listeners once the transaction of `manager` commits (not at all if
+ * it rolls back, nor those of a savepoint rolled back). Outside a transaction: at once.
+ */
+export function afterCommit(manager: EntityManager, items: readonly unknown[]): void {
+  const pending = announcements.get(manager);
+  if (pending !== undefined) pending.push(...items);
+  else announce(manager.connection, items);
+}
+
+function announce(ds: DataSource, items: readonly unknown[]): void {
+  if (items.length === 0) return;
+  for (const listener of commitListeners.get(ds) ?? []) {
+    // A listener's failure is its own: the transaction has committed whatever it does.
+    try {
+      listener(items);
+    } catch {
+      /* the listener logs its own failures */
+    }
+  }
+}
+
+/**
  * Runs a whole request in one transaction (SPEC §10 retries): every inTransaction of `ds` that `run`
  * starts joins it as a savepoint, and `finish` writes in the same transaction before it commits — the
  * stored answer of an Idempotency-Key request commits with the change it answers, or neither does.
@@ -88,10 +126,14 @@ export async function inTransaction<T>(ds: DataSource, fn: (manager: EntityManag
   if (outer !== undefined && outer.ds === ds) {
     // Inside a request transaction (an Idempotency-Key request): a savepoint of it, so a refusal
     // still undoes this part only; a deadlock dooms the whole request, which is run again as a whole.
+    const pending = announcements.get(outer.manager);
+    const mark = pending?.length ?? 0;
     try {
       return await outer.manager.transaction(fn);
     } catch (err) {
       if (retryReason(err) !== null) outer.doomed = err;
+      // The savepoint rolled back: what it announced did not happen.
+      pending?.splice(mark);
       throw err;
     }
   }
@@ -103,10 +145,20 @@ export async function inTransaction<T>(ds: DataSource, fn: (manager: EntityManag
  * request's cancellation either way (SPEC §10 deadline: killed when it fires, never committed after).
  */
 async function topLevel<T>(ds: DataSource, body: (manager: EntityManager) => Promise<T>): Promise<T> {
-  const fn = (manager: EntityManager) => cancellable(manager, body);
+  let pending: unknown[] = [];
+  const fn = (manager: EntityManager) => {
+    // Each attempt starts with nothing to announce; only the one that commits is announced.
+    pending = [];
+    announcements.set(manager, pending);
+    return cancellable(manager, body);
+  };
+  const committed = (result: T) => {
+    announce(ds, pending);
+    return result;
+  };
   if (ds.options.type === "better-sqlite3") {
     const previous = queues.get(ds) ?? Promise.resolve();
-    const run = previous.then(() => ds.transaction(fn));
+    const run = previous.then(() => ds.transaction(fn)).then(committed);
     queues.set(
       ds,
       run.then(
@@ -118,7 +170,7 @@ async function topLevel<T>(ds: DataSource, body: (manager: EntityManager) => Pro
   }
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await ds.transaction("READ COMMITTED", fn);
+      return committed(await ds.transaction("READ COMMITTED", fn));
     } catch (err) {
       const reason = retryReason(err);
       if (reason === null) throw err;

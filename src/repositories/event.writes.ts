@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { In, IsNull, type EntityManager } from "typeorm";
 import { EventEntity } from "../entities";
+import { afterCommit } from "../db/transaction";
 
 /** One domain event as its writer knows it; the payload must already be free of personal data. */
 export interface NewEvent {
@@ -11,23 +12,41 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
+/** What a committed event announces to live subscribers (SPEC §12): which row changed, nothing more. */
+export interface CommittedEvent {
+  id: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+}
+
+/** Whether an announcement (afterCommit's item) is a committed event. */
+export function isCommittedEvent(item: unknown): item is CommittedEvent {
+  const e = item as Partial<CommittedEvent> | null;
+  return typeof e?.id === "string" && typeof e.type === "string" && typeof e.aggregateId === "string";
+}
+
 /**
  * Appends events to the outbox in the caller's transaction (SPEC §12): they commit with the change
- * or not at all. Each gets a fresh UUID; the table's sequence gives their order.
+ * or not at all. Each gets a fresh UUID; the table's sequence gives their order. Once the transaction
+ * commits, each is announced to the live feed (db/transaction.ts afterCommit); a rollback announces
+ * nothing.
  */
 export async function appendEvents(manager: EntityManager, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await manager.insert(
-    EventEntity,
-    events.map((e) => ({
-      id: randomUUID(),
-      type: e.type,
-      aggregateType: e.aggregateType,
-      aggregateId: e.aggregateId,
-      occurredAt: e.occurredAt,
-      payload: JSON.stringify(e.payload),
-      sentAt: null,
-    })),
+  const rows = events.map((e) => ({
+    id: randomUUID(),
+    type: e.type,
+    aggregateType: e.aggregateType,
+    aggregateId: e.aggregateId,
+    occurredAt: e.occurredAt,
+    payload: JSON.stringify(e.payload),
+    sentAt: null,
+  }));
+  await manager.insert(EventEntity, rows);
+  afterCommit(
+    manager,
+    rows.map(({ id, type, aggregateType, aggregateId }): CommittedEvent => ({ id, type, aggregateType, aggregateId })),
   );
 }
 

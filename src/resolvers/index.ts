@@ -9,6 +9,7 @@ import { PersonalDataResolver } from "./personal-data.resolver";
 import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
 import { SegmentResolver } from "./segment.resolver";
+import { SubscriptionResolver } from "./subscription.resolver";
 
 export const RESOLVERS = [
   QueryResolver,
@@ -28,4 +29,5 @@ export const RESOLVERS = [
   LifecycleMutations,
   EventResolver,
   PersonalDataResolver,
+  SubscriptionResolver,
 ] as const;

@@ -1,10 +1,23 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { RESOLVERS } from "../resolvers";
 import { assertAuthorizedFieldsEnforced } from "./authorized-fields";
 import { authChecker } from "./context";
 import { enforceInputRules } from "./input-rules";
+
+/**
+ * type-graphql asks for a PubSub once a resolver has a subscription; ours all bring their own
+ * `subscribe` (the live feed), so no topic is ever published or followed through this one.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error("Subscriptions follow the live feed, not type-graphql topics");
+  },
+  subscribe() {
+    throw new Error("Subscriptions follow the live feed, not type-graphql topics");
+  },
+};
 
 /**
  * The executable schema: type-graphql classes, one authChecker (refusing to build where it would be
@@ -17,6 +30,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
     authChecker,
     authMode: "error",
     validate: { forbidUnknownValues: false },
+    pubSub: NO_TOPICS,
   });
   assertAuthorizedFieldsEnforced(schema);
   const built = enforceInputRules(schema);
@@ -30,6 +44,11 @@ function describeRootTypes(schema: GraphQLSchema): void {
   if (query) {
     query.description =
       "Reads. Every request needs `Authorization: Bearer <JWT>`; branch-scoped relationship managers see only their branch's clients, and personal data is masked unless the viewer may read it (SPEC §6). Lists are connections: `first` from 1 to 500, opaque cursors.";
+  }
+  const subscription = schema.getSubscriptionType();
+  if (subscription) {
+    subscription.description =
+      "Live events over graphql-ws on /graphql (WebSocket, subprotocol graphql-transport-ws): the bearer token goes in connection_init's payload as `authorization`; each event is scoped and masked for the subscriber as the matching query (SPEC §12).";
   }
   const mutation = schema.getMutationType();
   if (mutation) {

@@ -15,6 +15,8 @@ export interface Context {
   clock: Clock;
   /** What this request serves in clear (SPEC §14): the presenters watch, the handler writes it once at the end. */
   trail: AccessTrail;
+  /** A subscription's connection (server/subscriptions.ts): told when the live feed ends a subscription. */
+  live?: { ended(reason: "overflow" | "shutdown"): void };
   /** Awaits a call to another service (Redis) without holding an execution slot meanwhile. */
   outsideSlot<T>(wait: () => Promise<T>): Promise<T>;
   /**

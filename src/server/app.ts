@@ -12,6 +12,7 @@ import { createHttpServer } from "./http";
 import { Metrics } from "./metrics";
 import { exportRoute } from "./routes/export";
 import { serveGraphiql } from "./routes/graphiql";
+import { attachSubscriptions } from "./subscriptions";
 import { observeTransactionRetries } from "./transaction-metrics";
 
 export { MAX_BODY_BYTES } from "./edge";
@@ -83,6 +84,23 @@ export async function createApp(opts: {
     corsOrigins: config.corsOrigins,
   });
 
+  // SPEC §12: subscriptions on the same port and path; the live feed follows commits (and Redis).
+  await services.live.start(logger.child({ component: "live-feed" }), metrics);
+  const subscriptions = attachSubscriptions({
+    server: edge.server,
+    schema,
+    services,
+    logger,
+    metrics,
+    limits: {
+      perConnection: config.maxSubscriptionsPerConnection,
+      connectionsPerSubject: config.maxWsConnectionsPerSubject,
+      maxBufferedBytes: config.wsMaxBufferedBytes,
+    },
+    corsOrigins: config.corsOrigins,
+    closing: () => edge.closing(),
+  });
+
   return {
     server: edge.server,
     apollo: graphql.apollo,
@@ -90,6 +108,8 @@ export async function createApp(opts: {
     load: () => ({ inFlight: edge.inFlight(), active: gate.active, queued: gate.queued }),
     metrics,
     async close() {
+      await subscriptions.close();
+      await services.live.stop();
       await edge.close();
       await graphql.stop();
       await services.rateLimiter.close();

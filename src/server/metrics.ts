@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DataSource } from "typeorm";
 import type { RateLimiter, RateLimiterStats } from "../services/access/rate-limit";
+import type { LiveEnd, LiveFeedObserver, LiveKind } from "../services/events/live-feed";
 import type { JobOutcome, JobRunObserver, ScheduledJobName } from "../services/scheduling/scheduler";
 
 /** An operation name that may be a label as it is (the rest count as `other`). */
@@ -14,7 +15,7 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,47}$/;
  * pool state, event-loop lag. `/metrics` is unauthenticated, so every label is bounded (SPEC §10):
  * a client cannot grow it by naming operations.
  */
-export class Metrics implements JobRunObserver {
+export class Metrics implements JobRunObserver, LiveFeedObserver {
   readonly registry = new Registry();
   readonly requests: Counter<"operation" | "outcome">;
   readonly latency: Histogram<"operation" | "outcome">;
@@ -23,6 +24,13 @@ export class Metrics implements JobRunObserver {
   readonly sqlStatements: Histogram<"operation">;
   readonly scheduledJobRuns: Counter<"job" | "outcome">;
   readonly scheduledJobLastSuccess: Gauge<"job">;
+  /** SPEC §12 subscriptions: open sockets and subscriptions, refusals by reason, messages sent. */
+  readonly wsConnections: Gauge;
+  readonly wsSubscriptions: Gauge;
+  readonly wsRefusals: Counter<"reason">;
+  readonly wsMessages: Counter;
+  readonly liveDelivered: Counter<"kind">;
+  readonly liveDropped: Counter<"reason">;
   private readonly operations = new Set<string>();
 
   constructor(ds: DataSource, rateLimiter?: RateLimiter) {
@@ -69,6 +77,39 @@ export class Metrics implements JobRunObserver {
       name: "scheduled_job_last_success_timestamp_seconds",
       help: "When each daily job last ran successfully on this instance (Unix seconds)",
       labelNames: ["job"],
+      registers: [this.registry],
+    });
+    this.wsConnections = new Gauge({
+      name: "graphql_ws_connections",
+      help: "Open subscription sockets (acknowledged connection_init)",
+      registers: [this.registry],
+    });
+    this.wsSubscriptions = new Gauge({
+      name: "graphql_ws_subscriptions",
+      help: "Running subscriptions",
+      registers: [this.registry],
+    });
+    this.wsRefusals = new Counter({
+      name: "graphql_ws_refusals_total",
+      help: "Sockets and subscriptions refused or cut, by reason (unauthorized, token_expired, connections_per_subject, subscriptions_per_connection, too_slow, http_<status>)",
+      labelNames: ["reason"],
+      registers: [this.registry],
+    });
+    this.wsMessages = new Counter({
+      name: "graphql_ws_messages_total",
+      help: "Subscription events sent to subscribers",
+      registers: [this.registry],
+    });
+    this.liveDelivered = new Counter({
+      name: "live_events_delivered_total",
+      help: "Committed events handed to subscribers on this instance, by subscription kind (one per subscriber)",
+      labelNames: ["kind"],
+      registers: [this.registry],
+    });
+    this.liveDropped = new Counter({
+      name: "live_events_dropped_total",
+      help: "Live deliveries given up, by reason: overflow (a subscriber fell behind), shutdown, publish_failed (Redis refused the publish), backlog (events waiting for their rows past the bound)",
+      labelNames: ["reason"],
       registers: [this.registry],
     });
     if (rateLimiter?.stats) this.rateLimiterMetrics(() => rateLimiter.stats?.());
@@ -128,6 +169,14 @@ export class Metrics implements JobRunObserver {
   }
 
   /** The limiter keeps its own running totals; each scrape adds what they grew by since the last. */
+  delivered(kind: LiveKind, count: number): void {
+    this.liveDelivered.inc({ kind }, count);
+  }
+
+  dropped(reason: LiveEnd | "publish_failed" | "backlog"): void {
+    this.liveDropped.inc({ reason });
+  }
+
   private rateLimiterMetrics(read: () => RateLimiterStats | undefined): void {
     const seen = new Map<string, number>();
     const grow = (counter: Counter<string>, labels: Record<string, string>, total: number) => {

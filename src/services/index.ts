@@ -5,6 +5,7 @@ import { CatalogueAdminService } from "./catalogue/catalogue-admin";
 import { HealthService } from "./health";
 import { AccessTrailService } from "./access/access-trail";
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "./access/rate-limit";
+import { LiveFeed } from "./events/live-feed";
 import { FacilityService } from "./lifecycle/facilities";
 import { MonitoringService } from "./lifecycle/monitoring";
 import { ReviewService } from "./lifecycle/reviews";
@@ -40,6 +41,8 @@ export interface Services {
   rateLimiter: RateLimiter;
   /** Who received which client's personal data in clear (SPEC §14): written once per request, read by client. */
   accessTrail: AccessTrailService;
+  /** Committed events to live subscribers (SPEC §12); started by the server. */
+  live: LiveFeed;
 }
 
 export function createServices(
@@ -50,12 +53,13 @@ export function createServices(
 ): Services {
   const primary = new ReadPool(dataSource);
   const bulk = new ReadPool(replicas.length > 0 ? replicas : dataSource);
+  const batchReads = new BatchReads(primary);
   return {
     config,
     clock,
     dataSource,
     reads: new ReadService(primary, bulk),
-    batchReads: new BatchReads(primary),
+    batchReads,
     // The export streams on one connection of its own: the first replica, or the primary.
     segments: new SegmentService(primary, bulk, replicas[0] ?? dataSource, clock),
     health: new HealthService(dataSource),
@@ -69,5 +73,6 @@ export function createServices(
     reviews: new ReviewService(dataSource, clock),
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
     accessTrail: new AccessTrailService(dataSource, primary, clock),
+    live: new LiveFeed(dataSource, batchReads, config.redisUrl, config.liveQueueLimit),
   };
 }

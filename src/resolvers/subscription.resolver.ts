@@ -1,0 +1,95 @@
+import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { idOf } from "../domain/global-id";
+import { BadInputError } from "../errors";
+import { createLoaders } from "../loaders";
+import type { Context } from "../schema/context";
+import { presentAlert, presentFacility, presentReview } from "../schema/presenters";
+import { CreditFacilityGql, PostLoanReviewGql, AlertGql } from "../schema/types/facility";
+import { AlertFilterInput } from "../schema/types/filters";
+import { AccessTrail } from "../services/access/trail";
+import type { LiveCriteria, LiveItem, LiveKind } from "../services/events/live-feed";
+
+type Item<K extends LiveKind> = Extract<LiveItem, { kind: K }>;
+
+/** The client a subscription narrows to: a client's global ID, or BAD_USER_INPUT (never echoed). */
+function clientIdOf(id: string | null | undefined): number | null {
+  if (id === null || id === undefined) return null;
+  const dbId = idOf(id, "Client");
+  if (dbId === null) throw new BadInputError("clientId is not a client's ID", "clientId");
+  return dbId;
+}
+
+function follow(context: Context, kind: LiveKind, criteria: LiveCriteria): AsyncIterable<LiveItem> {
+  return context.services.live.subscribe(kind, context.viewer, criteria, (reason) => context.live?.ended(reason));
+}
+
+/**
+ * Each event is resolved like a query of its own: fresh loaders (a subscription lives for hours; what
+ * its nested fields read must be now's), a fresh access trail (written before the event is sent), primed with the row's client, which the feed read once for
+ * every subscriber and whose branch it already checked against this viewer's scope.
+ */
+function asQuery(ctx: Context, item: LiveItem): void {
+  ctx.loaders = createLoaders(ctx.services.batchReads, ctx.scope, () => ctx.clock.now());
+  ctx.trail = new AccessTrail(ctx.viewer, ctx.requestId);
+  ctx.loaders.client.prime(item.client.id, item.client);
+}
+
+/**
+ * SPEC §12 subscriptions over graphql-ws on /graphql (server/subscriptions.ts): the token in
+ * `connection_init`; each event scoped by the viewer's branch and masked for it exactly as the matching
+ * query (services/events/live-feed.ts decides who receives what; the presenters mask).
+ */
+@Resolver()
+export class SubscriptionResolver {
+  @Subscription(() => AlertGql, {
+    description: "Alerts as they are raised, scoped and masked as the alerts query.",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: AlertFilterInput | null }, Context>) =>
+      follow(context, "alert", {
+        kinds: args.filter?.kinds,
+        severities: args.filter?.severities,
+        openOnly: args.filter?.openOnly,
+      }),
+  })
+  alertRaised(
+    @Root() item: Item<"alert">,
+    @Arg("filter", () => AlertFilterInput, {
+      nullable: true,
+      description: "Only alerts meeting these criteria (open ones by default, as the alerts query).",
+    })
+    _filter: AlertFilterInput | null,
+    @Ctx() ctx: Context,
+  ): AlertGql {
+    asQuery(ctx, item);
+    return presentAlert(item.row);
+  }
+
+  @Subscription(() => CreditFacilityGql, {
+    description: "Facilities as their state, limits or valuation change.",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { clientId?: string | null }, Context>) =>
+      follow(context, "facility", { clientId: clientIdOf(args.clientId) }),
+  })
+  facilityChanged(
+    @Root() item: Item<"facility">,
+    @Arg("clientId", () => ID, { nullable: true, description: "Only this client's facilities (global ID)." })
+    _clientId: string | null,
+    @Ctx() ctx: Context,
+  ): CreditFacilityGql {
+    asQuery(ctx, item);
+    return presentFacility(item.row);
+  }
+
+  @Subscription(() => PostLoanReviewGql, {
+    description: "Reviews as they are created, started, completed or cancelled.",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { clientId?: string | null }, Context>) =>
+      follow(context, "review", { clientId: clientIdOf(args.clientId) }),
+  })
+  reviewChanged(
+    @Root() item: Item<"review">,
+    @Arg("clientId", () => ID, { nullable: true, description: "Only this client's reviews (global ID)." })
+    _clientId: string | null,
+    @Ctx() ctx: Context,
+  ): PostLoanReviewGql {
+    asQuery(ctx, item);
+    return presentReview(item.row);
+  }
+}

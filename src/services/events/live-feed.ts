@@ -1,0 +1,325 @@
+import type { Logger } from "pino";
+import Redis from "ioredis";
+import type { DataSource } from "typeorm";
+import { onCommitted } from "../../db/transaction";
+import type { AlertEntity, ClientEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../../entities";
+import type { AlertKind, AlertSeverity } from "../../domain/enums";
+import { fromGlobalId } from "../../domain/global-id";
+import { isCommittedEvent, type CommittedEvent } from "../../repositories/event.writes";
+import { canSeeClient } from "../access/policy";
+import type { Viewer } from "../access/viewer";
+import type { BatchReads } from "../read/batch-reads";
+
+/** What a subscription follows (SPEC §12): alertRaised, facilityChanged, reviewChanged. */
+export type LiveKind = "alert" | "facility" | "review";
+
+/** One delivery: the row as it is now and its client (for the subscriber's scope and masking). */
+export type LiveItem =
+  | { kind: "alert"; row: AlertEntity; client: ClientEntity }
+  | { kind: "facility"; row: CreditFacilityEntity; client: ClientEntity }
+  | { kind: "review"; row: PostLoanReviewEntity; client: ClientEntity };
+
+/** A subscriber's criteria, as the matching query's arguments. */
+export interface LiveCriteria {
+  /** Only this client's rows (database id). */
+  clientId?: number | null;
+  /** alertRaised's filter: kinds, severities, open only (default true, as the alerts query). */
+  kinds?: readonly AlertKind[] | null;
+  severities?: readonly AlertSeverity[] | null;
+  openOnly?: boolean | null;
+}
+
+/** Why a subscription ended on the feed's side. */
+export type LiveEnd = "overflow" | "shutdown";
+
+export interface LiveFeedObserver {
+  delivered(kind: LiveKind, count: number): void;
+  dropped(reason: LiveEnd | "publish_failed" | "backlog"): void;
+}
+
+/**
+ * The Redis channel the instances of one deployment publish committed events to and listen on: named
+ * after their database, so deployments sharing a Redis never hear each other's ids.
+ */
+export function liveChannel(ds: DataSource): string {
+  const o = ds.options as { url?: unknown; database?: unknown };
+  let where = String(o.database ?? "");
+  if (typeof o.url === "string") {
+    try {
+      const u = new URL(o.url);
+      where = `${u.host}${u.pathname}`; // never the credentials
+    } catch {
+      where = "unparsed";
+    }
+  }
+  return `margin:live:${where}`.slice(0, 200);
+}
+
+/** Events a subscriber may have waiting, by default, before it counts as unable to keep up. */
+export const SUBSCRIBER_QUEUE_LIMIT = 256;
+
+/** Events this instance may have waiting for their rows before it drops the oldest (a stalled database). */
+const BACKLOG_LIMIT = 10_000;
+
+/** Rows read per statement when events arrive in a burst. */
+const BATCH = 500;
+
+const KIND_OF_AGGREGATE: Record<string, LiveKind | undefined> = {
+  CreditFacility: "facility",
+  PostLoanReview: "review",
+};
+
+/** The subscription an event concerns: alert.raised for alertRaised; any facility or review event. */
+export function liveKindOf(e: Pick<CommittedEvent, "type" | "aggregateType">): LiveKind | null {
+  if (e.type === "alert.raised") return "alert";
+  return KIND_OF_AGGREGATE[e.aggregateType] ?? null;
+}
+
+interface Subscriber {
+  kind: LiveKind;
+  viewer: Viewer;
+  criteria: LiveCriteria;
+  queue: LiveItem[];
+  wake: (() => void) | null;
+  ended: LiveEnd | "closed" | null;
+  onEnd: (reason: LiveEnd) => void;
+}
+
+/**
+ * Committed events to live subscribers (SPEC §12). Each committed transaction's events come in through
+ * `publish` (db/transaction.ts onCommitted); with REDIS_URL they go through Redis pub/sub, so every
+ * instance hears every event, otherwise straight to this process's subscribers. Each instance reads
+ * the rows of the events its subscribers follow once, in one statement per kind and burst, then
+ * hands each row to the subscribers whose branch scope sees its client and whose criteria it meets —
+ * the same rules as the alerts, facilities and reviews queries (policy.ts canSeeClient); masking is
+ * the presenter's, per subscriber, as for a query. Each subscriber has a bounded queue: one that
+ * falls `queueLimit` events behind (LIVE_QUEUE_LIMIT) is ended (`onEnd("overflow")`), never buffered without
+ * bound. Live delivery is at most once (an instance down misses what it would have delivered); the
+ * outbox and RabbitMQ are the at-least-once stream.
+ */
+export class LiveFeed {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly counts: Record<LiveKind, number> = { alert: 0, facility: 0, review: 0 };
+  private backlog: CommittedEvent[] = [];
+  private draining: Promise<void> | null = null;
+  private pub: Redis | null = null;
+  private sub: Redis | null = null;
+  private unfollow: (() => void) | null = null;
+  private readonly opts: { redisUrl: string | null; logger?: Logger; observer?: LiveFeedObserver };
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly reads: BatchReads,
+    redisUrl: string | null,
+    private readonly queueLimit = SUBSCRIBER_QUEUE_LIMIT,
+  ) {
+    this.opts = { redisUrl };
+  }
+
+  /**
+   * Starts following the data source's commits and, with REDIS_URL, listening on Redis; the logger and
+   * the metrics observer are the server's.
+   */
+  async start(logger?: Logger, observer?: LiveFeedObserver): Promise<void> {
+    this.opts.logger = logger;
+    this.opts.observer = observer;
+    this.unfollow ??= onCommitted(this.ds, (items) => this.publish(items.filter(isCommittedEvent)));
+    const url = this.opts.redisUrl;
+    if (url === null || this.pub !== null) return;
+    const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false } as const;
+    this.pub = new Redis(url, options);
+    this.sub = new Redis(url, { ...options, maxRetriesPerRequest: null });
+    for (const c of [this.pub, this.sub]) {
+      c.on("error", (err: Error) => this.opts.logger?.warn({ err: err.message }, "live feed: Redis error"));
+    }
+    this.sub.on("message", (_channel: string, message: string) => this.receive(message));
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+    await this.sub.subscribe(liveChannel(this.ds));
+  }
+
+  /** Ends every subscription and closes the Redis connections. */
+  async stop(): Promise<void> {
+    this.unfollow?.();
+    this.unfollow = null;
+    for (const s of [...this.subscribers]) this.end(s, "shutdown");
+    const conns = [this.pub, this.sub].filter((c): c is Redis => c !== null);
+    this.pub = this.sub = null;
+    await Promise.all(conns.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  /** Subscriptions open on this instance. */
+  size(): number {
+    return this.subscribers.size;
+  }
+
+  /** Committed events (after COMMIT): to every instance through Redis, or to this one. */
+  publish(events: readonly CommittedEvent[]): void {
+    const live = events.filter((e) => liveKindOf(e) !== null);
+    if (live.length === 0) return;
+    const message = JSON.stringify(
+      live.map(({ id, type, aggregateType, aggregateId }) => ({ id, type, aggregateType, aggregateId })),
+    );
+    if (this.pub === null) {
+      this.enqueue(live);
+      return;
+    }
+    this.pub.publish(liveChannel(this.ds), message).catch((err: Error) => {
+      // Other instances miss these; this one's subscribers still get them.
+      this.opts.observer?.dropped("publish_failed");
+      this.opts.logger?.warn({ err: err.message, events: live.length }, "live feed: publish to Redis failed");
+      this.enqueue(live);
+    });
+  }
+
+  /**
+   * Follows `kind` for `viewer`: an iterator of the rows the viewer may see that meet `criteria`.
+   * `onEnd` is told when the feed ends it (the subscriber fell behind, or shutdown).
+   */
+  subscribe(
+    kind: LiveKind,
+    viewer: Viewer,
+    criteria: LiveCriteria,
+    onEnd: (reason: LiveEnd) => void,
+  ): AsyncIterableIterator<LiveItem> {
+    const s: Subscriber = { kind, viewer, criteria, queue: [], wake: null, ended: null, onEnd };
+    this.subscribers.add(s);
+    this.counts[kind] += 1;
+    const close = () => this.remove(s, "closed");
+    const iterator: AsyncIterableIterator<LiveItem> = {
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+      async next(): Promise<IteratorResult<LiveItem>> {
+        for (;;) {
+          const item = s.queue.shift();
+          if (item !== undefined) return { value: item, done: false };
+          if (s.ended !== null) return { value: undefined, done: true };
+          await new Promise<void>((resolve) => (s.wake = resolve));
+          s.wake = null;
+        }
+      },
+      async return(): Promise<IteratorResult<LiveItem>> {
+        close();
+        return { value: undefined, done: true };
+      },
+    };
+    return iterator;
+  }
+
+  private remove(s: Subscriber, reason: LiveEnd | "closed"): void {
+    if (s.ended === null) s.ended = reason;
+    s.queue.length = 0;
+    if (this.subscribers.delete(s)) this.counts[s.kind] -= 1;
+    s.wake?.();
+  }
+
+  private end(s: Subscriber, reason: LiveEnd): void {
+    if (s.ended !== null) return;
+    this.remove(s, reason);
+    s.queue.length = 0;
+    this.opts.observer?.dropped(reason);
+    s.onEnd(reason);
+  }
+
+  private receive(message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(parsed)) return;
+    this.enqueue(
+      parsed.filter(
+        (e): e is CommittedEvent =>
+          typeof (e as CommittedEvent)?.type === "string" && typeof (e as CommittedEvent)?.aggregateId === "string",
+      ),
+    );
+  }
+
+  private enqueue(events: readonly CommittedEvent[]): void {
+    // Nothing to read when no one here follows the kind.
+    const wanted = events.filter((e) => {
+      const kind = liveKindOf(e);
+      return kind !== null && this.counts[kind] > 0;
+    });
+    if (wanted.length === 0) return;
+    this.backlog.push(...wanted);
+    if (this.backlog.length > BACKLOG_LIMIT) {
+      const over = this.backlog.length - BACKLOG_LIMIT;
+      this.backlog.splice(0, over);
+      for (let i = 0; i < over; i += 1) this.opts.observer?.dropped("backlog");
+    }
+    this.draining ??= this.drain().finally(() => (this.draining = null));
+  }
+
+  /** Reads and delivers the backlog in arrival order, a burst at a time. */
+  private async drain(): Promise<void> {
+    while (this.backlog.length > 0) {
+      const burst = this.backlog.splice(0, BATCH);
+      try {
+        await this.deliver(burst);
+      } catch (err) {
+        this.opts.logger?.warn({ err: (err as Error).message, events: burst.length }, "live feed: delivery failed");
+      }
+    }
+  }
+
+  private async deliver(burst: readonly CommittedEvent[]): Promise<void> {
+    const ids: Record<LiveKind, Set<number>> = { alert: new Set(), facility: new Set(), review: new Set() };
+    const wanted: { kind: LiveKind; id: number }[] = [];
+    for (const e of burst) {
+      const kind = liveKindOf(e);
+      const parsed = fromGlobalId(e.aggregateId);
+      if (kind === null || parsed === null) continue;
+      ids[kind].add(parsed.id);
+      wanted.push({ kind, id: parsed.id });
+    }
+    const every = { all: true } as const;
+    const [alerts, facilities, reviews] = await Promise.all([
+      ids.alert.size > 0 ? this.reads.alerts([...ids.alert], every) : [],
+      ids.facility.size > 0 ? this.reads.facilities([...ids.facility], every) : [],
+      ids.review.size > 0 ? this.reads.reviews([...ids.review], every) : [],
+    ]);
+    const clientIds = new Set<number>([...alerts, ...facilities, ...reviews].map((r) => r.clientId));
+    const clients = new Map(
+      (clientIds.size > 0 ? await this.reads.clients([...clientIds], every) : []).map((c) => [c.id, c]),
+    );
+    const rows = {
+      alert: new Map(alerts.map((r) => [r.id, r])),
+      facility: new Map(facilities.map((r) => [r.id, r])),
+      review: new Map(reviews.map((r) => [r.id, r])),
+    };
+    for (const { kind, id } of wanted) {
+      const row = rows[kind].get(id);
+      const client = row && clients.get(row.clientId);
+      if (!row || !client) continue;
+      const item = { kind, row, client } as LiveItem;
+      let delivered = 0;
+      for (const s of this.subscribers) {
+        if (s.kind !== kind || !accepts(s, item)) continue;
+        if (s.queue.length >= this.queueLimit) {
+          this.end(s, "overflow");
+          continue;
+        }
+        s.queue.push(item);
+        s.wake?.();
+        delivered += 1;
+      }
+      if (delivered > 0) this.opts.observer?.delivered(kind, delivered);
+    }
+  }
+}
+
+/** The matching query's rules for one subscriber: its branch scope, then its arguments. */
+function accepts(s: Subscriber, item: LiveItem): boolean {
+  if (!canSeeClient(s.viewer, item.client)) return false;
+  const c = s.criteria;
+  if (c.clientId != null && item.row.clientId !== c.clientId) return false;
+  if (item.kind !== "alert") return true;
+  const a = item.row;
+  if (c.kinds && c.kinds.length > 0 && !c.kinds.includes(a.kind)) return false;
+  if (c.severities && c.severities.length > 0 && !c.severities.includes(a.severity)) return false;
+  if (c.openOnly !== false && a.resolvedAt !== null) return false;
+  return true;
+}

@@ -11,7 +11,6 @@ import { createGraphQLHandler, type RequestObservation } from "./graphql-handler
 import { createHttpServer } from "./http";
 import { Metrics } from "./metrics";
 import { exportRoute } from "./routes/export";
-import { personalDataRoute } from "./routes/personal-data";
 import { serveGraphiql } from "./routes/graphiql";
 import { attachSubscriptions } from "./subscriptions";
 import { observeTransactionRetries } from "./transaction-metrics";
@@ -71,17 +70,10 @@ export async function createApp(opts: {
     refusals,
     logger,
   });
-  const personalData = personalDataRoute({
-    copies: services.copies,
-    secret: config.authJwtSecret,
-    refusals,
-    logger,
-  });
   const edge = createHttpServer({
     routes: {
       graphql: graphql.handle,
       exportMembers,
-      personalData,
       ready: () => services.health.ready(),
       pages: config.graphiql ? serveGraphiql : undefined,
     },

@@ -344,7 +344,7 @@ describe("credit fields of the portrait (SPEC §3)", () => {
       creditFactors: [
         { name: "avgDailyAssets20d", value: "1000000.00", points: 18 },
         { name: "experienceMonths", value: "74", points: 20 },
-        { name: "annualIncome", value: "600000.00", points: 12 },
+        { name: "annualIncome", value: "≥500000.00", points: 12 },
         { name: "annualTurnover", value: "3", points: 10 },
         { name: "marginCallsLast12m", value: "1", points: 8 },
         { name: "defaultsCount", value: "0", points: 10 },

@@ -58,22 +58,25 @@ describe("credit scorecard factors, both sides of every threshold (SPEC §3)", (
   });
 
   it.each([
-    ["1000000.00", 15],
-    ["999999.99", 12],
-    ["500000.00", 12],
-    ["499999.99", 8],
-    ["300000.00", 8],
-    ["299999.99", 4],
-    ["100000.00", 4],
-    ["99999.99", 0],
-    ["0.00", 0],
-  ])("annualIncome %s scores %i (SPEC §3: ≥1M 15 · ≥500k 12 · ≥300k 8 · ≥100k 4)", (value, points) => {
-    expect(factor({ annualIncome: new Decimal(value) }, "annualIncome")).toEqual({
-      name: "annualIncome",
-      value,
-      points,
-    });
-  });
+    ["1000000.00", 15, "≥1000000.00"],
+    ["999999.99", 12, "≥500000.00"],
+    ["500000.00", 12, "≥500000.00"],
+    ["499999.99", 8, "≥300000.00"],
+    ["300000.00", 8, "≥300000.00"],
+    ["299999.99", 4, "≥100000.00"],
+    ["100000.00", 4, "≥100000.00"],
+    ["99999.99", 0, "<100000.00"],
+    ["0.00", 0, "<100000.00"],
+  ])(
+    "annualIncome %s scores %i, shown as its band %s, never the amount (SPEC §3; personal data, SPEC §11 and §14)",
+    (value, points, band) => {
+      expect(factor({ annualIncome: new Decimal(value) }, "annualIncome")).toEqual({
+        name: "annualIncome",
+        value: band,
+        points,
+      });
+    },
+  );
 
   it("unknown annualIncome scores 0 and shows as unknown (SPEC §3)", () => {
     expect(factor({ annualIncome: null }, "annualIncome")).toEqual({
@@ -126,7 +129,6 @@ describe("credit scorecard factors, both sides of every threshold (SPEC §3)", (
 
   it("money factor values show 2 dp, rounded half-up (SPEC §3)", () => {
     expect(factor({ avgDailyAssets20d: new Decimal("1234.5") }, "avgDailyAssets20d").value).toBe("1234.50");
-    expect(factor({ annualIncome: new Decimal("0.005") }, "annualIncome").value).toBe("0.01");
   });
 });
 

@@ -50,14 +50,26 @@ function experiencePoints(months: number): number {
   ]);
 }
 
+const INCOME_STEPS: [threshold: Decimal.Value, points: number][] = [
+  ["1000000", 15],
+  ["500000", 12],
+  ["300000", 8],
+  ["100000", 4],
+];
+
 function incomePoints(income: Decimal | null): number {
   if (income === null) return 0;
-  return pointsAtLeast(income, [
-    ["1000000", 15],
-    ["500000", 12],
-    ["300000", 8],
-    ["100000", 4],
-  ]);
+  return pointsAtLeast(income, INCOME_STEPS);
+}
+
+/**
+ * The band the declared income scored in (`≥500000.00`, `<100000.00`), never the amount: the income is
+ * personal data (SPEC §11, sealed at rest by SPEC §14) and the factors are stored and shown to every viewer.
+ */
+function incomeBand(income: Decimal | null): string {
+  if (income === null) return "unknown";
+  const step = INCOME_STEPS.find(([threshold]) => income.gte(threshold));
+  return step ? `≥${money(new Decimal(step[0]))}` : `<${money(new Decimal(INCOME_STEPS[INCOME_STEPS.length - 1][0]))}`;
 }
 
 // Low turnover scores best: a client who churns the account is a riskier borrower. Nobody scores 0 here.
@@ -85,7 +97,7 @@ export function computeCreditScore(i: ScorecardInput): CreditScore {
     { name: "experienceMonths", value: String(i.experienceMonths), points: experiencePoints(i.experienceMonths) },
     {
       name: "annualIncome",
-      value: i.annualIncome === null ? "unknown" : money(i.annualIncome),
+      value: incomeBand(i.annualIncome),
       points: incomePoints(i.annualIncome),
     },
     // A ratio, not money: shown in full so the value always agrees with the band it scored in.

@@ -79,7 +79,8 @@ export interface Config {
   keyRing: KeyRing;
   /**
    * WORKERS: server processes sharing the port (node:cluster); 1 runs no cluster. Above 1 needs a
-   * MySQL/MariaDB DATABASE_URL (SQLite is one process's database).
+   * MySQL/MariaDB DATABASE_URL (SQLite is one process's database) and REDIS_URL (shared buckets,
+   * persisted queries and subscription fan-out).
    */
   workers: number;
   /**
@@ -223,6 +224,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       "WORKERS",
       "above 1 needs a mysql:// DATABASE_URL: SQLite is one process's database (set WORKERS=1 or use MariaDB)",
+    );
+  }
+  if (workers > 1 && redisUrl === "") {
+    throw new ConfigError(
+      "WORKERS",
+      "above 1 needs REDIS_URL: the workers share throttle buckets, persisted queries and subscription events through Redis",
     );
   }
 

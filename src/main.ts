@@ -123,12 +123,6 @@ async function start(): Promise<void> {
   const config = loadConfigOrExit();
   if (config.workers > 1 && cluster.isPrimary) {
     const logger = createLogger(config.logLevel, { pretty: config.logPretty }).child({ primary: process.pid });
-    if (config.redisUrl === null) {
-      logger.warn(
-        { workers: config.workers },
-        "WORKERS > 1 without REDIS_URL: each worker throttles on its own buckets and keeps its own persisted queries",
-      );
-    }
     const code = await superviseWorkers({
       workers: config.workers,
       logger,

@@ -7,12 +7,12 @@ import { compiledBuild } from "../support/build";
 import { ENGINES, type TestDatabase } from "../support/engines";
 
 /**
- * WORKERS=N (issue 17): N server processes share the port through node:cluster. On MariaDB (SQLite
- * refuses WORKERS > 1): requests are answered by two different workers, a killed worker is replaced,
+ * WORKERS=N (issue 17): N server processes share the port through node:cluster. On MariaDB with Redis
+ * (WORKERS > 1 refuses SQLite and needs REDIS_URL): requests are answered by two different workers, a killed worker is replaced,
  * the scheduler runs in worker 1 only, and SIGTERM stops every worker with exit code 0. Which worker
  * answered is read from the worker's own log line of the request (slot and pid, no personal data).
  */
-const mysql = ENGINES.filter((e) => e.name === "mysql");
+const mysql = process.env.TEST_REDIS_URL ? ENGINES.filter((e) => e.name === "mysql") : [];
 
 interface LogLine {
   msg?: string;
@@ -85,6 +85,7 @@ describe.each(mysql)("WORKERS=2 on $name (http tier)", (engine) => {
     token = await mintToken(DEV_JWT_SECRET, { sub: "workers-test", roles: [Role.ADMIN] });
     api = await startApiProcess(compiledBuild(), db.url, {
       WORKERS: "2",
+      REDIS_URL: process.env.TEST_REDIS_URL ?? "",
       LOG_LEVEL: "info",
       SCHEDULE_JOBS: "true",
     });

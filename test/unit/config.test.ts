@@ -87,19 +87,23 @@ describe("configuration (SPEC §1)", () => {
     });
     expect(c.databaseReplicaUrls).toHaveLength(2);
   });
-  it("WORKERS: 1 by default, a number, or auto (the CPUs this process may use); above 1 only on MySQL", () => {
-    const mysql = "mysql://root@127.0.0.1:3306/margin";
+  it("WORKERS: 1 by default, a number, or auto (the CPUs this process may use); above 1 only on MySQL with Redis", () => {
+    const shared = { DATABASE_URL: "mysql://root@127.0.0.1:3306/margin", REDIS_URL: "redis://127.0.0.1:6379" };
     expect(loadConfig({})).toMatchObject({ workers: 1, workerSlot: 1 });
-    expect(loadConfig({ WORKERS: "3", DATABASE_URL: mysql }).workers).toBe(3);
-    expect(loadConfig({ WORKERS: "auto", DATABASE_URL: mysql }).workers).toBe(os.availableParallelism());
-    expect(loadConfig({ WORKERS: "2", MARGIN_WORKER_SLOT: "2", DATABASE_URL: mysql }).workerSlot).toBe(2);
-    expect(() => loadConfig({ WORKERS: "2", MARGIN_WORKER_SLOT: "3", DATABASE_URL: mysql })).toThrow(
-      "MARGIN_WORKER_SLOT",
-    );
+    expect(loadConfig({ ...shared, WORKERS: "3" }).workers).toBe(3);
+    expect(loadConfig({ ...shared, WORKERS: "auto" }).workers).toBe(os.availableParallelism());
+    expect(loadConfig({ ...shared, WORKERS: "2", MARGIN_WORKER_SLOT: "2" }).workerSlot).toBe(2);
+    expect(() => loadConfig({ ...shared, WORKERS: "2", MARGIN_WORKER_SLOT: "3" })).toThrow("MARGIN_WORKER_SLOT");
     for (const bad of ["0", "many", "257"]) {
-      expect(() => loadConfig({ WORKERS: bad, DATABASE_URL: mysql })).toThrow("WORKERS");
+      expect(() => loadConfig({ ...shared, WORKERS: bad })).toThrow("WORKERS");
     }
-    expect(() => loadConfig({ WORKERS: "2" })).toThrow("WORKERS above 1 needs a mysql:// DATABASE_URL");
+    expect(() => loadConfig({ WORKERS: "2", REDIS_URL: shared.REDIS_URL })).toThrow(
+      "WORKERS above 1 needs a mysql:// DATABASE_URL",
+    );
     expect(() => loadConfig({ WORKERS: "2", DATABASE_URL: "sqlite::memory:" })).toThrow(ConfigError);
+    expect(() => loadConfig({ WORKERS: "2", DATABASE_URL: shared.DATABASE_URL })).toThrow(
+      "WORKERS above 1 needs REDIS_URL",
+    );
+    expect(loadConfig({ WORKERS: "1", DATABASE_URL: shared.DATABASE_URL }).workers).toBe(1);
   });
 });

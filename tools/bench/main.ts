@@ -21,6 +21,8 @@ Environment:
   BENCH_API_CONCURRENCY  the API's MAX_CONCURRENT_REQUESTS
   BENCH_WORKERS_ROW=0  skip the last row: the page with the API at WORKERS=auto against the floor at as
                        many workers (node:cluster both; on by default)
+  BENCH_REDIS_URL      redis://127.0.0.1:6379, which the API's workers share in that row (skipped
+                       when it does not answer)
 
 Each server runs with tools/bench/allocation.js preloaded: V8 heap bytes allocated per request (all its
 processes; GCProfiler before/after each collection plus the heap's growth), printed per workload.`;

@@ -2,6 +2,37 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "../root";
 
+/** Where a request's CPU goes, by phase (issue 17's closing-note split). */
+export const PHASES = [
+  "parse/validate (graphql)",
+  "execute: GraphQL machinery (graphql-jit, graphql, type-graphql, dataloader, Apollo)",
+  "SQL driver (mysql2: protocol, rows)",
+  "SQL → entities (TypeORM)",
+  "fits (services/matching, services/fit)",
+  "app code (resolvers, loaders, presenters, repositories; the floor's reads)",
+  "serialise (JSON.stringify)",
+  "HTTP and node core",
+  "other libraries and native",
+  "GC",
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+function phaseOf(url: string, name: string): Phase | null {
+  if (name === "(garbage collector)") return "GC";
+  if (url === "") return name === "stringify" ? "serialise (JSON.stringify)" : null;
+  if (/node_modules\/decimal\.js\//.test(url)) return null;
+  if (/node_modules\/graphql\/(language|validation)\//.test(url)) return "parse/validate (graphql)";
+  if (/node_modules\/(graphql-jit|graphql|type-graphql|dataloader|@apollo|@graphql-tools)\//.test(url))
+    return "execute: GraphQL machinery (graphql-jit, graphql, type-graphql, dataloader, Apollo)";
+  if (/node_modules\/mysql2\//.test(url)) return "SQL driver (mysql2: protocol, rows)";
+  if (/node_modules\/typeorm\//.test(url)) return "SQL → entities (TypeORM)";
+  if (/\/services\/(matching|fit)\//.test(url)) return "fits (services/matching, services/fit)";
+  if (/dist(-tools)?\/(src|tools)\//.test(url))
+    return "app code (resolvers, loaders, presenters, repositories; the floor's reads)";
+  if (url.startsWith("node:")) return "HTTP and node core";
+  return "other libraries and native";
+}
+
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -28,6 +59,19 @@ export function summariseProfile(file: string, top = 20) {
       f.url === "" ? "" : ` ${f.url.replace(`file://${ROOT}/`, "").replace(`${ROOT}/`, "")}:${f.lineNumber + 1}`;
     return `${name}${where}`;
   };
+  // A sample's phase: its own frame's, or, for builtins and decimal.js, the nearest caller's that has one.
+  const phaseMemo = new Map<number, Phase>();
+  const phaseOfNode = (id: number): Phase => {
+    const known = phaseMemo.get(id);
+    if (known !== undefined) return known;
+    const n = byNode.get(id)!;
+    const own = phaseOf(n.callFrame.url, n.callFrame.functionName);
+    const parent = parentOf.get(id);
+    const phase = own ?? (parent === undefined ? "other libraries and native" : phaseOfNode(parent));
+    phaseMemo.set(id, phase);
+    return phase;
+  };
+  const phaseUs = new Map<Phase, number>();
   const selfUs = new Map<string, number>();
   const inclusiveUs = new Map<string, number>();
   let busy = 0;
@@ -36,6 +80,8 @@ export function summariseProfile(file: string, top = 20) {
     const n = byNode.get(id);
     if (n === undefined || ["(idle)", "(program)"].includes(n.callFrame.functionName)) return;
     busy += dt;
+    const phase = phaseOfNode(id);
+    phaseUs.set(phase, (phaseUs.get(phase) ?? 0) + dt);
     const key = keyOf(n);
     selfUs.set(key, (selfUs.get(key) ?? 0) + dt);
     const seen = new Set<string>();
@@ -72,5 +118,10 @@ export function summariseProfile(file: string, top = 20) {
     selfTime: rank(selfUs, top),
     selfTimeByPackage: rank(byPackage, 12),
     appInclusive: rank(inclusiveUs, top, (k) => k.includes("dist/src/") && !k.includes("dist/src/cli/")),
+    /** Share of the busy samples by phase (0–1). */
+    phases: Object.fromEntries(PHASES.map((p) => [p, (phaseUs.get(p) ?? 0) / Math.max(busy, 1)])) as Record<
+      Phase,
+      number
+    >,
   };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { ROOT } from "../root";
 import { adminConfig } from "./database";
 import type { ExportResult } from "./export";
-import { summariseProfile } from "./profile";
+import { PHASES, summariseProfile } from "./profile";
 import { fmt, MB, w0, type Settings } from "./settings";
 import type { Verification } from "./verification";
 import type { GqlWorkload, Summary } from "./workloads";
@@ -38,6 +38,7 @@ export interface Outcome {
   exportResult: ExportResult | null;
   apiExitedOnSigterm: boolean;
   profileFile: string;
+  floorProfileFile: string;
   workersRow: WorkersRow | null;
 }
 
@@ -266,6 +267,8 @@ export function report(o: Outcome): void {
 
   if (!apiExitedOnSigterm) out.push("Note: the API child did not exit within 10 s of SIGTERM and was killed.");
   let profile: ReturnType<typeof summariseProfile> | null = null;
+  let floorProfile: ReturnType<typeof summariseProfile> | null = null;
+  let phases: { phase: string; apiMs: number; floorMs: number }[] | null = null;
   if (s.cpuProfile) {
     const file = profileFile;
     if (fs.existsSync(file)) {
@@ -280,6 +283,36 @@ export function report(o: Outcome): void {
       out.push(...profile.selfTimeByPackage.map(line));
       out.push("app functions, inclusive time:");
       out.push(...profile.appInclusive.map(line));
+      const sw = w0(s) === "export" ? undefined : summaries[w0(s) as GqlWorkload];
+      if (sw !== undefined && fs.existsSync(o.floorProfileFile)) {
+        floorProfile = summariseProfile(o.floorProfileFile);
+        const fp = floorProfile;
+        phases = PHASES.map((phase) => ({
+          phase,
+          apiMs: profile!.phases[phase] * sw.api.cpuMsPerRequest,
+          floorMs: fp.phases[phase] * sw.floor.cpuMsPerRequest,
+        }));
+        out.push("");
+        out.push(
+          `CPU per ${w0(s)} request by phase (each profile's share of busy samples × the server's CPU ms/req; ` +
+            `alloc/req: API ${fmt(sw.api.allocKbPerRequest, 0)} KB, floor ${fmt(sw.floor.allocKbPerRequest, 0)} KB):`,
+        );
+        out.push(
+          table(
+            ["phase", "", "API ms", "floor ms", "API − floor"],
+            [
+              ...phases.map((p) => [p.phase, "", fmt(p.apiMs, 2), fmt(p.floorMs, 2), fmt(p.apiMs - p.floorMs, 2)]),
+              [
+                "total",
+                "",
+                fmt(sw.api.cpuMsPerRequest, 2),
+                fmt(sw.floor.cpuMsPerRequest, 2),
+                fmt(sw.api.cpuMsPerRequest - sw.floor.cpuMsPerRequest, 2),
+              ],
+            ],
+          ),
+        );
+      }
     } else out.push(`(no CPU profile found at ${file})`);
   }
   console.log(out.join("\n"));
@@ -330,6 +363,8 @@ export function report(o: Outcome): void {
     verifications,
     targets: targetsMet,
     profile,
+    floorProfile,
+    phases,
   });
   const file = s.out;
   fs.mkdirSync(path.dirname(file), { recursive: true });

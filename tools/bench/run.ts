@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import mysql from "mysql2";
@@ -17,6 +18,20 @@ import { report, type Summaries, type WorkersRow } from "./report";
 import { fmt, log, MAIN_JS, RESULTS_DIR, settings, sleep, w0 } from "./settings";
 import { verify, post, type Verification } from "./verification";
 import { body, load, OPERATIONS, round, summarise, type GqlWorkload, type Round, type Target } from "./workloads";
+
+function reachable(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: u.hostname, port: Number(u.port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
 
 /**
  * Prepares the database, starts the API and the floor, checks they answer the same JSON, counts SQL
@@ -48,6 +63,8 @@ export async function runBench(): Promise<void> {
 
   const [apiPort, floorPort] = [await freePort(), await freePort()];
   const profileFile = path.join(RESULTS_DIR, "profiles", `api-${w0(s)}-${process.pid}.cpuprofile`);
+  // The floor is profiled during the same workload's rounds, for the per-phase comparison.
+  const floorProfileFile = path.join(RESULTS_DIR, "profiles", `floor-${w0(s)}-${process.pid}.cpuprofile`);
   if (s.cpuProfile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
   log(`starting the API (node dist/src/main.js, port ${apiPort}) and the floor (port ${floorPort})`);
   // BENCH_NODE_OPTIONS (V8 flags, say) go to both servers alike.
@@ -76,6 +93,8 @@ export async function runBench(): Promise<void> {
         LOG_LEVEL: "warn",
         RATE_LIMIT_PER_MINUTE: "1000000000",
         WORKERS: String(workers),
+        // WORKERS above 1 needs Redis (shared throttle buckets, persisted queries, subscription events).
+        ...(workers > 1 ? { REDIS_URL: s.redisUrl } : {}),
         ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
         ...(profile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
       },
@@ -83,23 +102,26 @@ export async function runBench(): Promise<void> {
       path.join(allocRoot, `api-${workers}`),
       workers === 1 ? 1 : workers + 1,
     );
-  const startFloor = (port: number, workers: number) =>
+  const startFloor = (port: number, workers: number, profile: boolean) =>
     startChild(
       "floor",
-      [path.join(__dirname, "floor", "server.js")],
+      profile
+        ? ["-r", path.join(__dirname, "profiler.js"), path.join(__dirname, "floor", "server.js")]
+        : [path.join(__dirname, "floor", "server.js")],
       {
         ...base,
         NODE_ENV: "production",
         BENCH_FLOOR_DB: s.url,
         BENCH_FLOOR_PORT: String(port),
         BENCH_FLOOR_WORKERS: String(workers),
+        ...(profile ? { BENCH_INTERNAL_PROFILE_TO: floorProfileFile } : {}),
       },
       port,
       path.join(allocRoot, `floor-${workers}`),
       workers === 1 ? 1 : workers + 1,
     );
   let api: Child = await startApi(apiPort, 1, s.cpuProfile);
-  let floor: Child = await startFloor(floorPort, 1);
+  let floor: Child = await startFloor(floorPort, 1, s.cpuProfile && w0(s) !== "export");
   const targets: Record<"api" | "floor", Target> = {
     api: { kind: "api", child: api, counts: (op) => apiCounts(api.port, op) },
     floor: { kind: "floor", child: floor, counts: () => floorCounts(floor.port) },
@@ -173,6 +195,7 @@ export async function runBench(): Promise<void> {
       if (profiled) {
         log(`CPU profile of the API during the ${w} rounds`);
         process.kill(api.pid, "SIGUSR2");
+        process.kill(floor.pid, "SIGUSR2");
       }
       const rounds: Record<"api" | "floor", Round[]> = { api: [], floor: [] };
       for (let r = 0; r < s.rounds; r += 1) {
@@ -189,7 +212,10 @@ export async function runBench(): Promise<void> {
           );
         }
       }
-      if (profiled) await stopProfile(api.pid, profileFile);
+      if (profiled) {
+        await stopProfile(api.pid, profileFile);
+        await stopProfile(floor.pid, floorProfileFile);
+      }
       const apiSum = summarise(rounds.api);
       const floorSum = summarise(rounds.floor);
       summaries[w] = {
@@ -209,13 +235,15 @@ export async function runBench(): Promise<void> {
     verifications.push((await verify(api, floor, token, "page", { first: 50, after: cursors[10] })).check);
 
     // 4. Every core: the page again with the API at WORKERS=auto against the floor at as many workers.
-    if (s.workersRow && s.workloads.includes("page")) {
+    const redisUp = s.workersRow && (await reachable(s.redisUrl));
+    if (s.workersRow && !redisUp) log(`skipping the WORKERS=auto row: no Redis at ${s.redisUrl} (BENCH_REDIS_URL)`);
+    if (s.workersRow && redisUp && s.workloads.includes("page")) {
       const workers = os.availableParallelism();
       log(`page at WORKERS=auto (${workers}): restarting the API and the floor with ${workers} workers each`);
       apiExitedOnSigterm = (await stopChild(api)) && apiExitedOnSigterm;
       await stopChild(floor);
       api = await startApi(await freePort(), workers, false);
-      floor = await startFloor(await freePort(), workers);
+      floor = await startFloor(await freePort(), workers, false);
       const clustered: Record<"api" | "floor", Target> = {
         api: { kind: "api", child: api, counts: async () => ({ statements: 0, requests: 0, errors: 0 }) },
         floor: { kind: "floor", child: floor, counts: async () => ({ statements: 0, requests: 0, errors: 0 }) },
@@ -270,6 +298,7 @@ export async function runBench(): Promise<void> {
     exportResult,
     apiExitedOnSigterm,
     profileFile,
+    floorProfileFile,
     workersRow,
   });
 }

@@ -49,6 +49,8 @@ export function settings() {
     cpuProfile: ["1", "true", "yes"].includes((process.env.BENCH_CPU_PROF ?? "").trim().toLowerCase()),
     /** After the other workloads, the page again at WORKERS=auto against the floor at as many workers. */
     workersRow: !["0", "false", "no"].includes((process.env.BENCH_WORKERS_ROW ?? "").trim().toLowerCase()),
+    /** The Redis the API's workers share in that row (WORKERS above 1 requires REDIS_URL). */
+    redisUrl: (process.env.BENCH_REDIS_URL ?? "").trim() || "redis://127.0.0.1:6379",
   };
 }
 export type Settings = ReturnType<typeof settings>;

@@ -164,6 +164,21 @@ export enum TradeSide {
   SELL = "SELL",
 }
 
+/** How a satisfaction survey was answered (SPEC §13). */
+export enum SatisfactionChannel {
+  APP = "APP",
+  PHONE = "PHONE",
+  BRANCH = "BRANCH",
+  ADVISOR = "ADVISOR",
+}
+
+/** The periods Segment.history groups snapshot dates into (SPEC §13). */
+export enum HistoryInterval {
+  DAY = "DAY",
+  WEEK = "WEEK",
+  MONTH = "MONTH",
+}
+
 /** Ordinal helpers: index 0 is the lowest risk tolerance / product risk, and the best rating. */
 export const RISK_LEVEL_ORDER: readonly RiskLevel[] = [
   RiskLevel.C1,

@@ -11,7 +11,8 @@ export type NodeType =
   | "CreditFacility"
   | "PostLoanReview"
   | "Alert"
-  | "AuditEntry";
+  | "AuditEntry"
+  | "SatisfactionResponse";
 
 const NODE_TYPES: readonly NodeType[] = [
   "Client",
@@ -23,6 +24,7 @@ const NODE_TYPES: readonly NodeType[] = [
   "PostLoanReview",
   "Alert",
   "AuditEntry",
+  "SatisfactionResponse",
 ];
 
 export function toGlobalId(type: NodeType, id: number): string {

@@ -5,6 +5,7 @@ import { ClientEntity } from "./client.entity";
 import { CreditFacilityEntity } from "./credit-facility.entity";
 import { EventEntity } from "./event.entity";
 import { FacilityApprovalEntity } from "./facility-approval.entity";
+import { FacilityValuationEntity } from "./facility-valuation.entity";
 import { IdempotencyKeyEntity } from "./idempotency-key.entity";
 import { PersonalDataAccessEntity } from "./personal-data-access.entity";
 import { PortraitEntity } from "./portrait.entity";
@@ -12,6 +13,8 @@ import { PostLoanReviewEntity } from "./post-loan-review.entity";
 import { ProductSegmentEntity } from "./product-segment.entity";
 import { ProductEntity } from "./product.entity";
 import { RiskAssessmentEntity } from "./risk-assessment.entity";
+import { SatisfactionResponseEntity } from "./satisfaction-response.entity";
+import { SegmentSnapshotEntity } from "./segment-snapshot.entity";
 import { SegmentEntity } from "./segment.entity";
 import { TradeEntity } from "./trade.entity";
 
@@ -23,6 +26,7 @@ export {
   CreditFacilityEntity,
   EventEntity,
   FacilityApprovalEntity,
+  FacilityValuationEntity,
   IdempotencyKeyEntity,
   PersonalDataAccessEntity,
   PortraitEntity,
@@ -30,7 +34,9 @@ export {
   ProductEntity,
   ProductSegmentEntity,
   RiskAssessmentEntity,
+  SatisfactionResponseEntity,
   SegmentEntity,
+  SegmentSnapshotEntity,
   TradeEntity,
 };
 
@@ -51,4 +57,7 @@ export const ENTITIES = [
   AuditEntryEntity,
   EventEntity,
   PersonalDataAccessEntity,
+  FacilityValuationEntity,
+  SegmentSnapshotEntity,
+  SatisfactionResponseEntity,
 ];

@@ -8,6 +8,7 @@ import type {
   PostLoanReviewEntity,
   ProductEntity,
   RiskAssessmentEntity,
+  SatisfactionResponseEntity,
   SegmentEntity,
   TradeEntity,
 } from "../entities";
@@ -176,6 +177,20 @@ function createBaseLoaders(reads: BatchReads, scope: BranchScope) {
     alert: new DataLoader<number, AlertEntity | null>(async (ids) =>
       byKey(ids, await reads.alerts(ids, scope), (a) => a.id),
     ),
+    satisfaction: new DataLoader<number, SatisfactionResponseEntity | null>(async (ids) =>
+      byKey(ids, await reads.satisfaction(ids, scope), (r) => r.id),
+    ),
+    /** A client's segment on its last snapshot dated on or before a date: undefined without one (SPEC §13). */
+    snapshotSegment: new DataLoader<{ clientId: number; date: string }, number | null | undefined, string>(
+      async (pairs) => {
+        const found = new Map<string, number | null>();
+        for (const r of await reads.snapshotSegments(pairs)) {
+          if (r.snapshotted) found.set(`${r.clientId}|${r.date}`, r.segmentId);
+        }
+        return pairs.map((p) => found.get(`${p.clientId}|${p.date}`));
+      },
+      { cacheKeyFn: (p) => `${p.clientId}|${p.date}` },
+    ),
     product: new DataLoader<number, ProductEntity | null>(async (ids) =>
       byKey(ids, await reads.products(ids), (p) => p.id),
     ),
@@ -193,6 +208,7 @@ function createBaseLoaders(reads: BatchReads, scope: BranchScope) {
     portraitsOfClient: historyPages<PortraitEntity>(reads, "portraits"),
     assetSnapshotsOfClient: historyPages<AssetSnapshotEntity>(reads, "assetSnapshots"),
     tradesOfClient: historyPages<TradeEntity>(reads, "trades"),
+    satisfactionOfClient: historyPages<SatisfactionResponseEntity>(reads, "satisfaction"),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { EntityTarget, ObjectLiteral } from "typeorm";
 import { sqlInstant, toCount } from "../db/sql";
-import { AssetSnapshotEntity, PortraitEntity, TradeEntity } from "../entities";
+import { AssetSnapshotEntity, PortraitEntity, SatisfactionResponseEntity, TradeEntity } from "../entities";
 import { BadInputError } from "../errors";
 import { decodeCursor, encodeCursor } from "../domain/paging";
 import { Where } from "./paging.reads";
@@ -8,7 +8,7 @@ import type { ReadPool } from "./read-pool";
 
 /**
  * What was recorded about a client, read back latest first (SPEC §11 Read-back): its portraits, asset
- * snapshots and trades. Each is keyset-paged per client on a descending key that ends in a unique
+ * snapshots, trades and satisfaction responses. Each is keyset-paged per client on a descending key that ends in a unique
  * column, and read for a whole page of clients in one statement.
  */
 
@@ -57,6 +57,17 @@ export const HISTORIES = {
     ],
     valueOf: (t: TradeEntity) => [t.tradeDate, t.id],
   } satisfies History<TradeEntity>,
+  /** Latest survey date first, then the latest recorded (SPEC §13). */
+  satisfaction: {
+    target: SatisfactionResponseEntity,
+    table: "satisfaction_response",
+    tag: "satisfaction",
+    key: [
+      { column: "surveyedOn", kind: "date" },
+      { column: "id", kind: "int" },
+    ],
+    valueOf: (r: SatisfactionResponseEntity) => [r.surveyedOn, r.id],
+  } satisfies History<SatisfactionResponseEntity>,
 };
 
 export type HistoryKind = keyof typeof HISTORIES;

@@ -1,6 +1,6 @@
 import type { EntityTarget, ObjectLiteral } from "typeorm";
 import { placeholders, sqlInstant, toCount } from "../db/sql";
-import type { AlertEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
+import type { AlertEntity, CreditFacilityEntity, PostLoanReviewEntity, SatisfactionResponseEntity } from "../entities";
 import { branchCondition } from "./scope.sql";
 import type { BranchScope } from "../domain/scope";
 import { checkFirst, type CreationKey, type Page } from "../domain/paging";
@@ -54,7 +54,8 @@ export function countOf(db: ReadPool, sql: string, params: readonly unknown[]): 
 }
 
 /** Tables whose rows hang off a client (and so follow the client's branch scope). */
-export type ClientOwned = typeof CreditFacilityEntity | typeof PostLoanReviewEntity | typeof AlertEntity;
+export type ClientOwned =
+  typeof CreditFacilityEntity | typeof PostLoanReviewEntity | typeof AlertEntity | typeof SatisfactionResponseEntity;
 
 /** Rows of a client-owned table by id, only those of clients in scope. */
 export async function ownedByIds<T extends ObjectLiteral>(

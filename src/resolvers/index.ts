@@ -8,6 +8,7 @@ import { LifecycleMutations } from "./lifecycle.mutations";
 import { PersonalDataResolver } from "./personal-data.resolver";
 import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
+import { SatisfactionResolver } from "./satisfaction.resolver";
 import { SegmentResolver } from "./segment.resolver";
 import { SubscriptionResolver } from "./subscription.resolver";
 
@@ -30,4 +31,5 @@ export const RESOLVERS = [
   EventResolver,
   PersonalDataResolver,
   SubscriptionResolver,
+  SatisfactionResolver,
 ] as const;

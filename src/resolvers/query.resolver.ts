@@ -12,6 +12,7 @@ import {
   presentPortrait,
   presentProduct,
   presentReview,
+  presentSatisfaction,
   presentSegment,
 } from "../schema/presenters";
 import { ClientConnection, ClientGql, RiskQuestionnaireGql, ViewerGql } from "../schema/types/client";
@@ -149,6 +150,11 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
     case "Alert": {
       const a = await loaders.alert.load(parsed.id);
       return a && presentAlert(a);
+    }
+    case "SatisfactionResponse": {
+      const r = await loaders.satisfaction.load(parsed.id);
+      const c = r && (await loaders.client.load(r.clientId));
+      return r && c ? presentSatisfaction(r, canReadPersonalData(viewer, c)) : null;
     }
     case "AuditEntry": {
       if (!mayReadAudit(viewer)) return null;

@@ -239,3 +239,23 @@ registerEnumType(E.TradeSide, {
 });
 
 export * from "../domain/enums";
+registerEnumType(E.SatisfactionChannel, {
+  name: "SatisfactionChannel",
+  description: "How a satisfaction survey was answered (SPEC §13).",
+  valuesConfig: {
+    APP: { description: "In the mobile or web app." },
+    PHONE: { description: "By telephone (call centre or relationship manager)." },
+    BRANCH: { description: "At a branch counter." },
+    ADVISOR: { description: "Through the client's investment adviser." },
+  },
+});
+registerEnumType(E.HistoryInterval, {
+  name: "HistoryInterval",
+  description:
+    "The periods Segment.history groups the snapshot dates into; each point is the last snapshot date of its period.",
+  valuesConfig: {
+    DAY: { description: "Every snapshot date." },
+    WEEK: { description: "Calendar weeks, Monday to Sunday." },
+    MONTH: { description: "Calendar months." },
+  },
+});

@@ -9,6 +9,7 @@ import type {
   PostLoanReviewEntity,
   ProductEntity,
   RiskAssessmentEntity,
+  SatisfactionResponseEntity,
   SegmentEntity,
   TradeEntity,
 } from "../entities";
@@ -43,6 +44,7 @@ import {
   ServiceStrategyGql,
 } from "./types/catalogue";
 import { AssetSnapshotGql, TradeGql } from "./types/history";
+import { SatisfactionResponseGql } from "./types/satisfaction";
 import { AlertGql, AuditEntryGql, CreditFacilityGql, PostLoanReviewGql, ReviewSnapshotGql } from "./types/facility";
 
 /**
@@ -281,6 +283,21 @@ export function presentReview(r: PostLoanReviewEntity): PostLoanReviewGql {
   out.notes = r.notes;
   out.version = r.version;
   return out;
+}
+
+/** A survey answer; its comment is personal data: `***` unless `personalData` (canReadPersonalData). */
+export function presentSatisfaction(r: SatisfactionResponseEntity, personalData: boolean): SatisfactionResponseGql {
+  return Object.assign(new SatisfactionResponseGql(), {
+    id: toGlobalId("SatisfactionResponse", r.id),
+    dbId: r.id,
+    clientDbId: r.clientId,
+    surveyedOn: r.surveyedOn,
+    score: r.score,
+    channel: r.channel,
+    comment: r.comment === null ? null : personalData ? r.comment : "***",
+    recordedBy: r.recordedBy,
+    createdAt: r.createdAt,
+  });
 }
 
 export function presentAlert(a: AlertEntity): AlertGql {

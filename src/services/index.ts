@@ -17,6 +17,7 @@ import { ClientIntakeService } from "./profile/client-intake";
 import { PortraitService } from "./profile/portrait-service";
 import { RawDataService } from "./profile/raw-data";
 import { RiskAssessmentService } from "./profile/risk-assessment";
+import { SatisfactionService } from "./tracking/satisfaction";
 
 /** The composition of services the API uses; built once in main.ts (or a test), never imported as a global. */
 export interface Services {
@@ -38,6 +39,8 @@ export interface Services {
   facilities: FacilityService;
   monitoring: MonitoringService;
   reviews: ReviewService;
+  /** Satisfaction survey answers (SPEC §13). */
+  satisfaction: SatisfactionService;
   rateLimiter: RateLimiter;
   /** Who received which client's personal data in clear (SPEC §14): written once per request, read by client. */
   accessTrail: AccessTrailService;
@@ -71,6 +74,7 @@ export function createServices(
     facilities: new FacilityService(dataSource, clock, config.riskDisclosureVersion),
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
+    satisfaction: new SatisfactionService(dataSource, clock),
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
     accessTrail: new AccessTrailService(dataSource, primary, clock),
     live: new LiveFeed(dataSource, batchReads, config.redisUrl, config.liveQueueLimit),

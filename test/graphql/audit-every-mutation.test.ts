@@ -200,6 +200,16 @@ const SCENARIOS: Record<string, Scenario> = {
       input: { reviewId: id("PostLoanReview", review.id), reason: "Raised in error", expectedVersion: review.version },
     };
   },
+  recordSatisfaction: async (f) => ({
+    role: Role.RELATIONSHIP_MANAGER,
+    input: {
+      clientId: id("Client", f.client.id),
+      surveyedOn: "2026-11-26",
+      score: 9,
+      channel: "PHONE",
+      comment: "客户经理很专业",
+    },
+  }),
   resolveAlert: async (f) => {
     const alert = await buildAlert(f.ds, await f.facility());
     return { role: Role.RISK_OFFICER, input: { alertId: id("Alert", alert.id) } };

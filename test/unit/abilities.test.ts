@@ -39,6 +39,8 @@ const OPERATIONS: Record<string, readonly Role[]> = {
   "Query.personalDataAccess": [COMPLIANCE, ADMIN],
   "Segment.members": BI,
   "Segment.stats": BI,
+  // SPEC §13: the tracking reads go as Segment.stats; previewSegmentChange also needs ANALYST, RISK_OFFICER or ADMIN.
+  "Mutation.recordSatisfaction": [RM, ADMIN],
 };
 
 /** The same, for what is checked in code rather than by a decorator. */

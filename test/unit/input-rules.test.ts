@@ -97,6 +97,7 @@ describe("the schema's input rules (SPEC §10)", () => {
         "AssetSnapshotInput.date",
         "FacilityValuationInput.asOf",
         "ProcessMaturitiesInput.asOf",
+        "RecordSatisfactionInput.surveyedOn",
         "RefreshPortraitInput.asOf",
         "RegisterClientInput.openedAt",
         "RegisterClientInput.tradingSince",

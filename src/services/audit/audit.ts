@@ -67,6 +67,8 @@ export const AUDIT_ACTIONS = [
   "completeReview",
   "cancelReview",
   "resolveAlert",
+  "recordSatisfaction",
+  "snapshotSegments",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -74,7 +76,15 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** What an entry is about: a row (its global id; a versioned row also records the version it left) or a job's batch. */
 export type AuditEntity =
   | {
-      type: "Client" | "RiskAssessment" | "Segment" | "Product" | "CreditFacility" | "PostLoanReview" | "Alert";
+      type:
+        | "Client"
+        | "RiskAssessment"
+        | "Segment"
+        | "Product"
+        | "CreditFacility"
+        | "PostLoanReview"
+        | "Alert"
+        | "SatisfactionResponse";
       id: number;
       version?: number;
     }
@@ -111,7 +121,7 @@ export async function recordAudit(
 export function auditJobBatch(
   manager: EntityManager,
   viewer: { subject: string },
-  job: "processMaturities" | "scheduleReviews",
+  job: "processMaturities" | "scheduleReviews" | "snapshotSegments",
   asOf: string,
   entry: { at: Date; changes: Record<string, unknown> },
 ): Promise<void> {

@@ -28,12 +28,15 @@ const EVENT_TYPES: Record<AuditAction, string> = {
   completeReview: "review.completed",
   cancelReview: "review.cancelled",
   resolveAlert: "alert.resolved",
+  recordSatisfaction: "satisfaction.recorded",
+  snapshotSegments: "segments.snapshotted",
 };
 
 /**
  * The only keys an event's payload carries: figures, states, dates and global ids. Everything else —
- * name, ID number, phone, income, financial assets, and free text such as notes and reasons, which may
- * hold personal data — is left out, so a new audited field reaches consumers only when listed here.
+ * name, ID number, phone, income, financial assets, and free text such as notes, reasons and
+ * satisfaction comments, which may hold personal data — is left out, so a new audited field reaches
+ * consumers only when listed here.
  */
 const PAYLOAD_KEYS = new Set([
   "version",
@@ -82,6 +85,8 @@ const PAYLOAD_KEYS = new Set([
   "toFacilityId",
   "fromClientId",
   "toClientId",
+  "surveyedOn",
+  "channel",
 ]);
 
 /** The event an audit entry publishes, its payload restricted to PAYLOAD_KEYS. */

@@ -7,6 +7,7 @@ import {
   type ProductEntity,
   type ProductSegmentEntity,
   type RiskAssessmentEntity,
+  type SatisfactionResponseEntity,
   type SegmentEntity,
 } from "../../entities";
 import { alertOpenFilter, alertsByIds } from "../../repositories/alert.reads";
@@ -19,6 +20,7 @@ import { portraitsByIds } from "../../repositories/portrait.reads";
 import { historyCounts, historyOfClients, type HistoryKind } from "../../repositories/client-history.reads";
 import type { ReadPool } from "../../repositories/read-pool";
 import { reviewsByIds, reviewStatusFilter } from "../../repositories/review.reads";
+import { satisfactionByIds, snapshotSegmentsOn, type SnapshotSegment } from "../../repositories/satisfaction.reads";
 import type { BranchScope } from "../access/viewer";
 import { activeCatalogue, type Catalogue } from "../fit/catalogue";
 import type { CreationKey } from "../../domain/paging";
@@ -76,6 +78,15 @@ export class BatchReads {
 
   alerts(ids: readonly number[], scope: BranchScope): Promise<AlertEntity[]> {
     return alertsByIds(this.db, ids, scope);
+  }
+
+  satisfaction(ids: readonly number[], scope: BranchScope): Promise<SatisfactionResponseEntity[]> {
+    return satisfactionByIds(this.db, ids, scope);
+  }
+
+  /** Each client's segment on its last snapshot dated on or before each date (SPEC §13). */
+  snapshotSegments(pairs: readonly { clientId: number; date: string }[]): Promise<SnapshotSegment[]> {
+    return snapshotSegmentsOn(this.db, pairs);
   }
 
   products(ids: readonly number[]): Promise<ProductEntity[]> {

@@ -4,12 +4,15 @@ import {
   AlertEntity,
   ClientEntity,
   CreditFacilityEntity,
+  FacilityValuationEntity,
   PortraitEntity,
   PostLoanReviewEntity,
   ProductEntity,
   ProductSegmentEntity,
   RiskAssessmentEntity,
+  SatisfactionResponseEntity,
   SegmentEntity,
+  SegmentSnapshotEntity,
 } from "../../../src/entities";
 import {
   AlertKind,
@@ -26,6 +29,7 @@ import {
   ReviewStatus,
   ReviewTrigger,
   RiskLevel,
+  SatisfactionChannel,
 } from "../../../src/domain/enums";
 import { residentIdCheckChar } from "../../../src/services/profile/identity";
 import { idNumberIndex, phoneIndex, seal, sealMoney } from "../../../src/crypto/personal-data";
@@ -288,6 +292,64 @@ export function buildAlert(ds: DataSource, facility: CreditFacilityEntity, o: Pa
     resolvedAt: null,
     resolvedBy: null,
     createdAt: at(n),
+    ...o,
+  });
+}
+
+/** A satisfaction survey answer (SPEC §13). */
+export function buildSatisfaction(
+  ds: DataSource,
+  client: ClientEntity,
+  o: Partial<SatisfactionResponseEntity> = {},
+): Promise<SatisfactionResponseEntity> {
+  const n = next();
+  return save(ds, SatisfactionResponseEntity, {
+    clientId: client.id,
+    surveyedOn: "2026-11-20",
+    score: 8,
+    channel: SatisfactionChannel.APP,
+    comment: null,
+    recordedBy: "rm-zhang",
+    createdAt: at(n),
+    ...o,
+  });
+}
+
+/** A client's segment snapshot on a date (SPEC §13); null segment: in no segment. */
+export function buildSegmentSnapshot(
+  ds: DataSource,
+  client: ClientEntity,
+  asOf: string,
+  segment: SegmentEntity | null,
+  o: Partial<SegmentSnapshotEntity> = {},
+): Promise<SegmentSnapshotEntity> {
+  return save(ds, SegmentSnapshotEntity, {
+    asOf,
+    clientId: client.id,
+    segmentId: segment?.id ?? null,
+    portraitId: client.latestPortraitId,
+    avgDailyAssets20d: new Decimal("0"),
+    facilitiesInForce: 0,
+    approvedLimit: new Decimal("0"),
+    ...o,
+  });
+}
+
+/** One row of a facility's valuation history (SPEC §13). */
+export function buildValuation(
+  ds: DataSource,
+  facility: CreditFacilityEntity,
+  asOf: string,
+  usedAmount: string,
+  o: Partial<FacilityValuationEntity> = {},
+): Promise<FacilityValuationEntity> {
+  return save(ds, FacilityValuationEntity, {
+    facilityId: facility.id,
+    asOf,
+    usedAmount: new Decimal(usedAmount),
+    collateralValue: new Decimal(usedAmount).times(2),
+    maintenanceRatio: new Decimal("2.0000"),
+    recordedAt: new Date(`${asOf}T09:00:00.000Z`),
     ...o,
   });
 }

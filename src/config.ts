@@ -38,6 +38,8 @@ export interface Config {
   maxQueryNodes: number;
   riskDisclosureVersion: string;
   assessmentValidityDays: number;
+  /** SPEC §14: years after its exit a CLOSED client is de-identified by `npm run retention` (RETENTION_YEARS, default 20). */
+  retentionYears: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Shared throttle buckets when set; in-process buckets otherwise. */
   redisUrl: string | null;
@@ -270,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryNodes: integer(env, "MAX_QUERY_NODES", 50000, 1, 100_000_000),
     riskDisclosureVersion: disclosure,
     assessmentValidityDays: integer(env, "ASSESSMENT_VALIDITY_DAYS", 730, 1, 3650),
+    retentionYears: integer(env, "RETENTION_YEARS", 20, 1, 100),
     logLevel: logLevel as Config["logLevel"],
   };
 }

@@ -69,6 +69,7 @@ export const AUDIT_ACTIONS = [
   "resolveAlert",
   "recordSatisfaction",
   "snapshotSegments",
+  "deidentifyClient",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -30,6 +30,7 @@ const EVENT_TYPES: Record<AuditAction, string> = {
   resolveAlert: "alert.resolved",
   recordSatisfaction: "satisfaction.recorded",
   snapshotSegments: "segments.snapshotted",
+  deidentifyClient: "client.deidentified",
 };
 
 /**

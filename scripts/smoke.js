@@ -50,7 +50,17 @@ async function main() {
   });
   if (anon.status !== 401) throw new Error(`no token gave ${anon.status}, not 401`);
   if (!out.includes("RISK_OFFICER")) throw new Error("the demo tokens were not printed");
-  console.log(`smoke: ready, ${body.data.clients.totalCount} clients served, names masked, 401 without a token`);
+  // The dashboard (SPEC §13) is served by the API itself, bundle included: `npm run build` made it.
+  const dashboard = await fetch(`http://127.0.0.1:${port}/dashboard`);
+  const page = await dashboard.text();
+  const bundle = /\/dashboard\/assets\/[A-Za-z0-9_.-]+\.js/.exec(page);
+  if (dashboard.status !== 200 || !bundle)
+    throw new Error(`/dashboard answered ${dashboard.status} without its bundle`);
+  const script = await fetch(`http://127.0.0.1:${port}${bundle[0]}`);
+  if (script.status !== 200) throw new Error(`${bundle[0]} answered ${script.status}`);
+  console.log(
+    `smoke: ready, ${body.data.clients.totalCount} clients served, names masked, 401 without a token, /dashboard served`,
+  );
 }
 
 main()

@@ -11,6 +11,7 @@ import { createGraphQLHandler, type RequestObservation } from "./graphql-handler
 import { createHttpServer } from "./http";
 import { Metrics } from "./metrics";
 import { exportRoute } from "./routes/export";
+import { serveDashboard } from "./routes/dashboard";
 import { serveGraphiql } from "./routes/graphiql";
 import { attachSubscriptions } from "./subscriptions";
 import { observeTransactionRetries } from "./transaction-metrics";
@@ -75,7 +76,9 @@ export async function createApp(opts: {
       graphql: graphql.handle,
       exportMembers,
       ready: () => services.health.ready(),
-      pages: config.graphiql ? serveGraphiql : undefined,
+      // The dashboard holds no data (it reads /graphql with the token typed on it): served in production too.
+      pages: (req, res, pathname) =>
+        serveDashboard(req, res, pathname) || (config.graphiql && serveGraphiql(req, res, pathname)),
     },
     metrics,
     refusals,

@@ -15,7 +15,7 @@ export interface Routes {
   graphql(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL): Promise<void>;
   exportMembers(req: http.IncomingMessage, res: http.ServerResponse, code: string, url: URL): Promise<void>;
   ready(): Promise<{ ok: boolean }>;
-  /** Pages served as they are (GraphiQL): true when the path was theirs and answered. */
+  /** Pages served as they are (the dashboard, GraphiQL): true when the path was theirs and answered. */
   pages?(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
 }
 

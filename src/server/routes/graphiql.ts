@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { notFound, refuseMethod, sendPage } from "./page";
 
 /**
  * GraphiQL at /graphiql (SPEC §11), served from the project's own dependencies — no CDN, so it works
@@ -59,13 +60,6 @@ const BOOT = `(function () {
 })();
 `;
 
-const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-};
-
 const cache = new Map<string, Buffer>();
 
 function asset(name: string): { body: Buffer; type: string } | null {
@@ -87,13 +81,7 @@ function asset(name: string): { body: Buffer; type: string } | null {
  */
 export function serveGraphiql(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
   if (pathname !== "/graphiql" && !pathname.startsWith("/graphiql/assets/")) return false;
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    res.writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" });
-    res.end(
-      JSON.stringify({ errors: [{ message: "Method not allowed", extensions: { code: "METHOD_NOT_ALLOWED" } }] }),
-    );
-    return true;
-  }
+  if (refuseMethod(req, res)) return true;
   const found =
     pathname === "/graphiql"
       ? { body: Buffer.from(PAGE), type: "text/html; charset=utf-8", cache: "no-store" }
@@ -101,17 +89,7 @@ export function serveGraphiql(req: IncomingMessage, res: ServerResponse, pathnam
           const a = asset(pathname.slice("/graphiql/assets/".length));
           return a && { ...a, cache: "public, max-age=86400" };
         })();
-  if (!found) {
-    res.writeHead(404, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] }));
-    return true;
-  }
-  res.writeHead(200, {
-    ...SECURITY_HEADERS,
-    "content-type": found.type,
-    "content-length": String(found.body.length),
-    "cache-control": found.cache,
-  });
-  res.end(req.method === "HEAD" ? undefined : found.body);
+  if (!found) notFound(res);
+  else sendPage(req, res, found);
   return true;
 }

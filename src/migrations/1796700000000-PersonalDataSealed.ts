@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 import Decimal from "decimal.js";
 import { keyRing } from "../crypto/personal-data";
 import { isSealed } from "../crypto/sealing";
+import { incomeBand } from "../services/profile/scorecard";
 
 /**
  * SPEC §14: personal data sealed at rest. The client's name, ID number, phone, declared income and
@@ -243,28 +244,45 @@ async function sealClients(queryRunner: QueryRunner): Promise<void> {
   }
 }
 
-/** Portraits whose declarations are still clear (a clear decimal holds no colon; a sealed value does). */
+/**
+ * Every portrait, 500 at a time: its copies of the declarations sealed where still clear (a clear
+ * decimal holds no colon; a sealed value does), and the income factor of its stored scorecard shown as
+ * the band it scored in instead of the amount (scorecard.ts incomeBand). Idempotent, so resumable.
+ */
 async function sealPortraits(queryRunner: QueryRunner): Promise<void> {
   let after = 0;
   for (;;) {
     const rows = (await queryRunner.query(
-      "SELECT `id`, `financialAssets`, `annualIncome` FROM `portrait` WHERE `id` > ? AND " +
-        "((`financialAssets` IS NOT NULL AND `financialAssets` NOT LIKE '%:%') OR (`annualIncome` IS NOT NULL AND `annualIncome` NOT LIKE '%:%')) " +
-        "ORDER BY `id` LIMIT ?",
+      "SELECT `id`, `financialAssets`, `annualIncome`, `creditFactors` FROM `portrait` WHERE `id` > ? ORDER BY `id` LIMIT ?",
       [after, PersonalDataSealed1796700000000.BATCH],
     )) as Row[];
     if (rows.length === 0) return;
     await inBatch(queryRunner, async () => {
       for (const r of rows) {
-        await queryRunner.query("UPDATE `portrait` SET `financialAssets` = ?, `annualIncome` = ? WHERE `id` = ?", [
-          sealedMoney(r.financialAssets),
-          sealedMoney(r.annualIncome),
-          Number(r.id),
-        ]);
+        const factors = scrubbedFactors(r.creditFactors);
+        const clear = [r.financialAssets, r.annualIncome].some((v) => v !== null && !isSealed(String(v)));
+        if (!clear && factors === null) continue;
+        await queryRunner.query(
+          "UPDATE `portrait` SET `financialAssets` = ?, `annualIncome` = ?, `creditFactors` = COALESCE(?, `creditFactors`) WHERE `id` = ?",
+          [sealedMoney(r.financialAssets), sealedMoney(r.annualIncome), factors, Number(r.id)],
+        );
       }
     });
     after = Number(rows[rows.length - 1].id);
   }
+}
+
+/** The stored factors with the income's amount replaced by its band; null when there is nothing to replace. */
+function scrubbedFactors(raw: unknown): string | null {
+  const factors = JSON.parse(String(raw)) as { name: string; value: string; points: number }[];
+  let changed = false;
+  for (const f of factors) {
+    if (f.name === "annualIncome" && /^-?\d+(\.\d+)?$/.test(f.value)) {
+      f.value = incomeBand(new Decimal(f.value));
+      changed = true;
+    }
+  }
+  return changed ? JSON.stringify(factors) : null;
 }
 
 /** down: every sealed value opened in place (the clear schema's columns then take them as they are). */

@@ -82,7 +82,8 @@ describe.each(ENGINES)("the schema on $name", (engine) => {
         "INSERT INTO `portrait` (`clientId`, `asOf`, `computedAt`, `riskLevel`, `horizon`, `lowestCategory`, `avgDailyAssets20d`, `assetDays`, " +
           "`totalAssets`, `financialAssets`, `annualIncome`, `experienceMonths`, `annualTurnover`, `marginCallsLast12m`, `defaultsCount`, " +
           "`creditScore`, `creditRating`, `creditFactors`, `professionalEligible`) VALUES (2, '2026-11-26', '2026-11-26 01:00:00.000', NULL, NULL, 0, " +
-          "'100.00', 20, '120.00', '7654321.00', '123456.78', 12, '1.00', 0, 0, 60, 'A', '[]', 0)",
+          "'100.00', 20, '120.00', '7654321.00', '123456.78', 12, '1.00', 0, 0, 60, 'A', " +
+          `'[{"name":"experienceMonths","value":"12","points":10},{"name":"annualIncome","value":"123456.78","points":4}]', 0)`,
       );
       await own.ds.runMigrations({ transaction: "each" });
 
@@ -99,11 +100,15 @@ describe.each(ENGINES)("the schema on $name", (engine) => {
         expect(r.phoneBlindIndex).toBe(phoneIndex(`1390000000${id}`));
         expect(r.annualIncome === null ? null : open(r.annualIncome)).toBe(id % 2 === 0 ? "123456.78" : null);
       }
-      const [p] = (await own.ds.query("SELECT `financialAssets`, `annualIncome` FROM `portrait`")) as Record<
-        string,
-        string
-      >[];
+      const [p] = (await own.ds.query(
+        "SELECT `financialAssets`, `annualIncome`, `creditFactors` FROM `portrait`",
+      )) as Record<string, string>[];
       expect([open(p.financialAssets), open(p.annualIncome)]).toEqual(["7654321.00", "123456.78"]);
+      // The stored scorecard shows the income's band, no longer the amount.
+      expect(JSON.parse(p.creditFactors)).toEqual([
+        { name: "experienceMonths", value: "12", points: 10 },
+        { name: "annualIncome", value: "≥100000.00", points: 4 },
+      ]);
 
       // A run stopped part-way: row 3 sealed already, rows 4–5 still clear and pending; the migration not recorded.
       const sealedBefore = rows[2];

@@ -2,6 +2,7 @@ import { Role } from "../../src/domain/enums";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildClient } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
+import * as personalData from "../../src/crypto/personal-data";
 
 const SEARCH = `query($s: String) { clients(first: 50, filter: { search: $s }) {
   totalCount pageInfo { hasNextPage endCursor } nodes { clientNo } } }`;
@@ -90,5 +91,35 @@ describe.each(ENGINES)("ClientFilter.search on $name (SPEC §11)", (engine) => {
     const res = await server.gql(token, SEARCH, { s: long });
     expect(res.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(JSON.stringify(res.body)).not.toContain(long);
+  });
+
+  it("SPEC §14: sealed at rest, an exact ID number or phone is found by its blind index and a name prefix only among the names the viewer may read", async () => {
+    const [stored] = (await db.ds.query(
+      "SELECT `name`, `idNumber`, `phone`, `idNumberBlindIndex`, `phoneBlindIndex` FROM `client` WHERE `clientNo` = 'SR0001'",
+    )) as Record<string, string>[];
+    expect([stored.name, stored.idNumber, stored.phone].join(" ")).not.toMatch(/欧阳|11010119800101001X|13900000001/);
+    expect(stored.idNumberBlindIndex).toBe(personalData.idNumberIndex("11010119800101001X"));
+    expect(stored.phoneBlindIndex).toBe(personalData.phoneIndex("13900000001"));
+    expect(nos(await search(Role.COMPLIANCE, "13900000002"))).toEqual(["SR0002"]);
+    expect(nos(await search(Role.COMPLIANCE, "11010119800101001x"))).toEqual(["SR0001"]);
+    expect(nos(await search(Role.RELATIONSHIP_MANAGER, "13900000003", "SH-PUDONG"))).toEqual([]);
+    expect(nos(await search(Role.RELATIONSHIP_MANAGER, "13900000003", "BJ-XICHENG"))).toEqual(["SR0003"]);
+
+    // The name search opens the names of its own branch's clients only: the other branch's stays sealed.
+    const [other] = (await db.ds.query("SELECT `name` FROM `client` WHERE `clientNo` = 'SR0003'")) as {
+      name: string;
+    }[];
+    const opened = jest.spyOn(personalData.keyRing(), "open");
+    try {
+      expect(nos(await search(Role.RELATIONSHIP_MANAGER, "欧阳", "SH-PUDONG"))).toEqual(["SR0001", "SR0002"]);
+      expect(opened).toHaveBeenCalled();
+      expect(opened.mock.calls.filter(([v]) => v === other.name)).toEqual([]);
+      opened.mockClear();
+      // A viewer who may read no personal data opens no name at all.
+      await search(Role.VIEWER, "欧阳");
+      expect(opened).not.toHaveBeenCalled();
+    } finally {
+      opened.mockRestore();
+    }
   });
 });

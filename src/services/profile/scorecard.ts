@@ -66,7 +66,7 @@ function incomePoints(income: Decimal | null): number {
  * The band the declared income scored in (`≥500000.00`, `<100000.00`), never the amount: the income is
  * personal data (SPEC §11, sealed at rest by SPEC §14) and the factors are stored and shown to every viewer.
  */
-function incomeBand(income: Decimal | null): string {
+export function incomeBand(income: Decimal | null): string {
   if (income === null) return "unknown";
   const step = INCOME_STEPS.find(([threshold]) => income.gte(threshold));
   return step ? `≥${money(new Decimal(step[0]))}` : `<${money(new Decimal(INCOME_STEPS[INCOME_STEPS.length - 1][0]))}`;

@@ -11,6 +11,7 @@ import { createGraphQLHandler, type RequestObservation } from "./graphql-handler
 import { createHttpServer } from "./http";
 import { Metrics } from "./metrics";
 import { exportRoute } from "./routes/export";
+import { personalDataRoute } from "./routes/personal-data";
 import { serveDashboard } from "./routes/dashboard";
 import { serveGraphiql } from "./routes/graphiql";
 import { attachSubscriptions } from "./subscriptions";
@@ -71,10 +72,17 @@ export async function createApp(opts: {
     refusals,
     logger,
   });
+  const personalData = personalDataRoute({
+    copies: services.copies,
+    secret: config.authJwtSecret,
+    refusals,
+    logger,
+  });
   const edge = createHttpServer({
     routes: {
       graphql: graphql.handle,
       exportMembers,
+      personalData,
       ready: () => services.health.ready(),
       // The dashboard holds no data (it reads /graphql with the token typed on it): served in production too.
       pages: (req, res, pathname) =>

@@ -63,7 +63,7 @@ export function errorBody(code: string, message: string): unknown {
   return { errors: [{ message, extensions: { code } }] };
 }
 
-export type Route = "graphql" | "export" | "metrics" | "health" | "other";
+export type Route = "graphql" | "export" | "personal-data" | "metrics" | "health" | "other";
 
 /** Notes on a response the edge refused, for the refusal's log line. */
 interface Refusal {

@@ -9,11 +9,14 @@ const NO_ORIGINS: ReadonlySet<string> = new Set();
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const EXPORT_PATH = /^\/export\/segments\/([^/]+)\/members$/;
+const PERSONAL_DATA_PATH = /^\/clients\/([^/]+)\/personal-data$/;
 
 /** What each route does; the router gives them the request id, the parsed URL and the path's segment code. */
 export interface Routes {
   graphql(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, url: URL): Promise<void>;
   exportMembers(req: http.IncomingMessage, res: http.ServerResponse, code: string, url: URL): Promise<void>;
+  /** GET /clients/{clientNo}/personal-data: the client's copy (SPEC §14). */
+  personalData(req: http.IncomingMessage, res: http.ServerResponse, clientNo: string, requestId: string): Promise<void>;
   ready(): Promise<{ ok: boolean }>;
   /** Pages served as they are (the dashboard, GraphiQL): true when the path was theirs and answered. */
   pages?(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
@@ -70,21 +73,28 @@ export function createHttpServer(opts: {
     res.setHeader("x-request-id", requestId);
     const url = new URL(req.url ?? "/", "http://localhost");
     const exportMatch = EXPORT_PATH.exec(url.pathname);
+    const copyMatch = PERSONAL_DATA_PATH.exec(url.pathname);
     const name: Route = exportMatch
       ? "export"
-      : url.pathname === "/graphql"
-        ? "graphql"
-        : url.pathname === "/metrics"
-          ? "metrics"
-          : url.pathname === "/healthz" || url.pathname === "/readyz"
-            ? "health"
-            : "other";
+      : copyMatch
+        ? "personal-data"
+        : url.pathname === "/graphql"
+          ? "graphql"
+          : url.pathname === "/metrics"
+            ? "metrics"
+            : url.pathname === "/healthz" || url.pathname === "/readyz"
+              ? "health"
+              : "other";
     // Answers may carry personal data: no cache keeps them (pages that may be kept say so themselves).
     res.setHeader("cache-control", "no-store");
     try {
       if (handleCors(req, res, opts.corsOrigins ?? NO_ORIGINS)) return;
       if (exportMatch) {
         await routes.exportMembers(req, res, exportMatch[1], url);
+        return;
+      }
+      if (copyMatch) {
+        await routes.personalData(req, res, copyMatch[1], requestId);
         return;
       }
       if (routes.pages?.(req, res, url.pathname)) return;

@@ -11,6 +11,7 @@ import { MonitoringService } from "./lifecycle/monitoring";
 import { ReviewService } from "./lifecycle/reviews";
 import { ReadPool } from "../repositories/read-pool";
 import { BatchReads } from "./read/batch-reads";
+import { ClientCopyService } from "./privacy/client-copy";
 import { ReadService } from "./read/read-service";
 import { SegmentService } from "./segments/segment-service";
 import { ClientIntakeService } from "./profile/client-intake";
@@ -44,6 +45,8 @@ export interface Services {
   rateLimiter: RateLimiter;
   /** Who received which client's personal data in clear (SPEC §14): written once per request, read by client. */
   accessTrail: AccessTrailService;
+  /** The client's copy of everything held about it (SPEC §14). */
+  copies: ClientCopyService;
   /** Committed events to live subscribers (SPEC §12); started by the server. */
   live: LiveFeed;
 }
@@ -55,6 +58,7 @@ export function createServices(
   replicas: DataSource[] = [],
 ): Services {
   const primary = new ReadPool(dataSource);
+  const accessTrail = new AccessTrailService(dataSource, primary, clock);
   const bulk = new ReadPool(replicas.length > 0 ? replicas : dataSource);
   const batchReads = new BatchReads(primary);
   return {
@@ -76,7 +80,8 @@ export function createServices(
     reviews: new ReviewService(dataSource, clock),
     satisfaction: new SatisfactionService(dataSource, clock),
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
-    accessTrail: new AccessTrailService(dataSource, primary, clock),
+    accessTrail,
+    copies: new ClientCopyService(primary, accessTrail, clock),
     live: new LiveFeed(dataSource, batchReads, config.redisUrl, config.liveQueueLimit),
   };
 }

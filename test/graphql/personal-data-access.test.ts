@@ -238,7 +238,7 @@ describe.each(ENGINES)("the access trail on $name (SPEC §14)", (engine) => {
       expect(res.status).toBe(503);
       expect(res.body.data).toBeUndefined();
       expect(res.body.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
-      expect(JSON.stringify(res.body)).not.toContain(clients[1].name);
+      expect(JSON.stringify(res.body)).not.toContain("王小明");
       // a masked read needs no record and is served as usual
       const masked = await server.gql<{ client: { name: string } }>(
         await server.token(Role.VIEWER),

@@ -65,7 +65,8 @@ export async function stillClosedBefore(
 /**
  * Replaces a locked client's personal fields by the (sealed) marker and removes its blind indexes, at
  * the version it was read: the ID number's index, which is NOT NULL and unique, takes a marker of its
- * own that no HMAC can equal; the phone and its index are emptied. Figures stay.
+ * own that no HMAC can equal; the phone and its index are emptied; the free-text comments of its
+ * satisfaction answers (which may name anyone) are removed, their scores kept. Figures stay.
  */
 export async function deidentifyClientRow(
   manager: EntityManager,
@@ -83,5 +84,9 @@ export async function deidentifyClientRow(
       client.id,
       client.version,
     ],
+  );
+  await manager.query(
+    "UPDATE `satisfaction_response` SET `comment` = NULL WHERE `clientId` = ? AND `comment` IS NOT NULL",
+    [client.id],
   );
 }

@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
-import { Role, TradeSide } from "../../src/domain/enums";
-import { AssetSnapshotEntity, TradeEntity, type ClientEntity } from "../../src/entities";
+import { Role, SatisfactionChannel, TradeSide } from "../../src/domain/enums";
+import { AssetSnapshotEntity, SatisfactionResponseEntity, TradeEntity, type ClientEntity } from "../../src/entities";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import {
   buildAlert,
@@ -69,6 +69,15 @@ describe.each(ENGINES)("the client's copy on $name (SPEC §14)", (engine) => {
         liabilities: new Decimal("0"),
         recordedAt: new Date("2026-11-10T00:00:00.000Z"),
       });
+      await ds.getRepository(SatisfactionResponseEntity).save({
+        clientId: c.id,
+        surveyedOn: "2026-11-05",
+        score: 9,
+        channel: SatisfactionChannel.APP,
+        comment: null,
+        recordedBy: "rm-sh",
+        createdAt: new Date("2026-11-05T02:00:00.000Z"),
+      });
       await ds.getRepository(TradeEntity).save({
         clientId: c.id,
         tradeDate: "2026-11-03",
@@ -124,7 +133,16 @@ describe.each(ENGINES)("the client's copy on $name (SPEC §14)", (engine) => {
     expect(copy.profile.annualIncome).toBe("600000");
     expect(copy.profile).not.toHaveProperty("idNumberBlindIndex");
     expect((copy.portraits as Record<string, unknown>[])[0].annualIncome).toBe("600000");
-    for (const section of ["assessments", "portraits", "assetSnapshots", "trades", "facilities", "reviews", "alerts"]) {
+    for (const section of [
+      "assessments",
+      "portraits",
+      "assetSnapshots",
+      "trades",
+      "facilities",
+      "reviews",
+      "alerts",
+      "satisfaction",
+    ]) {
       const rows = copy[section] as Record<string, unknown>[];
       expect(rows).toHaveLength(1);
       expect(rows[0].clientId).toBe(alice.id);

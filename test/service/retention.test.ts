@@ -1,8 +1,14 @@
 import { ConfigError, loadConfig } from "../../src/config";
 import { open } from "../../src/crypto/personal-data";
 import { FixedClock } from "../../src/domain/clock";
-import { ClientStatus, FacilityStatus, TradeSide } from "../../src/domain/enums";
-import { AuditEntryEntity, ClientEntity, TradeEntity, type ProductEntity } from "../../src/entities";
+import { ClientStatus, FacilityStatus, SatisfactionChannel, TradeSide } from "../../src/domain/enums";
+import {
+  AuditEntryEntity,
+  ClientEntity,
+  SatisfactionResponseEntity,
+  TradeEntity,
+  type ProductEntity,
+} from "../../src/entities";
 import Decimal from "decimal.js";
 import { recordAudit } from "../../src/services/audit/audit";
 import { DEIDENTIFIED_MARKER, deidentifyClosedClients, yearsBefore } from "../../src/services/privacy/retention";
@@ -63,6 +69,15 @@ describe.each(ENGINES)("retention on $name (SPEC §14)", (engine) => {
       quantity: 300,
       amount: new Decimal("98765.43"),
       recordedAt: YEARS_AGO(years + 2),
+    });
+    await db.ds.getRepository(SatisfactionResponseEntity).save({
+      clientId: c.id,
+      surveyedOn: "2004-05-01",
+      score: 3,
+      channel: SatisfactionChannel.PHONE,
+      comment: "钱退休 says the branch was slow",
+      recordedBy: "rm-old",
+      createdAt: YEARS_AGO(years + 1),
     });
     await db.ds.transaction((m) =>
       recordAudit(
@@ -128,10 +143,16 @@ describe.each(ENGINES)("retention on $name (SPEC §14)", (engine) => {
       expect(c.status).toBe(ClientStatus.CLOSED);
       expect(c.version).toBe(2);
       expect(c.updatedAt.toISOString()).toBe(NOW.toISOString());
-      // declared figures are kept (sealed as before)
+      // declared figures are kept (sealed as before); the satisfaction score stays, its comment goes
       expect(c.annualIncome).not.toBeNull();
+      const answers = await db.ds.getRepository(SatisfactionResponseEntity).findBy({ clientId: c.id });
+      expect(answers.map((a) => [a.score, a.comment])).toEqual([[3, null]]);
     }
-    for (const [i, key] of untouched.entries()) expect(await client(ids[key])).toEqual(untouchedBefore[i]);
+    for (const [i, key] of untouched.entries()) {
+      expect(await client(ids[key])).toEqual(untouchedBefore[i]);
+      const answers = await db.ds.getRepository(SatisfactionResponseEntity).findBy({ clientId: ids[key] });
+      expect(answers.map((a) => a.comment)).toEqual(["钱退休 says the branch was slow"]);
+    }
     // figures kept: facilities, portraits and trades are exactly as they were
     expect(await figures()).toEqual(before);
     // audit kept: every earlier entry as it was, plus one entry per de-identified client
@@ -156,6 +177,7 @@ describe.each(ENGINES)("retention on $name (SPEC §14)", (engine) => {
       snapshot("SELECT * FROM `client` ORDER BY `id`"),
       snapshot("SELECT * FROM `audit_entry` ORDER BY `id`"),
       snapshot("SELECT * FROM `event` ORDER BY `seq`"),
+      snapshot("SELECT * FROM `satisfaction_response` ORDER BY `id`"),
       ...(await figures()),
     ]);
     const again = await run();
@@ -165,6 +187,7 @@ describe.each(ENGINES)("retention on $name (SPEC §14)", (engine) => {
         snapshot("SELECT * FROM `client` ORDER BY `id`"),
         snapshot("SELECT * FROM `audit_entry` ORDER BY `id`"),
         snapshot("SELECT * FROM `event` ORDER BY `seq`"),
+        snapshot("SELECT * FROM `satisfaction_response` ORDER BY `id`"),
         ...(await figures()),
       ]),
     ).toEqual(before);

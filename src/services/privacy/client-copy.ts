@@ -21,6 +21,8 @@ const SECTIONS: Readonly<Record<string, string>> = {
   credit_facility: "facilities",
   post_loan_review: "reviews",
   alert: "alerts",
+  satisfaction_response: "satisfaction",
+  segment_snapshot: "segmentSnapshots",
 };
 
 /** The copy's own section; read latest first through the trail, as personalDataAccess lists it. */

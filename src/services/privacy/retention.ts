@@ -43,7 +43,7 @@ export function yearsBefore(now: Date, years: number): Date {
 /**
  * SPEC §14 "after the exit": de-identifies every client CLOSED for longer than `years` as of the clock
  * (repositories/retention.writes.ts says exactly which): name and ID number replaced by the marker,
- * phone removed, blind indexes removed; assessments, portraits, snapshots, trades, facilities,
+ * phone removed, blind indexes removed, satisfaction comments removed; assessments, portraits, snapshots, trades, facilities,
  * reviews, alerts, declared figures, the audit trail and the access trail kept. In batches, each its
  * own transaction with the clients locked and judged again; one audit entry (deidentifyClient, with
  * its client.deidentified event) per client. Idempotent: a de-identified client is never due again.
@@ -75,7 +75,10 @@ export async function deidentifyClosedClients(ds: DataSource, opts: RetentionOpt
           { subject: opts.actor },
           "deidentifyClient",
           { type: "Client", id: client.id, version: client.version + 1 },
-          { at: now, changes: { deidentified: "name,idNumber,phone", retentionYears: opts.years } },
+          {
+            at: now,
+            changes: { deidentified: "name,idNumber,phone,satisfaction comments", retentionYears: opts.years },
+          },
         );
       }
       return clients.length;

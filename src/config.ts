@@ -45,7 +45,7 @@ export interface Config {
   redisUrl: string | null;
   /** SPEC §12: with it, the outbox relay publishes committed events to RabbitMQ (exchange margin.events). */
   eventsAmqpUrl: string | null;
-  /** SPEC §12: run processMaturities and scheduleReviews each trading day at jobsAt (Asia/Shanghai). */
+  /** SPEC §12: run processMaturities, scheduleReviews and snapshotSegments each trading day at jobsAt (Asia/Shanghai). */
   scheduleJobs: boolean;
   /** JOBS_AT, "HH:MM" Asia/Shanghai (UTC+8), as hour and minute. */
   jobsAt: { hour: number; minute: number };

@@ -13,7 +13,7 @@ import { createApp, type App } from "./server/app";
 import { printDemoTokens, seedDemoIfEmpty } from "./seed/demo-start";
 import { createServices } from "./services";
 import { OutboxRelay } from "./services/events/relay";
-import { JobScheduler } from "./services/scheduling/scheduler";
+import { JobScheduler, scheduledJobsOf } from "./services/scheduling/scheduler";
 
 function loadConfigOrExit(): Config {
   try {
@@ -84,7 +84,7 @@ export async function main(): Promise<App> {
       ? new JobScheduler({
           ds: dataSource,
           clock: systemClock,
-          jobs: services.monitoring,
+          jobs: scheduledJobsOf(services),
           jobsAt: config.jobsAt,
           logger,
           observer: app.metrics,

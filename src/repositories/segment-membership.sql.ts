@@ -64,3 +64,27 @@ export function membershipPredicate(target: SegmentDef, activeSegments: readonly
   }
   return { sql: parts.join(" AND "), params };
 }
+
+/**
+ * Each client's segment as one SQL expression over `c` and `p` (its portrait; NULL without one): the
+ * id given by `valueOf` of the first active segment, by priority then code, whose criteria match —
+ * the segment membershipPredicate places it in — else NULL. Snapshots and previews place every client
+ * with it in one statement.
+ */
+export function segmentCaseSql<S extends SegmentDef>(
+  activeSegments: readonly S[],
+  valueOf: (segment: S) => number | string,
+): SqlPredicate {
+  const ordered = [...activeSegments]
+    .filter((s) => s.active)
+    .sort((a, b) => a.priority - b.priority || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const parts = ["CASE WHEN p.`id` IS NULL THEN NULL"];
+  const params: unknown[] = [];
+  for (const s of ordered) {
+    const m = matches(s);
+    parts.push(`WHEN (${m.sql}) THEN ?`);
+    params.push(...m.params, valueOf(s));
+  }
+  parts.push("ELSE NULL END");
+  return { sql: parts.join(" "), params };
+}

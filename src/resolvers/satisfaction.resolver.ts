@@ -5,7 +5,13 @@ import type { Context } from "../schema/context";
 import { idOf } from "../schema/global-id";
 import { presentSatisfaction } from "../schema/presenters";
 import { ClientGql } from "../schema/types/client";
-import { RecordSatisfactionInput, SatisfactionPayload, SatisfactionResponseGql } from "../schema/types/satisfaction";
+import { BatchPayload } from "../schema/types/lifecycle";
+import {
+  RecordSatisfactionInput,
+  SatisfactionPayload,
+  SatisfactionResponseGql,
+  SnapshotSegmentsInput,
+} from "../schema/types/satisfaction";
 import { withUserErrors } from "../schema/user-errors";
 import { owningClient } from "./client.resolver";
 
@@ -45,5 +51,18 @@ export class SatisfactionResolver {
       response: r.value && presentSatisfaction(r.value, client !== null && canReadPersonalData(ctx.viewer, client)),
       userErrors: r.userErrors,
     });
+  }
+
+  @Authorized(Ability.SNAPSHOT_SEGMENTS)
+  @Mutation(() => BatchPayload, {
+    description:
+      "Batch job: stores every client's segment as of a date, from its latest portrait dated on or before it and the active segments (SPEC §13). Idempotent per date: count is the rows written, 0 when a second run finds nothing changed. RISK_OFFICER, ADMIN.",
+  })
+  async snapshotSegments(
+    @Arg("input", { description: "The mutation's one input object." }) input: SnapshotSegmentsInput,
+    @Ctx() ctx: Context,
+  ): Promise<BatchPayload> {
+    const r = await withUserErrors(() => ctx.services.snapshots.snapshotSegments(ctx.viewer, input.asOf));
+    return Object.assign(new BatchPayload(), { count: r.value ?? 0, userErrors: r.userErrors });
   }
 }

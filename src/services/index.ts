@@ -19,6 +19,7 @@ import { PortraitService } from "./profile/portrait-service";
 import { RawDataService } from "./profile/raw-data";
 import { RiskAssessmentService } from "./profile/risk-assessment";
 import { SatisfactionService } from "./tracking/satisfaction";
+import { SegmentSnapshotService } from "./tracking/snapshots";
 
 /** The composition of services the API uses; built once in main.ts (or a test), never imported as a global. */
 export interface Services {
@@ -42,6 +43,8 @@ export interface Services {
   reviews: ReviewService;
   /** Satisfaction survey answers (SPEC §13). */
   satisfaction: SatisfactionService;
+  /** The daily segment snapshot, a batch job (SPEC §13). */
+  snapshots: SegmentSnapshotService;
   rateLimiter: RateLimiter;
   /** Who received which client's personal data in clear (SPEC §14): written once per request, read by client. */
   accessTrail: AccessTrailService;
@@ -79,6 +82,7 @@ export function createServices(
     monitoring: new MonitoringService(dataSource, clock),
     reviews: new ReviewService(dataSource, clock),
     satisfaction: new SatisfactionService(dataSource, clock),
+    snapshots: new SegmentSnapshotService(dataSource, clock),
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
     accessTrail,
     copies: new ClientCopyService(primary, accessTrail, clock),

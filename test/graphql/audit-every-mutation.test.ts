@@ -210,6 +210,7 @@ const SCENARIOS: Record<string, Scenario> = {
       comment: "客户经理很专业",
     },
   }),
+  snapshotSegments: async () => ({ role: Role.RISK_OFFICER, input: { asOf: TODAY } }),
   resolveAlert: async (f) => {
     const alert = await buildAlert(f.ds, await f.facility());
     return { role: Role.RISK_OFFICER, input: { alertId: id("Alert", alert.id) } };

@@ -3,15 +3,22 @@ import { FixedClock } from "../../src/domain/clock";
 import { FacilityStatus, ReviewTrigger } from "../../src/domain/enums";
 import { AuditEntryEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../../src/entities";
 import { MonitoringService } from "../../src/services/lifecycle/monitoring";
-import { JobScheduler, type JobOutcome, type ScheduledJobName } from "../../src/services/scheduling/scheduler";
+import {
+  JobScheduler,
+  scheduledJobsOf,
+  type JobOutcome,
+  type ScheduledJobName,
+} from "../../src/services/scheduling/scheduler";
+import { SegmentSnapshotService } from "../../src/services/tracking/snapshots";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildFacility } from "../support/factories";
 import { clientWith, defaultSegments, footprint, plainProduct } from "../lifecycle/helpers";
 
 /**
  * SPEC §12 jobs on a clock: a start on Monday 08:00 Shanghai, with nothing recorded since, catches up
- * Friday 27 November (the latest trading day whose JOBS_AT has passed) by running both jobs once; a
- * second start, or two schedulers at once, runs nothing new.
+ * Friday 27 November (the latest trading day whose JOBS_AT has passed) by running the three jobs once
+ * (processMaturities, scheduleReviews and SPEC §13's snapshotSegments); a second start, or two
+ * schedulers at once, runs nothing new.
  */
 const MONDAY_0800_SHANGHAI = new Date("2026-11-30T00:00:00.000Z");
 const FRIDAY = "2026-11-27";
@@ -28,7 +35,10 @@ describe.each(ENGINES)("the job scheduler on $name (service tier)", (engine) => 
     new JobScheduler({
       ds: db.ds,
       clock,
-      jobs: new MonitoringService(db.ds, clock),
+      jobs: scheduledJobsOf({
+        monitoring: new MonitoringService(db.ds, clock),
+        snapshots: new SegmentSnapshotService(db.ds, clock),
+      }),
       jobsAt: { hour: 17, minute: 30 },
       logger: silent,
       observer: { scheduledJobRun: (job, outcome) => runs.push([job, outcome]) },
@@ -55,17 +65,29 @@ describe.each(ENGINES)("the job scheduler on $name (service tier)", (engine) => 
     await db?.drop();
   });
 
-  it("SPEC §12: the start catches up the missed trading day, both jobs once, as of its Shanghai date", async () => {
+  it("SPEC §12, §13: the start catches up the missed trading day, the three jobs once, as of its Shanghai date", async () => {
     const s = scheduler();
     await s.start();
     await s.stop();
     expect(runs).toEqual([
       ["processMaturities", "success"],
       ["scheduleReviews", "success"],
+      ["snapshotSegments", "success"],
     ]);
     expect(await runRecords()).toEqual([
       ["processMaturities", `processMaturities:${FRIDAY}`, "system:scheduler"],
       ["scheduleReviews", `scheduleReviews:${FRIDAY}`, "system:scheduler"],
+      ["snapshotSegments", `snapshotSegments:${FRIDAY}`, "system:scheduler"],
+    ]);
+    // Both clients (3,200,000 → segment B) placed as of Friday, once each.
+    const snapshot = (await db.ds.query(
+      "SELECT s.`asOf`, g.`code` FROM `segment_snapshot` s JOIN `segment` g ON g.`id` = s.`segmentId` ORDER BY s.`clientId`",
+    )) as { asOf: unknown; code: string }[];
+    expect(
+      snapshot.map((r) => [String(r.asOf instanceof Date ? r.asOf.toISOString().slice(0, 10) : r.asOf), r.code]),
+    ).toEqual([
+      [FRIDAY, "B"],
+      [FRIDAY, "B"],
     ]);
     const f = await db.ds.getRepository(CreditFacilityEntity).findOneByOrFail({ id: matured });
     expect(f.status).toBe(FacilityStatus.LIQUIDATING);
@@ -82,6 +104,7 @@ describe.each(ENGINES)("the job scheduler on $name (service tier)", (engine) => 
     expect(runs).toEqual([
       ["processMaturities", "skipped"],
       ["scheduleReviews", "skipped"],
+      ["snapshotSegments", "skipped"],
     ]);
     expect(await footprint(db.ds)).toEqual(before);
   });
@@ -99,11 +122,14 @@ describe.each(ENGINES)("the job scheduler on $name (service tier)", (engine) => 
         .sort();
     expect(byJob("processMaturities")).toEqual(["skipped", "success"]);
     expect(byJob("scheduleReviews")).toEqual(["skipped", "success"]);
+    expect(byJob("snapshotSegments")).toEqual(["skipped", "success"]);
     expect((await runRecords()).map(([, key]) => key)).toEqual([
       `processMaturities:${FRIDAY}`,
       `scheduleReviews:${FRIDAY}`,
+      `snapshotSegments:${FRIDAY}`,
       "processMaturities:2026-11-30",
       "scheduleReviews:2026-11-30",
+      "snapshotSegments:2026-11-30",
     ]);
   });
 
@@ -115,19 +141,22 @@ describe.each(ENGINES)("the job scheduler on $name (service tier)", (engine) => 
     expect(runs).toEqual([
       ["processMaturities", "skipped"],
       ["scheduleReviews", "skipped"],
+      ["snapshotSegments", "skipped"],
     ]);
     const deadline = Date.now() + 5000;
-    while (runs.filter(([, o]) => o === "success").length < 2 && Date.now() < deadline) {
+    while (runs.filter(([, o]) => o === "success").length < 3 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await s.stop();
-    expect(runs.slice(2, 4)).toEqual([
+    expect(runs.slice(3, 6)).toEqual([
       ["processMaturities", "success"],
       ["scheduleReviews", "success"],
+      ["snapshotSegments", "success"],
     ]);
-    expect((await runRecords()).map(([, key]) => key).slice(4)).toEqual([
+    expect((await runRecords()).map(([, key]) => key).slice(6)).toEqual([
       "processMaturities:2026-12-01",
       "scheduleReviews:2026-12-01",
+      "snapshotSegments:2026-12-01",
     ]);
   });
 });

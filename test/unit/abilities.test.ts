@@ -41,6 +41,7 @@ const OPERATIONS: Record<string, readonly Role[]> = {
   "Segment.stats": BI,
   // SPEC §13: the tracking reads go as Segment.stats; previewSegmentChange also needs ANALYST, RISK_OFFICER or ADMIN.
   "Mutation.recordSatisfaction": [RM, ADMIN],
+  "Mutation.snapshotSegments": [RO, ADMIN],
 };
 
 /** The same, for what is checked in code rather than by a decorator. */

@@ -102,6 +102,7 @@ describe("the schema's input rules (SPEC §10)", () => {
         "RegisterClientInput.openedAt",
         "RegisterClientInput.tradingSince",
         "ScheduleReviewsInput.asOf",
+        "SnapshotSegmentsInput.asOf",
         "SubmitRiskAssessmentInput.assessedAt",
         "TradeInput.tradeDate",
         "UpdateClientInput.tradingSince",

@@ -86,3 +86,10 @@ export class SatisfactionPayload {
   })
   userErrors!: UserErrorGql[];
 }
+
+@InputType("SnapshotSegmentsInput", { description: "Run of the daily segment snapshot (SPEC §13)." })
+export class SnapshotSegmentsInput {
+  @Field(() => DateScalar, { description: "The date to place every client as of; not after today." })
+  @Fact()
+  asOf!: string;
+}

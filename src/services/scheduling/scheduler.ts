@@ -9,12 +9,13 @@ import type { Viewer } from "../access/viewer";
 import { auditJobBatch } from "../audit/audit";
 
 /**
- * Jobs on a clock (SPEC §12): with SCHEDULE_JOBS=true, processMaturities and scheduleReviews run each
- * trading day at JOBS_AT, Asia/Shanghai, with asOf = that Shanghai date. The timing below is pure
- * (instants in, instants out) so it is unit-tested with a FixedClock; JobScheduler holds the timer.
+ * Jobs on a clock (SPEC §12): with SCHEDULE_JOBS=true, processMaturities, scheduleReviews and
+ * snapshotSegments (SPEC §13) run each trading day at JOBS_AT, Asia/Shanghai, with asOf = that
+ * Shanghai date. The timing below is pure (instants in, instants out) so it is unit-tested with a
+ * FixedClock; JobScheduler holds the timer.
  *
  * A trading day is Monday to Friday: the project has no holiday calendar, so a public holiday on a
- * weekday still gets its run (both jobs are idempotent and harmless on a day without trading).
+ * weekday still gets its run (the jobs are idempotent and harmless on a day without trading).
  */
 
 /** Asia/Shanghai is UTC+8 all year (no daylight saving). */
@@ -80,17 +81,30 @@ export function latestDueRun(clock: Clock, at: JobsAt): PlannedRun {
   throw new Error("unreachable: a trading day falls within any 8 days");
 }
 
-export const SCHEDULED_JOBS = ["processMaturities", "scheduleReviews"] as const;
+export const SCHEDULED_JOBS = ["processMaturities", "scheduleReviews", "snapshotSegments"] as const;
 export type ScheduledJobName = (typeof SCHEDULED_JOBS)[number];
 export type JobOutcome = "success" | "skipped" | "failure";
 
 /** Who the audit trail names for a scheduled run. */
 export const SCHEDULER_VIEWER: Viewer = { subject: "system:scheduler", roles: [Role.ADMIN], branch: null };
 
-/** The jobs themselves (MonitoringService has both). */
+/** The jobs themselves (MonitoringService has the first two, SegmentSnapshotService the third). */
 export interface ScheduledJobs {
   processMaturities(viewer: Viewer, asOf: string): Promise<number>;
   scheduleReviews(viewer: Viewer, asOf: string): Promise<number>;
+  snapshotSegments(viewer: Viewer, asOf: string): Promise<number>;
+}
+
+/** The daily jobs of the composed services: the scheduler calls each by name. */
+export function scheduledJobsOf(services: {
+  monitoring: Pick<ScheduledJobs, "processMaturities" | "scheduleReviews">;
+  snapshots: Pick<ScheduledJobs, "snapshotSegments">;
+}): ScheduledJobs {
+  return {
+    processMaturities: (viewer, asOf) => services.monitoring.processMaturities(viewer, asOf),
+    scheduleReviews: (viewer, asOf) => services.monitoring.scheduleReviews(viewer, asOf),
+    snapshotSegments: (viewer, asOf) => services.snapshots.snapshotSegments(viewer, asOf),
+  };
 }
 
 /** Where runs are counted (server/metrics.ts implements it: services do not import server/). */

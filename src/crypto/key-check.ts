@@ -5,6 +5,7 @@ import { SealedValueError, type KeyRing } from "./sealing";
 export const SEALED_COLUMNS: readonly { table: string; columns: readonly string[] }[] = [
   { table: "client", columns: ["name", "idNumber", "phone", "annualIncome", "financialAssets"] },
   { table: "portrait", columns: ["financialAssets", "annualIncome"] },
+  { table: "satisfaction_response", columns: ["comment"] },
 ];
 
 /** The key versions the stored values are sealed under (one DISTINCT over the version prefix per column). */

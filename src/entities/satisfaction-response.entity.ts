@@ -34,6 +34,7 @@ export class SatisfactionResponseEntity {
   @Column({ type: "simple-enum", enum: SatisfactionChannel })
   channel!: SatisfactionChannel;
 
+  /** Sealed (SPEC §14, crypto/personal-data.ts): up to 1,000 characters in clear. */
   @Column({ type: "text", nullable: true })
   comment!: string | null;
 

@@ -32,6 +32,7 @@ export class PersonalDataSealed1796700000000 implements MigrationInterface {
     if (mysql) await finishMysql(queryRunner);
     await sealClients(queryRunner);
     await sealPortraits(queryRunner);
+    await sealComments(queryRunner);
   }
 
   /** Back to the clear schema: every value opened under the configured keys (a development tool). */
@@ -285,6 +286,29 @@ function scrubbedFactors(raw: unknown): string | null {
   return changed ? JSON.stringify(factors) : null;
 }
 
+/** Satisfaction comments (SPEC §13, the client's own words) still clear, 500 at a time. */
+async function sealComments(queryRunner: QueryRunner): Promise<void> {
+  if (!(await queryRunner.hasTable("satisfaction_response"))) return;
+  let after = 0;
+  for (;;) {
+    const rows = (await queryRunner.query(
+      "SELECT `id`, `comment` FROM `satisfaction_response` WHERE `id` > ? AND `comment` IS NOT NULL ORDER BY `id` LIMIT ?",
+      [after, PersonalDataSealed1796700000000.BATCH],
+    )) as Row[];
+    if (rows.length === 0) return;
+    await inBatch(queryRunner, async () => {
+      for (const r of rows) {
+        if (isSealed(String(r.comment))) continue;
+        await queryRunner.query("UPDATE `satisfaction_response` SET `comment` = ? WHERE `id` = ?", [
+          sealedText(r.comment),
+          Number(r.id),
+        ]);
+      }
+    });
+    after = Number(rows[rows.length - 1].id);
+  }
+}
+
 /** down: every sealed value opened in place (the clear schema's columns then take them as they are). */
 async function openAll(queryRunner: QueryRunner): Promise<void> {
   const clients = (await queryRunner.query(
@@ -302,6 +326,17 @@ async function openAll(queryRunner: QueryRunner): Promise<void> {
         r.id,
       ],
     );
+  }
+  if (await queryRunner.hasTable("satisfaction_response")) {
+    const comments = (await queryRunner.query(
+      "SELECT `id`, `comment` FROM `satisfaction_response` WHERE `comment` IS NOT NULL",
+    )) as Row[];
+    for (const r of comments) {
+      await queryRunner.query("UPDATE `satisfaction_response` SET `comment` = ? WHERE `id` = ?", [
+        clearOf(r.comment),
+        r.id,
+      ]);
+    }
   }
   const portraits = (await queryRunner.query(
     "SELECT `id`, `financialAssets`, `annualIncome` FROM `portrait`",

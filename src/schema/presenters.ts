@@ -285,7 +285,10 @@ export function presentReview(r: PostLoanReviewEntity): PostLoanReviewGql {
   return out;
 }
 
-/** A survey answer; its comment is personal data: `***` unless `personalData` (canReadPersonalData). */
+/**
+ * A survey answer; its comment is personal data, sealed at rest (SPEC §14): opened for a viewer who
+ * may read it (canReadPersonalData), else `***` without opening it.
+ */
 export function presentSatisfaction(r: SatisfactionResponseEntity, personalData: boolean): SatisfactionResponseGql {
   return Object.assign(new SatisfactionResponseGql(), {
     id: toGlobalId("SatisfactionResponse", r.id),
@@ -294,7 +297,7 @@ export function presentSatisfaction(r: SatisfactionResponseEntity, personalData:
     surveyedOn: r.surveyedOn,
     score: r.score,
     channel: r.channel,
-    comment: r.comment === null ? null : personalData ? r.comment : "***",
+    comment: r.comment === null ? null : personalData ? open(r.comment) : "***",
     recordedBy: r.recordedBy,
     createdAt: r.createdAt,
   });

@@ -5,7 +5,7 @@ import { DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS, KeyRing, sealedVersion } from "../.
 import { assertKeyVersionsConfigured, storedKeyVersions } from "../../src/crypto/key-check";
 import { rotateKeys } from "../../src/services/keys/rotation";
 import { ENGINES, type TestDatabase } from "../support/engines";
-import { buildClient, buildPortrait, residentId } from "../support/factories";
+import { buildClient, buildPortrait, buildSatisfaction, residentId } from "../support/factories";
 import { startTestServer, type GraphQLResult, type TestServer } from "../support/server";
 import { toGlobalId } from "../../src/domain/global-id";
 
@@ -36,6 +36,7 @@ describe.each(ENGINES)("key rotation on $name (SPEC §14)", (engine) => {
         annualIncome: new Decimal(1000 + i),
       });
       if (i % 3 === 0) await buildPortrait(db.ds, c);
+      if (i % 4 === 0) await buildSatisfaction(db.ds, c, { comment: `意见${i}` });
     }
     server = await startTestServer(db.ds);
   }, 120_000);
@@ -131,6 +132,12 @@ describe.each(ENGINES)("key rotation on $name (SPEC §14)", (engine) => {
     const portraits = (await db.ds.query("SELECT `annualIncome` FROM `portrait`")) as { annualIncome: string }[];
     expect(portraits).toHaveLength(CLIENTS / 3);
     for (const p of portraits) expect(sealedVersion(p.annualIncome)).toBe("v2");
+    const comments = (await db.ds.query("SELECT `clientId`, `comment` FROM `satisfaction_response`")) as {
+      clientId: number;
+      comment: string;
+    }[];
+    expect(comments).toHaveLength(CLIENTS / 4);
+    for (const c of comments) expect(onlyNew.open(c.comment)).toBe(`意见${c.clientId}`);
     // With the old key retired, the start check passes; a database still under it would stop the start.
     await assertKeyVersionsConfigured(db.ds, onlyNew);
     await expect(assertKeyVersionsConfigured(db.ds, devRing)).rejects.toThrow(/data key version v2\b/);

@@ -28,6 +28,7 @@ interface Person {
   newPhone: string;
   income: string;
   assets: string;
+  comment: string;
 }
 
 const PEOPLE: Person[] = [0, 1, 2].map((i) => ({
@@ -38,6 +39,7 @@ const PEOPLE: Person[] = [0, 1, 2].map((i) => ({
   newPhone: `1598765432${i}`,
   income: `76543${i}1.09`,
   assets: `87654${i}2.17`,
+  comment: `客户留言第${i}条：服务很周到`,
 }));
 
 const REGISTER = `mutation($input: RegisterClientInput!) {
@@ -46,6 +48,7 @@ const UPDATE = `mutation($input: UpdateClientInput!) { updateClient(input: $inpu
 const REFRESH = `mutation($input: RefreshPortraitInput!) { refreshPortrait(input: $input) { portrait { annualIncome } userErrors { code } } }`;
 const READ = `query($no: String!) { client(clientNo: $no) { name idNumber phone annualIncome financialAssets
   portrait { annualIncome financialAssets } } }`;
+const SATISFACTION = `mutation($input: RecordSatisfactionInput!) { recordSatisfaction(input: $input) { userErrors { code } } }`;
 const SEARCH = `query($s: String) { clients(first: 10, filter: { search: $s }) { nodes { clientNo name } } }`;
 
 interface Harness {
@@ -115,7 +118,7 @@ describe.each(ENGINES)("personal data at rest on $name (SPEC §14)", (engine) =>
     await db?.drop();
   });
 
-  it("SPEC §14: clients registered, updated, refreshed and read through the API leave no clear name, ID number, phone, income or assets in any table, column or log line", async () => {
+  it("SPEC §14: clients registered, updated, refreshed and read through the API leave no clear name, ID number, phone, income, assets or satisfaction comment in any table, column or log line", async () => {
     const rm = await h.token(Role.RELATIONSHIP_MANAGER, "SH-PUDONG");
     const officer = await h.token(Role.RISK_OFFICER);
     const compliance = await h.token(Role.COMPLIANCE);
@@ -151,6 +154,11 @@ describe.each(ENGINES)("personal data at rest on $name (SPEC §14)", (engine) =>
         input: { clientId: id, asOf: "2026-11-27" },
       });
       expect(refresh.data!.refreshPortrait.userErrors).toEqual([]);
+      const said = await h.gql<{ recordSatisfaction: { userErrors: unknown[] } }>(rm, SATISFACTION, {
+        input: { clientId: id, surveyedOn: "2026-11-26", score: 9, channel: "APP", comment: p.comment },
+      });
+      expect(said.errors).toBeUndefined();
+      expect(said.data!.recordSatisfaction.userErrors).toEqual([]);
       const read = await h.gql<{ client: Record<string, unknown> }>(compliance, READ, { no: p.clientNo });
       expect(read.errors).toBeUndefined();
       expect(read.data!.client).toEqual({
@@ -170,9 +178,18 @@ describe.each(ENGINES)("personal data at rest on $name (SPEC §14)", (engine) =>
       expect(found.data!.clients.nodes.map((n) => n.clientNo)).toEqual([p.clientNo]);
     }
 
-    const secrets = PEOPLE.flatMap((p) => [p.name, p.idNumber, p.phone, p.newPhone, p.income, p.assets]);
+    const secrets = PEOPLE.flatMap((p) => [p.name, p.idNumber, p.phone, p.newPhone, p.income, p.assets, p.comment]);
     const tables = await tablesOf(db);
-    expect(tables).toEqual(expect.arrayContaining(["client", "portrait", "audit_entry", "event"]));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        "client",
+        "portrait",
+        "audit_entry",
+        "event",
+        "satisfaction_response",
+        "personal_data_access",
+      ]),
+    );
     const hits: string[] = [];
     let cells = 0;
     for (const table of tables) {

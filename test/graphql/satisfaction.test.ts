@@ -1,6 +1,7 @@
 import Decimal from "decimal.js";
 import { Role, SatisfactionChannel } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
+import { open } from "../../src/crypto/personal-data";
 import type { ClientEntity, SegmentEntity } from "../../src/entities";
 import { auditRows, clientWith, countRows, defaultSegments } from "../lifecycle/helpers";
 import { ENGINES, type TestDatabase } from "../support/engines";
@@ -85,7 +86,9 @@ describe.each(ENGINES)("satisfaction responses on $name (SPEC §13)", (engine) =
       comment: string;
       score: unknown;
     }[];
-    expect(row.comment).toBe(COMMENT);
+    // Sealed at rest (SPEC §14): not the words, which open under the data key.
+    expect(row.comment).not.toContain(COMMENT);
+    expect(open(row.comment)).toBe(COMMENT);
     const audit = (await auditRows(db.ds)).filter((a) => a.action === "recordSatisfaction");
     expect(audit).toHaveLength(1);
     expect(audit[0].entityId).toBe(response!.id);

@@ -10,6 +10,7 @@ import { Refusal, UserError } from "../../errors";
 import { assertMayWriteForBranch } from "../access/policy";
 import type { Viewer } from "../access/viewer";
 import { recordAudit } from "../audit/audit";
+import { seal } from "../../crypto/personal-data";
 
 export interface RecordSatisfactionProps {
   clientId: number | null;
@@ -59,7 +60,8 @@ export class SatisfactionService {
         surveyedOn: props.surveyedOn,
         score: props.score,
         channel: props.channel,
-        comment,
+        // The client's own words: sealed at rest like its name (SPEC §14).
+        comment: comment === null ? null : seal(comment),
         recordedBy: viewer.subject,
         createdAt: now,
       });

@@ -308,10 +308,11 @@ export function buildSatisfaction(
     surveyedOn: "2026-11-20",
     score: 8,
     channel: SatisfactionChannel.APP,
-    comment: null,
     recordedBy: "rm-zhang",
     createdAt: at(n),
     ...o,
+    // Given in clear, stored sealed as the service stores it (SPEC §14).
+    comment: o.comment === null || o.comment === undefined ? null : seal(o.comment),
   });
 }
 

@@ -162,6 +162,38 @@ describe.each(ENGINES)("the access trail on $name (SPEC §14)", (engine) => {
     expect(own.appended.map((r) => r.clientId)).toEqual(clients.slice(0, 3).map((c) => c.id));
   });
 
+  it("SPEC §14: a keyed mutation's record is written in its request transaction, once; the replay serves the stored answer", async () => {
+    const token = await server.token(Role.RELATIONSHIP_MANAGER, { sub: "rm-sh", branch: "SH-PUDONG" });
+    const body = JSON.stringify({
+      query: `mutation($id: ID!) { updateClient(input: { clientId: $id, phone: "13900002222" }) { client { name phone } } }`,
+      variables: { id: gid(clients[1]) },
+    });
+    const send = async () => {
+      const before = (await rows()).length;
+      const res = await fetch(server.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${token}`,
+          "idempotency-key": "pda-keyed-1",
+          "x-request-id": "pda-keyed-request",
+        },
+        body,
+      });
+      const json = (await res.json()) as { data?: { updateClient: { client: { phone: string } } } };
+      return { res, json, appended: (await rows()).slice(before) };
+    };
+    const first = await send();
+    expect(first.json.data!.updateClient.client.phone).toBe("13900002222");
+    expect(first.appended).toEqual([
+      { clientId: clients[1].id, subject: "rm-sh", fields: "name,phone", requestId: "pda-keyed-request" },
+    ]);
+    // the replay is the stored answer of that same request, served to the same subject: recorded once, when first served
+    const replay = await send();
+    expect(replay.res.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.appended).toEqual([]);
+  });
+
   it("SPEC §14: masked responses append nothing and cost no statement", async () => {
     for (const role of [Role.VIEWER, Role.ANALYST, Role.RISK_OFFICER]) {
       const token = await server.token(role);

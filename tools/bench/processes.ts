@@ -77,6 +77,12 @@ export function treeCpuMs(pids: number[]): Map<number, number> {
  * waits for /healthz; with `processes` > 1, until that many processes write samples (a cluster's primary
  * and its workers) and a moment more for the last ones to listen.
  */
+/** Children still running: killed if the bench itself exits early (an error), so none is left behind. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+});
+
 export async function startChild(
   name: string,
   args: string[],
@@ -91,6 +97,8 @@ export async function startChild(
     env: { ...env, BENCH_INTERNAL_ALLOC_DIR: allocDir },
     stdio: ["ignore", "ignore", "pipe"],
   });
+  running.add(proc);
+  proc.once("exit", () => running.delete(proc));
   const stderr: string[] = [];
   proc.stderr?.setEncoding("utf8");
   proc.stderr?.on("data", (s: string) => {

@@ -25,13 +25,14 @@ function follow(context: Context, kind: LiveKind, criteria: LiveCriteria): Async
 
 /**
  * Each event is resolved like a query of its own: fresh loaders (a subscription lives for hours; what
- * its nested fields read must be now's), a fresh access trail (written before the event is sent), primed with the row's client, which the feed read once for
+ * its nested fields read must be now's), a fresh access trail (written before the event is sent), primed with the row's client (and an alert's facility), which the feed read once for
  * every subscriber and whose branch it already checked against this viewer's scope.
  */
 function asQuery(ctx: Context, item: LiveItem): void {
   ctx.loaders = createLoaders(ctx.services.batchReads, ctx.scope, () => ctx.clock.now());
   ctx.trail = new AccessTrail(ctx.viewer, ctx.requestId);
   ctx.loaders.client.prime(item.client.id, item.client);
+  if (item.kind === "alert" && item.facility !== null) ctx.loaders.facility.prime(item.facility.id, item.facility);
 }
 
 /**

@@ -15,7 +15,7 @@ export type LiveKind = "alert" | "facility" | "review";
 
 /** One delivery: the row as it is now and its client (for the subscriber's scope and masking). */
 export type LiveItem =
-  | { kind: "alert"; row: AlertEntity; client: ClientEntity }
+  | { kind: "alert"; row: AlertEntity; client: ClientEntity; facility: CreditFacilityEntity | null }
   | { kind: "facility"; row: CreditFacilityEntity; client: ClientEntity }
   | { kind: "review"; row: PostLoanReviewEntity; client: ClientEntity };
 
@@ -282,9 +282,14 @@ export class LiveFeed {
       ids.review.size > 0 ? this.reads.reviews([...ids.review], every) : [],
     ]);
     const clientIds = new Set<number>([...alerts, ...facilities, ...reviews].map((r) => r.clientId));
-    const clients = new Map(
-      (clientIds.size > 0 ? await this.reads.clients([...clientIds], every) : []).map((c) => [c.id, c]),
-    );
+    // An alert's facility too, read once here rather than once per subscriber that selects it.
+    const alertFacilityIds = new Set(alerts.flatMap((a) => (a.facilityId === null ? [] : [a.facilityId])));
+    const [clientRows, alertFacilities] = await Promise.all([
+      clientIds.size > 0 ? this.reads.clients([...clientIds], every) : [],
+      alertFacilityIds.size > 0 ? this.reads.facilities([...alertFacilityIds], every) : [],
+    ]);
+    const clients = new Map(clientRows.map((c) => [c.id, c]));
+    const facilityOfAlert = new Map(alertFacilities.map((f) => [f.id, f]));
     const rows = {
       alert: new Map(alerts.map((r) => [r.id, r])),
       facility: new Map(facilities.map((r) => [r.id, r])),
@@ -294,7 +299,11 @@ export class LiveFeed {
       const row = rows[kind].get(id);
       const client = row && clients.get(row.clientId);
       if (!row || !client) continue;
-      const item = { kind, row, client } as LiveItem;
+      const item = (
+        kind === "alert"
+          ? { kind, row, client, facility: facilityOfAlert.get((row as AlertEntity).facilityId ?? 0) ?? null }
+          : { kind, row, client }
+      ) as LiveItem;
       let delivered = 0;
       for (const s of this.subscribers) {
         if (s.kind !== kind || !accepts(s, item)) continue;

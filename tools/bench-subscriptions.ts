@@ -1,0 +1,254 @@
+/**
+ * Subscriptions under load (issue 15): one API instance, 1,000 subscribers of `alertRaised`, end-of-day
+ * valuations raising alerts at 100 per second. Prints the delivery latency (p50, p95, p99, max) and the
+ * API's peak RSS. Targets: p99 < 200 ms, RSS < 300 MB (figures, not assertions).
+ *
+ *   npm run bench:subscriptions -- [--subscribers 1000] [--rate 100] [--seconds 20] [--officers 50]
+ *                                  [--db mysql://root@127.0.0.1:3306/margin_bench_live]
+ *
+ * The database is created afresh and the API seeds its 2,000-client demo book into it. Subscribers are
+ * relationship managers spread over the book's branches (each hears its branch's alerts only) and
+ * `--officers` risk officers (every alert). Each second, `rate` facilities are valued below their
+ * margin-call line in batches of 5 (one alert each); a facility valued back above its lines resolves its
+ * Latency is from the alert's `raisedAt` (the API's clock as the write runs) to the moment a
+ * subscriber's socket received it, so it includes the commit, the feed's read and each subscriber's
+ * execution; the valuation round trip is printed apart. The bench client runs on the same machine and
+ * takes CPU from it, which the figures include.
+ */
+import "reflect-metadata";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import mysql from "mysql2/promise";
+import WebSocket from "ws";
+import { loadConfig } from "../src/config";
+import { Role } from "../src/domain/enums";
+import { toGlobalId } from "../src/domain/global-id";
+import { mintToken } from "../src/services/access/tokens";
+import { freePort } from "./bench/processes";
+import { sleep } from "./bench/settings";
+import { ROOT as root } from "./root";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const SUBSCRIBERS = Number(option("subscribers", "1000"));
+const OFFICERS = Number(option("officers", "50"));
+const RATE = Number(option("rate", "100"));
+const SECONDS = Number(option("seconds", "20"));
+const DB = option("db", "mysql://root@127.0.0.1:3306/margin_bench_live");
+const PER_MUTATION = 5;
+const SUBSCRIPTION = `subscription { alertRaised { id kind severity message raisedAt client { clientNo branch } facility { id status maintenanceRatio } } }`;
+const VALUATIONS = `mutation($input: RecordFacilityValuationsInput!) { recordFacilityValuations(input: $input) { alertsRaised userErrors { code } } }`;
+
+/**
+ * The demo book has a few dozen active facilities; the load needs `wanted` so that a facility is valued
+ * down again only seconds later. Copies of an active facility are given to clients without one (spread
+ * over every branch), in one statement.
+ */
+async function widenBook(db: mysql.Connection, schema: string, wanted: number): Promise<void> {
+  const [[{ n }]] = (await db.query(
+    "SELECT COUNT(*) AS n FROM `credit_facility` WHERE `status` = 'ACTIVE'",
+  )) as unknown as [{ n: number }[]];
+  if (Number(n) >= wanted) return;
+  const [cols] = (await db.query(
+    "SELECT `COLUMN_NAME` AS c FROM information_schema.`COLUMNS` WHERE `TABLE_SCHEMA` = ? AND `TABLE_NAME` = 'credit_facility' AND `COLUMN_NAME` <> 'id' AND `EXTRA` NOT LIKE '%GENERATED%' ORDER BY `ORDINAL_POSITION`",
+    [schema],
+  )) as unknown as [{ c: string }[]];
+  const names = cols.map((r) => `\`${r.c}\``).join(", ");
+  const picks = cols.map((r) => (r.c === "clientId" ? "c.`id`" : `f.\`${r.c}\``)).join(", ");
+  await db.query(
+    `INSERT INTO \`credit_facility\` (${names})
+     SELECT ${picks} FROM \`credit_facility\` f
+     CROSS JOIN (SELECT x.\`id\` FROM \`client\` x WHERE NOT EXISTS (SELECT 1 FROM \`credit_facility\` y WHERE y.\`clientId\` = x.\`id\`) ORDER BY x.\`id\` LIMIT ?) c
+     WHERE f.\`id\` = (SELECT MIN(z.\`id\`) FROM \`credit_facility\` z WHERE z.\`status\` = 'ACTIVE')`,
+    [wanted - Number(n)],
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function freshDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const admin = await mysql.createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username || "root"),
+    password: decodeURIComponent(u.password),
+  });
+  const name = u.pathname.slice(1);
+  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+}
+
+async function main(): Promise<void> {
+  const secret = loadConfig({ NODE_ENV: "development" }).authJwtSecret;
+  console.log(`database ${new URL(DB).pathname.slice(1)} (fresh); the API seeds its demo book…`);
+  await freshDatabase(DB);
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, "dist/src/main.js")], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: DB,
+      PORT: String(port),
+      SEED_DEMO: "true",
+      LOG_LEVEL: "warn",
+      MAX_WS_CONNECTIONS_PER_SUBJECT: "10",
+      MAX_CONCURRENT_REQUESTS: "8",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i += 1) {
+    try {
+      if ((await fetch(`${origin}/readyz`)).status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (i > 1200) throw new Error("the API did not become ready in 120 s");
+    await sleep(100);
+  }
+  let peakRss = 0;
+  const rssTimer = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakRss = Math.max(peakRss, kb / 1024);
+    } catch {
+      /* exited */
+    }
+  }, 100);
+
+  const db = await mysql.createConnection(DB);
+  const [branchRows] = (await db.query("SELECT DISTINCT `branch` FROM `client` ORDER BY `branch`")) as unknown as [
+    { branch: string }[],
+  ];
+  const branches = branchRows.map((r) => r.branch);
+  await widenBook(db, new URL(DB).pathname.slice(1), RATE * SECONDS);
+  const [facilityRows] = (await db.query(
+    "SELECT f.`id`, f.`usedAmount` FROM `credit_facility` f WHERE f.`status` = 'ACTIVE' ORDER BY f.`id`",
+  )) as unknown as [{ id: number; usedAmount: string }[]];
+  console.log(`${branches.length} branches, ${facilityRows.length} active facilities`);
+
+  // Subscribers: RMs round-robin over the branches, then the officers.
+  const latencies: number[] = [];
+  let received = 0;
+  let closedEarly = 0;
+  const sockets: WebSocket[] = [];
+  const started = Date.now();
+  for (let i = 0; i < SUBSCRIBERS; i += 1) {
+    const officer = i >= SUBSCRIBERS - OFFICERS;
+    const token = await mintToken(
+      secret,
+      officer
+        ? { sub: `bench-ro-${i}`, roles: [Role.RISK_OFFICER] }
+        : { sub: `bench-rm-${i}`, roles: [Role.RELATIONSHIP_MANAGER], branch: branches[i % branches.length] },
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, "graphql-transport-ws");
+    sockets.push(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () =>
+        ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } })),
+      );
+      ws.once("error", reject);
+      ws.on("message", (data) => {
+        const m = JSON.parse(String(data)) as {
+          type: string;
+          payload?: { data?: { alertRaised?: { raisedAt: string } } };
+        };
+        if (m.type === "connection_ack") {
+          ws.send(JSON.stringify({ id: "a", type: "subscribe", payload: { query: SUBSCRIPTION } }));
+          resolve();
+        } else if (m.type === "next") {
+          const raisedAt = m.payload?.data?.alertRaised?.raisedAt;
+          if (raisedAt) latencies.push(Date.now() - Date.parse(raisedAt));
+          received += 1;
+        } else if (m.type === "ping") ws.send(JSON.stringify({ type: "pong" }));
+      });
+      ws.once("close", () => (closedEarly += 1));
+    });
+  }
+  console.log(`${SUBSCRIBERS} subscribers connected in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await sleep(500);
+  const rssBefore = peakRss;
+
+  // Valuations: `RATE` alerts per second, PER_MUTATION per request, each facility valued down once.
+  const officerToken = await mintToken(secret, { sub: "bench-valuer", roles: [Role.RISK_OFFICER] });
+  const gql = (query: string, variables: Record<string, unknown>) =>
+    fetch(`${origin}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${officerToken}` },
+      body: JSON.stringify({ query, variables }),
+    }).then((r) => r.json() as Promise<{ data?: { recordFacilityValuations?: { alertsRaised: number } } }>);
+  const pool = facilityRows.map((f) => ({ id: f.id, used: Number(f.usedAmount) || 500_000 }));
+  const ticks = Math.min(SECONDS * (RATE / PER_MUTATION), Math.floor(pool.length / PER_MUTATION));
+  let raised = 0;
+  const roundTrips: number[] = [];
+  const asOf = new Date().toISOString().slice(0, 10);
+  const inflight: Promise<unknown>[] = [];
+  const ticksPerSecond = RATE / PER_MUTATION;
+  const loadStart = Date.now();
+  for (let tick = 0; tick < ticks; tick += 1) {
+    const due = loadStart + (tick * 1000) / ticksPerSecond;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const batch = pool.slice(tick * PER_MUTATION, (tick + 1) * PER_MUTATION);
+    const sent = Date.now();
+    inflight.push(
+      gql(VALUATIONS, {
+        input: {
+          valuations: batch.map((f) => ({
+            facilityId: toGlobalId("CreditFacility", f.id),
+            asOf,
+            usedAmount: f.used.toFixed(2),
+            collateralValue: (f.used * 1.2).toFixed(2),
+          })),
+        },
+      }).then((r) => {
+        roundTrips.push(Date.now() - sent);
+        raised += r.data?.recordFacilityValuations?.alertsRaised ?? 0;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  await sleep(2000);
+  const loadSeconds = (Date.now() - loadStart) / 1000;
+  clearInterval(rssTimer);
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const rt = [...roundTrips].sort((a, b) => a - b);
+  const expectedPerAlert = OFFICERS + (SUBSCRIBERS - OFFICERS) / branches.length;
+  console.log("");
+  console.log(`machine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? "?"}`);
+  console.log(
+    `alerts raised: ${raised} in ${loadSeconds.toFixed(1)} s including 2 s of drain (asked ${RATE}/s for ${(ticks / ticksPerSecond).toFixed(0)} s)`,
+  );
+  console.log(
+    `deliveries: ${received} (≈ ${expectedPerAlert.toFixed(0)} subscribers in scope per alert, ${(raised * expectedPerAlert).toFixed(0)} expected)`,
+  );
+  console.log(`valuation round trip (5 per request): p50 ${percentile(rt, 50)} ms, p99 ${percentile(rt, 99)} ms`);
+  console.log(
+    `delivery latency (alert raisedAt → subscriber received): p50 ${percentile(sorted, 50)} ms, p95 ${percentile(sorted, 95)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted[sorted.length - 1]} ms  [target p99 < 200 ms]`,
+  );
+  console.log(
+    `API RSS: ${rssBefore.toFixed(0)} MB with ${SUBSCRIBERS} subscribers idle, peak ${peakRss.toFixed(0)} MB under load  [target < 300 MB]`,
+  );
+  console.log(`sockets closed early: ${closedEarly}; load average ${os.loadavg()[0].toFixed(1)}`);
+  for (const ws of sockets) ws.close();
+  await db.end();
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,8 +1,10 @@
 import { connect, type ChannelModel } from "amqplib";
-import { Role } from "../../src/domain/enums";
+import { FacilityStatus, Role } from "../../src/domain/enums";
+import { toGlobalId } from "../../src/domain/global-id";
 import { EVENTS_EXCHANGE, OutboxRelay } from "../../src/services/events/relay";
 import { ENGINES, type TestDatabase } from "../support/engines";
-import { validResidentId } from "../support/factories";
+import { buildFacility, validResidentId } from "../support/factories";
+import { clientWith, defaultSegments, plainProduct } from "../lifecycle/helpers";
 import { startTestServer, type TestServer } from "../support/server";
 import { TcpProxy } from "../support/tcp-proxy";
 
@@ -144,6 +146,51 @@ suite("the event relay on $name", (engine) => {
       expect(pending.map((e) => copies(e.id))).toEqual([1, 1]);
       const order = received.map((m) => m.id).filter((id) => pending.some((e) => e.id === id));
       expect(order).toEqual(pending.map((e) => e.id));
+    } finally {
+      proxy.up();
+      await relay.stop();
+    }
+  });
+
+  it("SPEC §12: an approval committed while the broker is down appears once in RabbitMQ, and a refused one never", async () => {
+    await defaultSegments(db.ds);
+    const client = await clientWith(db.ds, { branch: "SH-PUDONG" });
+    const product = await plainProduct(db.ds, { code: "P-RELAY" });
+    const pending = { status: FacilityStatus.PENDING_APPROVAL, approvedLimit: null, startDate: null } as const;
+    const approved = await buildFacility(db.ds, client, product, pending);
+    const refused = await buildFacility(db.ds, client, product, pending);
+    const officer = await server.token(Role.RISK_OFFICER, { sub: "ro-relay" });
+    const approve = (id: number, expectedVersion: number) =>
+      server.gql<{ approveFacility: { userErrors: { code: string }[] } }>(
+        officer,
+        `mutation($input: ApproveFacilityInput!) { approveFacility(input: $input) { userErrors { code } } }`,
+        { input: { facilityId: toGlobalId("CreditFacility", id), approve: true, expectedVersion } },
+      );
+    const relay = new OutboxRelay(db.ds, server.clock, {
+      url: proxiedUrl,
+      pollMs: 20,
+      minBackoffMs: 20,
+      maxBackoffMs: 200,
+      confirmTimeoutMs: 2000,
+    });
+    relay.start();
+    try {
+      proxy.down();
+      expect((await approve(approved.id, approved.version)).body.data!.approveFacility.userErrors).toEqual([]);
+      // A stale version: refused, rolled back, so no event to publish.
+      const stale = await approve(refused.id, refused.version - 1);
+      expect(stale.body.data!.approveFacility.userErrors.map((e) => e.code)).toEqual(["CONFLICT"]);
+      await new Promise((r) => setTimeout(r, 400));
+      const event = await eventOf(toGlobalId("CreditFacility", approved.id));
+      expect(event.sentAt).toBeNull();
+      expect(copies(event.id)).toBe(0);
+      proxy.up();
+      await until(async () => (await eventOf(toGlobalId("CreditFacility", approved.id))).sentAt !== null);
+      await until(() => copies(event.id) > 0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received.filter((m) => m.id === event.id).map((m) => m.type)).toEqual(["facility.approved"]);
+      expect(received.filter((m) => m.aggregateId === toGlobalId("CreditFacility", refused.id))).toEqual([]);
+      expect(await eventOf(toGlobalId("CreditFacility", refused.id))).toBeUndefined();
     } finally {
       proxy.up();
       await relay.stop();

@@ -1499,10 +1499,20 @@ describe.each(ENGINES)("hostile requests over HTTP on $name (SPEC §6, §7)", (e
     expect(res.text.length).toBeLessThan(1024 * 1024);
   });
 
-  it("wrote no row: every table has the same count and the same content", async () => {
+  it("wrote no row: every table has the same count and the same content, but for the access trail of what was read in clear (SPEC §14)", async () => {
     const after = await snapshotTables(db.ds);
-    expect(after.counts).toEqual(before.counts);
-    expect(after.digests).toEqual(before.digests);
+    const withoutTrail = (record: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(record).filter(([table]) => table !== "personal_data_access"));
+    expect(withoutTrail(after.counts)).toEqual(withoutTrail(before.counts));
+    expect(withoutTrail(after.digests)).toEqual(withoutTrail(before.digests));
+    // the trail only grew, by records of personal fields served in clear
+    const trail = (await db.ds.query("SELECT `fields` FROM `personal_data_access`")) as { fields: string }[];
+    expect(trail.length).toBeGreaterThanOrEqual(before.counts.personal_data_access);
+    for (const { fields } of trail) {
+      expect(
+        fields.split(",").every((f) => ["name", "idNumber", "phone", "annualIncome", "financialAssets"].includes(f)),
+      ).toBe(true);
+    }
   });
 });
 

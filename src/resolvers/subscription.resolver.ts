@@ -32,6 +32,7 @@ function asQuery(ctx: Context, item: LiveItem): void {
   ctx.loaders = createLoaders(ctx.services.batchReads, ctx.scope, () => ctx.clock.now());
   ctx.trail = new AccessTrail(ctx.viewer, ctx.requestId);
   ctx.loaders.client.prime(item.client.id, item.client);
+  if (ctx.live) ctx.live.committedAt = item.committedAt;
   if (item.kind === "alert" && item.facility !== null) ctx.loaders.facility.prime(item.facility.id, item.facility);
 }
 

@@ -16,7 +16,11 @@ export interface Context {
   /** What this request serves in clear (SPEC §14): the presenters watch, the handler writes it once at the end. */
   trail: AccessTrail;
   /** A subscription's connection (server/subscriptions.ts): told when the live feed ends a subscription. */
-  live?: { ended(reason: "overflow" | "shutdown"): void };
+  live?: {
+    ended(reason: "overflow" | "shutdown"): void;
+    /** When the transaction of the event being resolved committed (ms), for the delivery metric. */
+    committedAt?: number;
+  };
   /** Awaits a call to another service (Redis) without holding an execution slot meanwhile. */
   outsideSlot<T>(wait: () => Promise<T>): Promise<T>;
   /**

@@ -31,6 +31,7 @@ export class Metrics implements JobRunObserver, LiveFeedObserver {
   readonly wsMessages: Counter;
   readonly liveDelivered: Counter<"kind">;
   readonly liveDropped: Counter<"reason">;
+  readonly liveDelivery: Histogram;
   private readonly operations = new Set<string>();
 
   constructor(ds: DataSource, rateLimiter?: RateLimiter) {
@@ -110,6 +111,12 @@ export class Metrics implements JobRunObserver, LiveFeedObserver {
       name: "live_events_dropped_total",
       help: "Live deliveries given up, by reason: overflow (a subscriber fell behind), shutdown, publish_failed (Redis refused the publish), backlog (events waiting for their rows past the bound)",
       labelNames: ["reason"],
+      registers: [this.registry],
+    });
+    this.liveDelivery = new Histogram({
+      name: "live_delivery_seconds",
+      help: "From an event's commit to its message leaving for a subscriber (includes the feed's read, Redis and the subscriber's execution)",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
       registers: [this.registry],
     });
     if (rateLimiter?.stats) this.rateLimiterMetrics(() => rateLimiter.stats?.());

@@ -220,6 +220,8 @@ export function attachSubscriptions(opts: {
       // query's response; each event starts a fresh trail (subscription.resolver.ts asQuery).
       await services.accessTrail.write((args.contextValue as Context).trail);
       metrics.wsMessages.inc();
+      const committedAt = (args.contextValue as Context).live?.committedAt;
+      if (committedAt !== undefined) metrics.liveDelivery.observe(Math.max(0, Date.now() - committedAt) / 1000);
       if (!result.errors) return result;
       return { ...result, errors: formatted(result.errors) } as never;
     },

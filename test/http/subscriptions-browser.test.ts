@@ -50,7 +50,7 @@ const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
     const acked = await page.evaluate(
       ({ url, token }) =>
         new Promise<string>((resolve) => {
-          const w = window as unknown as { live: unknown[] };
+          const w = globalThis as unknown as { live: unknown[] };
           w.live = [];
           const ws = new WebSocket(url, "graphql-transport-ws");
           ws.onopen = () =>
@@ -92,10 +92,10 @@ const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
       },
     );
     expect(res.body.data!.recordFacilityValuations.alertsRaised).toBe(1);
-    await page.waitForFunction(() => (window as unknown as { live: unknown[] }).live.length > 0, null, {
+    await page.waitForFunction(() => (globalThis as unknown as { live: unknown[] }).live.length > 0, null, {
       timeout: 10_000,
     });
-    const live = (await page.evaluate(() => (window as unknown as { live: unknown[] }).live)) as {
+    const live = (await page.evaluate(() => (globalThis as unknown as { live: unknown[] }).live)) as {
       type: string;
       payload: { data: { alertRaised: { kind: string; client: { clientNo: string; name: string } } } };
     }[];

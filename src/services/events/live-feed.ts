@@ -13,11 +13,18 @@ import type { BatchReads } from "../read/batch-reads";
 /** What a subscription follows (SPEC §12): alertRaised, facilityChanged, reviewChanged. */
 export type LiveKind = "alert" | "facility" | "review";
 
-/** One delivery: the row as it is now and its client (for the subscriber's scope and masking). */
-export type LiveItem =
+/**
+ * One delivery: the row as it is now and its client (for the subscriber's scope and masking), and when
+ * its transaction committed (ms since the epoch, the publishing instance's clock) for the delivery metric.
+ */
+export type LiveItem = { committedAt: number } & (
   | { kind: "alert"; row: AlertEntity; client: ClientEntity; facility: CreditFacilityEntity | null }
   | { kind: "facility"; row: CreditFacilityEntity; client: ClientEntity }
-  | { kind: "review"; row: PostLoanReviewEntity; client: ClientEntity };
+  | { kind: "review"; row: PostLoanReviewEntity; client: ClientEntity }
+);
+
+/** A committed event as it travels between instances. */
+type Announced = CommittedEvent & { committedAt: number };
 
 /** A subscriber's criteria, as the matching query's arguments. */
 export interface LiveCriteria {
@@ -100,7 +107,7 @@ interface Subscriber {
 export class LiveFeed {
   private readonly subscribers = new Set<Subscriber>();
   private readonly counts: Record<LiveKind, number> = { alert: 0, facility: 0, review: 0 };
-  private backlog: CommittedEvent[] = [];
+  private backlog: Announced[] = [];
   private draining: Promise<void> | null = null;
   private pub: Redis | null = null;
   private sub: Redis | null = null;
@@ -154,11 +161,12 @@ export class LiveFeed {
 
   /** Committed events (after COMMIT): to every instance through Redis, or to this one. */
   publish(events: readonly CommittedEvent[]): void {
-    const live = events.filter((e) => liveKindOf(e) !== null);
+    const committedAt = Date.now();
+    const live: Announced[] = events
+      .filter((e) => liveKindOf(e) !== null)
+      .map(({ id, type, aggregateType, aggregateId }) => ({ id, type, aggregateType, aggregateId, committedAt }));
     if (live.length === 0) return;
-    const message = JSON.stringify(
-      live.map(({ id, type, aggregateType, aggregateId }) => ({ id, type, aggregateType, aggregateId })),
-    );
+    const message = JSON.stringify(live);
     if (this.pub === null) {
       this.enqueue(live);
       return;
@@ -229,15 +237,18 @@ export class LiveFeed {
       return;
     }
     if (!Array.isArray(parsed)) return;
+    const now = Date.now();
     this.enqueue(
-      parsed.filter(
-        (e): e is CommittedEvent =>
-          typeof (e as CommittedEvent)?.type === "string" && typeof (e as CommittedEvent)?.aggregateId === "string",
-      ),
+      parsed
+        .filter(
+          (e): e is Announced =>
+            typeof (e as Announced)?.type === "string" && typeof (e as Announced)?.aggregateId === "string",
+        )
+        .map((e) => ({ ...e, committedAt: Number.isFinite(e.committedAt) ? e.committedAt : now })),
     );
   }
 
-  private enqueue(events: readonly CommittedEvent[]): void {
+  private enqueue(events: readonly Announced[]): void {
     // Nothing to read when no one here follows the kind.
     const wanted = events.filter((e) => {
       const kind = liveKindOf(e);
@@ -265,15 +276,15 @@ export class LiveFeed {
     }
   }
 
-  private async deliver(burst: readonly CommittedEvent[]): Promise<void> {
+  private async deliver(burst: readonly Announced[]): Promise<void> {
     const ids: Record<LiveKind, Set<number>> = { alert: new Set(), facility: new Set(), review: new Set() };
-    const wanted: { kind: LiveKind; id: number }[] = [];
+    const wanted: { kind: LiveKind; id: number; committedAt: number }[] = [];
     for (const e of burst) {
       const kind = liveKindOf(e);
       const parsed = fromGlobalId(e.aggregateId);
       if (kind === null || parsed === null) continue;
       ids[kind].add(parsed.id);
-      wanted.push({ kind, id: parsed.id });
+      wanted.push({ kind, id: parsed.id, committedAt: e.committedAt });
     }
     const every = { all: true } as const;
     const [alerts, facilities, reviews] = await Promise.all([
@@ -295,14 +306,20 @@ export class LiveFeed {
       facility: new Map(facilities.map((r) => [r.id, r])),
       review: new Map(reviews.map((r) => [r.id, r])),
     };
-    for (const { kind, id } of wanted) {
+    for (const { kind, id, committedAt } of wanted) {
       const row = rows[kind].get(id);
       const client = row && clients.get(row.clientId);
       if (!row || !client) continue;
       const item = (
         kind === "alert"
-          ? { kind, row, client, facility: facilityOfAlert.get((row as AlertEntity).facilityId ?? 0) ?? null }
-          : { kind, row, client }
+          ? {
+              kind,
+              row,
+              client,
+              committedAt,
+              facility: facilityOfAlert.get((row as AlertEntity).facilityId ?? 0) ?? null,
+            }
+          : { kind, row, client, committedAt }
       ) as LiveItem;
       let delivered = 0;
       for (const s of this.subscribers) {

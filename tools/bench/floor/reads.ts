@@ -5,6 +5,7 @@ import { CREDIT_RATING_ORDER, RISK_LEVEL_ORDER, type CreditRating, type RiskLeve
 import { IN_FORCE, LIMIT_HOLDING } from "../../../src/domain/facility-status";
 import { toGlobalId } from "../../../src/domain/global-id";
 import { maskName } from "../../../src/services/access/policy";
+import { open } from "../../../src/crypto/personal-data";
 import { bestSegment, productFits, segmentFits } from "../../../src/services/matching";
 import { decodeCursor, encodeCursor } from "../../../src/domain/paging";
 import { membershipPredicate } from "../../../src/repositories/segment-membership.sql";
@@ -95,7 +96,8 @@ export class FloorReads {
       return {
         id: toGlobalId("Client", r.id),
         clientNo: r.clientNo,
-        name: maskName(r.name),
+        // Sealed at rest (SPEC §14; the bench's book is seeded under the development keys): opened to mask.
+        name: maskName(open(r.name)),
         type: r.type,
         status: r.status,
         investorCategory: r.investorCategory,

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { Role } from "../../src/domain/enums";
 import { seedDemoBook } from "../../src/seed/demo-book";
+import { haveChromium, launchChromium } from "../support/browser";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -15,11 +16,6 @@ import { startTestServer, type TestServer } from "../support/server";
  * equal what the API answers for the same dates; a VIEWER gets the "not allowed" message the FORBIDDEN
  * code calls for. The screenshot goes to test-output/dashboard.png.
  */
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = fs.existsSync(executablePath);
-if (process.env.CI === "true" && !haveChromium) {
-  throw new Error(`CI=true but chromium is not at ${executablePath}: the browser test must run in CI`);
-}
 const root = path.resolve(__dirname, "../..");
 const OUT = path.join(root, "test-output");
 const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
@@ -101,10 +97,7 @@ const pct = (v: string | null): number | "-" => (v === null ? "-" : Math.round(N
     server = await startTestServer(db.ds, new Date(`${AS_OF}T08:00:00.000Z`));
     origin = new URL(server.url).origin;
     analyst = await server.token(Role.ANALYST, { sub: "dashboard-analyst" });
-    browser = await chromium.launch({
-      executablePath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {

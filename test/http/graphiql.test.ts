@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { Role } from "../../src/domain/enums";
+import { haveChromium, launchChromium } from "../support/browser";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildClient } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
@@ -12,11 +13,6 @@ import { startTestServer, type TestServer } from "../support/server";
  * were cut: the page loads, a query typed in the editor runs with the token from the field, and the
  * answer shows in the result pane.
  */
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = fs.existsSync(executablePath);
-if (process.env.CI === "true" && !haveChromium) {
-  throw new Error(`CI=true but chromium is not at ${executablePath}: the browser test must run in CI`);
-}
 const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
 const OUT = path.resolve(__dirname, "../../test-output");
 
@@ -49,10 +45,7 @@ async function until(get: () => Promise<string>, ok: (v: string) => boolean): Pr
     await buildClient(db.ds, { clientNo: "C77770001" });
     server = await startTestServer(db.ds);
     origin = new URL(server.url).origin;
-    browser = await chromium.launch({
-      executablePath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

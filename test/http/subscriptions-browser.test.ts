@@ -1,8 +1,8 @@
-import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { Role } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
 import { clientWith, defaultSegments, plainProduct } from "../lifecycle/helpers";
+import { haveChromium, launchChromium } from "../support/browser";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildFacility } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
@@ -12,11 +12,6 @@ import { startTestServer, type TestServer } from "../support/server";
  * `WebSocket` (subprotocol graphql-transport-ws), sends the token in connection_init, subscribes to
  * alertRaised, and receives the alert a valuation raises, masked for its viewer.
  */
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = fs.existsSync(executablePath);
-if (process.env.CI === "true" && !haveChromium) {
-  throw new Error(`CI=true but chromium is not at ${executablePath}: the browser test must run in CI`);
-}
 const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
 
 (haveChromium ? describe : describe.skip)("a browser page subscribed (SPEC §12)", () => {
@@ -27,10 +22,7 @@ const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
   beforeAll(async () => {
     db = await sqlite.create();
     server = await startTestServer(db.ds);
-    browser = await chromium.launch({
-      executablePath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

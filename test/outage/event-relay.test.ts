@@ -70,6 +70,15 @@ suite("the event relay on $name", (engine) => {
       }[]
     )[0];
   const copies = (id: string) => received.filter((m) => m.id === id).length;
+  /** A relay through the proxy, quick to notice the broker gone and back. */
+  const proxiedRelay = () =>
+    new OutboxRelay(db.ds, server.clock, {
+      url: proxiedUrl,
+      pollMs: 20,
+      minBackoffMs: 20,
+      maxBackoffMs: 200,
+      confirmTimeoutMs: 2000,
+    });
 
   beforeAll(async () => {
     db = await engine.create();
@@ -123,13 +132,7 @@ suite("the event relay on $name", (engine) => {
   });
 
   it("with the broker cut during the commit, delivers the event exactly once after it comes back", async () => {
-    const relay = new OutboxRelay(db.ds, server.clock, {
-      url: proxiedUrl,
-      pollMs: 20,
-      minBackoffMs: 20,
-      maxBackoffMs: 200,
-      confirmTimeoutMs: 2000,
-    });
+    const relay = proxiedRelay();
     relay.start();
     try {
       proxy.down();
@@ -166,13 +169,7 @@ suite("the event relay on $name", (engine) => {
         `mutation($input: ApproveFacilityInput!) { approveFacility(input: $input) { userErrors { code } } }`,
         { input: { facilityId: toGlobalId("CreditFacility", id), approve: true, expectedVersion } },
       );
-    const relay = new OutboxRelay(db.ds, server.clock, {
-      url: proxiedUrl,
-      pollMs: 20,
-      minBackoffMs: 20,
-      maxBackoffMs: 200,
-      confirmTimeoutMs: 2000,
-    });
+    const relay = proxiedRelay();
     relay.start();
     try {
       proxy.down();

@@ -19,9 +19,15 @@ export interface AllocationSample {
   at: number;
 }
 
-function install(dir: string): void {
+function install(dir: string, measure: boolean): void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${process.pid}.json`);
+  if (!measure) {
+    // BENCH_ALLOCATION=0: only the process list (for CPU and RSS), no GC profiler, to see what it costs.
+    const sample: AllocationSample = { pid: process.pid, allocatedBytes: Number.NaN, gcCount: 0, at: Date.now() };
+    fs.writeFileSync(file, JSON.stringify(sample));
+    return;
+  }
   const profiler = new v8.GCProfiler();
   const startUsed = v8.getHeapStatistics().used_heap_size;
   let freed = 0;
@@ -86,4 +92,4 @@ export function startOwnAllocation(): () => number {
 }
 
 const dir = process.env.BENCH_INTERNAL_ALLOC_DIR;
-if (dir) install(dir);
+if (dir) install(dir, process.env.BENCH_INTERNAL_ALLOC_MEASURE !== "0");

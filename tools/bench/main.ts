@@ -25,7 +25,8 @@ Environment:
                        when it does not answer)
 
 Each server runs with tools/bench/allocation.js preloaded: V8 heap bytes allocated per request (all its
-processes; GCProfiler before/after each collection plus the heap's growth), printed per workload.`;
+processes; GCProfiler before/after each collection plus the heap's growth), printed per workload;
+BENCH_ALLOCATION=0 leaves the GC profiler out (to see what it costs; allocation then prints "-").`;
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(USAGE);

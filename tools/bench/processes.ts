@@ -94,7 +94,11 @@ export async function startChild(
   fs.rmSync(allocDir, { recursive: true, force: true });
   const proc = spawn(process.execPath, ["-r", path.join(__dirname, "allocation.js"), ...args], {
     cwd: ROOT,
-    env: { ...env, BENCH_INTERNAL_ALLOC_DIR: allocDir },
+    env: {
+      ...env,
+      BENCH_INTERNAL_ALLOC_DIR: allocDir,
+      ...(process.env.BENCH_ALLOCATION?.trim() === "0" ? { BENCH_INTERNAL_ALLOC_MEASURE: "0" } : {}),
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   running.add(proc);

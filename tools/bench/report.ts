@@ -242,7 +242,8 @@ export function report(o: Outcome): void {
       met: page.api.peakRssMb <= 200,
     });
     const a = allocation.page;
-    targetsMet.push({ target: "page allocation per request ≤ 2× the floor's", value: a.ratio, met: a.ratio <= 2 });
+    if (Number.isFinite(a.ratio))
+      targetsMet.push({ target: "page allocation per request ≤ 2× the floor's", value: a.ratio, met: a.ratio <= 2 });
   }
   if (exportResult !== null) {
     const ratio = (exportResult as { ratio: number }).ratio;

@@ -217,7 +217,16 @@ export async function seedClients(
       marginCallsLast12m: marginCalls,
       defaultsCount: defaults,
     });
-    portraits.push([id, ...portraitRow(id, opts.asOf, sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)), portrait)]);
+    // Personal data sealed (SPEC §14); the portrait keeps the client's sealed declarations as its copies.
+    const sealedIncome = annualIncome ? seal(money(annualIncome)) : null;
+    const sealedAssets = financialAssets ? seal(money(financialAssets)) : null;
+    portraits.push([
+      id,
+      ...portraitRow(id, opts.asOf, sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)), portrait, {
+        financialAssets: sealedAssets,
+        annualIncome: sealedIncome,
+      }),
+    ]);
     clients.push([
       id,
       `C${String(id).padStart(8, "0")}`,
@@ -225,7 +234,7 @@ export async function seedClients(
       rnd() < 0.97 ? ClientStatus.ACTIVE : ClientStatus.RESTRICTED,
       // Professional status is earned (SPEC §10): only a client whose portrait qualifies holds it.
       professional && portrait.professionalEligible ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
-      // Personal data sealed, exact look-ups by blind index (SPEC §14).
+      // Exact look-ups by blind index (SPEC §14).
       seal(name),
       seal(idNumber),
       idNumberIndex(idNumber),
@@ -234,8 +243,8 @@ export async function seedClients(
       BRANCHES[branchIndex],
       tradingSince,
       openedAt,
-      annualIncome ? seal(money(annualIncome)) : null,
-      financialAssets ? seal(money(financialAssets)) : null,
+      sealedIncome,
+      sealedAssets,
       id,
       createdAt,
       createdAt,

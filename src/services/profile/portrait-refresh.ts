@@ -153,6 +153,11 @@ export class PortraitRefresher {
       return {
         clientId: id,
         input,
+        // The declarations as stored: the portrait keeps these sealed values as its copies.
+        sealed: {
+          financialAssets: (c.financialAssets ?? null) as string | null,
+          annualIncome: (c.annualIncome ?? null) as string | null,
+        },
         previousRating: (c.previousRating ?? null) as CreditRating | null,
         previousAsOf: c.previousAsOf === null || c.previousAsOf === undefined ? null : dateText(c.previousAsOf),
       };
@@ -179,10 +184,10 @@ export class PortraitRefresher {
       const gathered = await this.gatherInputs(manager, clientIds, asOf);
       const values = new Map<number, PortraitValues>();
       const at = sqlInstant(now);
-      const rows = gathered.map(({ clientId, input }) => {
+      const rows = gathered.map(({ clientId, input, sealed }) => {
         const v = computePortrait(input);
         values.set(clientId, v);
-        return portraitRow(clientId, asOf, at, v);
+        return portraitRow(clientId, asOf, at, v, sealed);
       });
       const run = (sql: string, params: unknown[]) => manager.query(sql, params);
       await insertRows(run, "portrait", PORTRAIT_COLUMNS, rows);
@@ -342,7 +347,18 @@ export async function refreshAllPortraits(
   return { clients: done, portraits: done, downgrades, ms: Date.now() - started };
 }
 
-export function portraitRow(clientId: number, asOf: string, computedAt: string, v: PortraitValues): unknown[] {
+/**
+ * A portrait's row. Its copies of the client's declarations are personal data, sealed (SPEC §14):
+ * `sealed` passes the client's own sealed values (the same declarations, so nothing is sealed twice);
+ * without it they are sealed here.
+ */
+export function portraitRow(
+  clientId: number,
+  asOf: string,
+  computedAt: string,
+  v: PortraitValues,
+  sealed?: { financialAssets: string | null; annualIncome: string | null },
+): unknown[] {
   return [
     clientId,
     asOf,
@@ -353,9 +369,8 @@ export function portraitRow(clientId: number, asOf: string, computedAt: string, 
     money(v.avgDailyAssets20d),
     v.assetDays,
     money(v.totalAssets),
-    // The client's declarations the portrait copies are personal data: sealed like the client's (SPEC §14).
-    v.financialAssets === null ? null : seal(money(v.financialAssets)),
-    v.annualIncome === null ? null : seal(money(v.annualIncome)),
+    sealed ? sealed.financialAssets : v.financialAssets === null ? null : seal(money(v.financialAssets)),
+    sealed ? sealed.annualIncome : v.annualIncome === null ? null : seal(money(v.annualIncome)),
     v.experienceMonths,
     money(v.annualTurnover),
     v.marginCallsLast12m,

@@ -10,6 +10,7 @@ import { ProfileMutations } from "./profile.mutations";
 import { QueryResolver } from "./query.resolver";
 import { SatisfactionResolver } from "./satisfaction.resolver";
 import { SegmentResolver } from "./segment.resolver";
+import { SegmentTrackingResolver, TrackingResolver } from "./tracking.resolver";
 import { SubscriptionResolver } from "./subscription.resolver";
 
 export const RESOLVERS = [
@@ -32,4 +33,6 @@ export const RESOLVERS = [
   PersonalDataResolver,
   SubscriptionResolver,
   SatisfactionResolver,
+  TrackingResolver,
+  SegmentTrackingResolver,
 ] as const;

@@ -20,6 +20,7 @@ import { RawDataService } from "./profile/raw-data";
 import { RiskAssessmentService } from "./profile/risk-assessment";
 import { SatisfactionService } from "./tracking/satisfaction";
 import { SegmentSnapshotService } from "./tracking/snapshots";
+import { TrackingService } from "./tracking/tracking-service";
 
 /** The composition of services the API uses; built once in main.ts (or a test), never imported as a global. */
 export interface Services {
@@ -45,6 +46,8 @@ export interface Services {
   satisfaction: SatisfactionService;
   /** The daily segment snapshot, a batch job (SPEC §13). */
   snapshots: SegmentSnapshotService;
+  /** History, migration, performance, previews and the credit model (SPEC §13): BI reads, on the replicas when configured. */
+  tracking: TrackingService;
   rateLimiter: RateLimiter;
   /** Who received which client's personal data in clear (SPEC §14): written once per request, read by client. */
   accessTrail: AccessTrailService;
@@ -83,6 +86,7 @@ export function createServices(
     reviews: new ReviewService(dataSource, clock),
     satisfaction: new SatisfactionService(dataSource, clock),
     snapshots: new SegmentSnapshotService(dataSource, clock),
+    tracking: new TrackingService(bulk, clock),
     rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
     accessTrail,
     copies: new ClientCopyService(primary, accessTrail, clock),

@@ -42,6 +42,12 @@ const OPERATIONS: Record<string, readonly Role[]> = {
   // SPEC §13: the tracking reads go as Segment.stats; previewSegmentChange also needs ANALYST, RISK_OFFICER or ADMIN.
   "Mutation.recordSatisfaction": [RM, ADMIN],
   "Mutation.snapshotSegments": [RO, ADMIN],
+  "Query.segmentMigration": BI,
+  "Query.segmentPerformance": BI,
+  "Query.creditModelPerformance": BI,
+  "Query.previewSegmentChange": [ANALYST, RO, ADMIN],
+  "Segment.history": BI,
+  "Segment.performance": BI,
 };
 
 /** The same, for what is checked in code rather than by a decorator. */

@@ -70,6 +70,96 @@ export interface UpsertProductProps {
 }
 
 /**
+ * What upsertSegment refuses (INVALID, with the field): a code not of capitals, digits, - or _; a blank
+ * name; a priority outside 0–1,000,000; negative amounts or min > max; experience outside 0–1,200
+ * months; a review interval outside 1–3,650 days. previewSegmentChange refuses the same.
+ */
+export function segmentProblems(p: UpsertSegmentProps): UserError[] {
+  const errors: UserError[] = [];
+  const at = (...path: string[]) => ["input", ...path];
+  if (!CODE.test(p.code))
+    errors.push(
+      new UserError(
+        UserErrorCode.INVALID,
+        "code must be 1–32 capitals, digits, - or _, starting with a letter",
+        at("code"),
+      ),
+    );
+  if (p.name.trim() === "") errors.push(new UserError(UserErrorCode.INVALID, "name must not be blank", at("name")));
+  if (!Number.isInteger(p.priority) || p.priority < 0 || p.priority > 1_000_000) {
+    errors.push(new UserError(UserErrorCode.INVALID, "priority must be between 0 and 1,000,000", at("priority")));
+  }
+  const { minAvgDailyAssets: min, maxAvgDailyAssets: max } = p.criteria;
+  if (min && min.isNegative())
+    errors.push(
+      new UserError(
+        UserErrorCode.INVALID,
+        "minAvgDailyAssets must not be negative",
+        at("criteria", "minAvgDailyAssets"),
+      ),
+    );
+  if (max && max.isNegative())
+    errors.push(
+      new UserError(
+        UserErrorCode.INVALID,
+        "maxAvgDailyAssets must not be negative",
+        at("criteria", "maxAvgDailyAssets"),
+      ),
+    );
+  if (min && max && min.gt(max))
+    errors.push(
+      new UserError(
+        UserErrorCode.INVALID,
+        "minAvgDailyAssets must not exceed maxAvgDailyAssets",
+        at("criteria", "maxAvgDailyAssets"),
+      ),
+    );
+  const exp = p.criteria.minExperienceMonths;
+  if (exp !== null && exp !== undefined && (exp < 0 || exp > 1200)) {
+    errors.push(
+      new UserError(
+        UserErrorCode.INVALID,
+        "minExperienceMonths must be between 0 and 1,200",
+        at("criteria", "minExperienceMonths"),
+      ),
+    );
+  }
+  const interval = p.strategy.reviewIntervalDays;
+  if (!Number.isInteger(interval) || interval < 1 || interval > 3650) {
+    errors.push(
+      new UserError(
+        UserErrorCode.INVALID,
+        "reviewIntervalDays must be between 1 and 3,650",
+        at("strategy", "reviewIntervalDays"),
+      ),
+    );
+  }
+  return errors;
+}
+
+/** The stored values of an upserted segment (its id, dates and version aside). */
+export function segmentValues(p: UpsertSegmentProps) {
+  return {
+    code: p.code,
+    name: p.name.trim(),
+    description: p.description ?? null,
+    priority: p.priority,
+    active: p.active ?? true,
+    minAvgDailyAssets: p.criteria.minAvgDailyAssets ?? null,
+    maxAvgDailyAssets: p.criteria.maxAvgDailyAssets ?? null,
+    clientTypes: unique(p.criteria.clientTypes),
+    investorCategories: unique(p.criteria.investorCategories),
+    riskLevels: unique(p.criteria.riskLevels),
+    horizons: unique(p.criteria.horizons),
+    minExperienceMonths: p.criteria.minExperienceMonths ?? null,
+    minCreditRating: p.criteria.minCreditRating ?? null,
+    approvalTier: p.strategy.approvalTier,
+    reviewIntervalDays: p.strategy.reviewIntervalDays,
+    advisoryService: p.strategy.advisoryService,
+  };
+}
+
+/**
  * Segments and products are data an ADMIN edits. Fits are computed per request from the stored
  * rows, so an edit changes every client's fit on the next request.
  */
@@ -85,89 +175,13 @@ export class CatalogueAdminService {
    * outside 0–1,200 months; a review interval outside 1–3,650 days.
    */
   async upsertSegment(viewer: Viewer, p: UpsertSegmentProps): Promise<SegmentEntity> {
-    const errors: UserError[] = [];
-    const at = (...path: string[]) => ["input", ...path];
-    if (!CODE.test(p.code))
-      errors.push(
-        new UserError(
-          UserErrorCode.INVALID,
-          "code must be 1–32 capitals, digits, - or _, starting with a letter",
-          at("code"),
-        ),
-      );
-    if (p.name.trim() === "") errors.push(new UserError(UserErrorCode.INVALID, "name must not be blank", at("name")));
-    if (!Number.isInteger(p.priority) || p.priority < 0 || p.priority > 1_000_000) {
-      errors.push(new UserError(UserErrorCode.INVALID, "priority must be between 0 and 1,000,000", at("priority")));
-    }
-    const { minAvgDailyAssets: min, maxAvgDailyAssets: max } = p.criteria;
-    if (min && min.isNegative())
-      errors.push(
-        new UserError(
-          UserErrorCode.INVALID,
-          "minAvgDailyAssets must not be negative",
-          at("criteria", "minAvgDailyAssets"),
-        ),
-      );
-    if (max && max.isNegative())
-      errors.push(
-        new UserError(
-          UserErrorCode.INVALID,
-          "maxAvgDailyAssets must not be negative",
-          at("criteria", "maxAvgDailyAssets"),
-        ),
-      );
-    if (min && max && min.gt(max))
-      errors.push(
-        new UserError(
-          UserErrorCode.INVALID,
-          "minAvgDailyAssets must not exceed maxAvgDailyAssets",
-          at("criteria", "maxAvgDailyAssets"),
-        ),
-      );
-    const exp = p.criteria.minExperienceMonths;
-    if (exp !== null && exp !== undefined && (exp < 0 || exp > 1200)) {
-      errors.push(
-        new UserError(
-          UserErrorCode.INVALID,
-          "minExperienceMonths must be between 0 and 1,200",
-          at("criteria", "minExperienceMonths"),
-        ),
-      );
-    }
-    const interval = p.strategy.reviewIntervalDays;
-    if (!Number.isInteger(interval) || interval < 1 || interval > 3650) {
-      errors.push(
-        new UserError(
-          UserErrorCode.INVALID,
-          "reviewIntervalDays must be between 1 and 3,650",
-          at("strategy", "reviewIntervalDays"),
-        ),
-      );
-    }
+    const errors = segmentProblems(p);
     if (errors.length > 0) throw new Refusal(errors);
 
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
       const existing = await manager.findOneBy(SegmentEntity, { code: p.code });
-      const values = {
-        code: p.code,
-        name: p.name.trim(),
-        description: p.description ?? null,
-        priority: p.priority,
-        active: p.active ?? true,
-        minAvgDailyAssets: min ?? null,
-        maxAvgDailyAssets: max ?? null,
-        clientTypes: unique(p.criteria.clientTypes),
-        investorCategories: unique(p.criteria.investorCategories),
-        riskLevels: unique(p.criteria.riskLevels),
-        horizons: unique(p.criteria.horizons),
-        minExperienceMonths: exp ?? null,
-        minCreditRating: p.criteria.minCreditRating ?? null,
-        approvalTier: p.strategy.approvalTier,
-        reviewIntervalDays: interval,
-        advisoryService: p.strategy.advisoryService,
-        updatedAt: now,
-      };
+      const values = { ...segmentValues(p), updatedAt: now };
       const segment = existing
         ? Object.assign(existing, values, { version: existing.version + 1 })
         : manager.create(SegmentEntity, { ...values, createdAt: now, version: 1 });

@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import type { DataSource } from "typeorm";
-import { CreditFacilityEntity, ProductEntity } from "../../entities";
+import { CreditFacilityEntity, FacilityValuationEntity, ProductEntity } from "../../entities";
 import { inTransaction } from "../../db/transaction";
 import { lockById, lockClientsOfFacilities } from "../../db/locks";
 import { updateVersioned } from "../../db/versioned";
@@ -151,6 +151,16 @@ export class ValuationService {
           await resolveOpenAlerts(manager, { facilityId: f.id, kind: AlertKind.MARGIN_CALL }, now);
         }
         await updateVersioned(manager, CreditFacilityEntity, f, f.version, changes);
+        // The history SPEC §13 reads utilization and interest from; a second valuation of a date replaces it.
+        await manager.delete(FacilityValuationEntity, { facilityId: f.id, asOf: v.asOf });
+        await manager.insert(FacilityValuationEntity, {
+          facilityId: f.id,
+          asOf: v.asOf,
+          usedAmount: v.usedAmount,
+          collateralValue: v.collateralValue,
+          maintenanceRatio: r,
+          recordedAt: now,
+        });
         facilities[i] = f;
         await recordAudit(
           manager,

@@ -4,7 +4,7 @@ import v8 from "node:v8";
 
 /**
  * Preloaded into both servers (`node -r allocation.js …`; node:cluster passes it on to workers): the
- * bytes this process has allocated on the V8 heap so far, written every 250 ms to
+ * bytes this process has allocated on the V8 heap so far, written every second to
  * `$BENCH_INTERNAL_ALLOC_DIR/<pid>.json` for the bench to difference around a round.
  *
  * Node 20's v8.getHeapStatistics() has no total_allocated_bytes, so it is reconstructed: everything
@@ -50,7 +50,7 @@ function install(dir: string, measure: boolean): void {
     fs.renameSync(`${file}.tmp`, file);
   };
   write();
-  setInterval(write, 250).unref();
+  setInterval(write, 1000).unref();
 }
 
 /** The latest sample of every process of a server (the primary and its workers) still alive. */

@@ -120,7 +120,7 @@ async function exportRound(
   minRows = 0,
 ): Promise<ExportRun> {
   const apiPid = api === null ? null : api.pid;
-  if (api !== null) await sleep(300);
+  if (api !== null) await sleep(1100);
   const a0 = api === null ? null : readAllocation(api.allocDir);
   const ownAllocation = api === null ? startOwnAllocation() : null;
   const rss0 = apiPid === null ? 0 : procMemory(apiPid).rssKb;
@@ -145,7 +145,7 @@ async function exportRound(
   const cpuMs = apiPid === null ? (own.user + own.system) / 1000 : procCpuMs(apiPid) - cpu0;
   let allocated = ownAllocation?.() ?? 0;
   if (api !== null && a0 !== null) {
-    await sleep(300);
+    await sleep(1100);
     allocated = allocatedBetween(a0, readAllocation(api.allocDir));
   }
   const run: ExportRun = {

@@ -8,9 +8,11 @@ export const PHASES = [
   "execute: GraphQL machinery (graphql-jit, graphql, type-graphql, dataloader, Apollo)",
   "SQL driver (mysql2: protocol, rows)",
   "SQL → entities (TypeORM)",
-  "fits (services/matching, services/fit)",
+  "fits (services/matching, services/fit, decimal.js there)",
   "app code (resolvers, loaders, presenters, repositories; the floor's reads)",
-  "serialise (JSON.stringify)",
+  "sealed personal data (open: AES-GCM)",
+  "async context (async_hooks, AsyncLocalStorage)",
+  "serialise (JSON.stringify of the response)",
   "HTTP and node core",
   "other libraries and native",
   "GC",
@@ -19,14 +21,20 @@ export type Phase = (typeof PHASES)[number];
 
 function phaseOf(url: string, name: string): Phase | null {
   if (name === "(garbage collector)") return "GC";
-  if (url === "") return name === "stringify" ? "serialise (JSON.stringify)" : null;
+  if (name === "prettyJSONStringify" || (name === "send" && /floor\/server\.js/.test(url)))
+    return "serialise (JSON.stringify of the response)";
+  if (url === "") return name === "stringify" ? "serialise (JSON.stringify of the response)" : null;
   if (/node_modules\/decimal\.js\//.test(url)) return null;
   if (/node_modules\/graphql\/(language|validation)\//.test(url)) return "parse/validate (graphql)";
   if (/node_modules\/(graphql-jit|graphql|type-graphql|dataloader|@apollo|@graphql-tools)\//.test(url))
     return "execute: GraphQL machinery (graphql-jit, graphql, type-graphql, dataloader, Apollo)";
   if (/node_modules\/mysql2\//.test(url)) return "SQL driver (mysql2: protocol, rows)";
   if (/node_modules\/typeorm\//.test(url)) return "SQL → entities (TypeORM)";
-  if (/\/services\/(matching|fit)\//.test(url)) return "fits (services/matching, services/fit)";
+  if (/\/services\/(matching|fit)\//.test(url)) return "fits (services/matching, services/fit, decimal.js there)";
+  if (/\/src\/crypto\//.test(url) || url.startsWith("node:internal/crypto"))
+    return "sealed personal data (open: AES-GCM)";
+  if (/^node:(internal\/)?async_hooks/.test(url) || /^node:internal\/async_local_storage/.test(url))
+    return "async context (async_hooks, AsyncLocalStorage)";
   if (/dist(-tools)?\/(src|tools)\//.test(url))
     return "app code (resolvers, loaders, presenters, repositories; the floor's reads)";
   if (url.startsWith("node:")) return "HTTP and node core";

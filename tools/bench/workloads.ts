@@ -122,8 +122,8 @@ export async function round(
   const operation = OPERATIONS[workload];
   const pids = treePids(target.child);
   const c0 = await target.counts(operation);
-  // The samplers write every 250 ms: wait for a sample taken after the previous load ended.
-  await sleep(300);
+  // The samplers write every second: wait for a sample taken after the previous load ended.
+  await sleep(1100);
   const a0 = readAllocation(target.child.allocDir);
   const q0 = await probe.questions();
   for (const pid of pids) resetPeak(pid);
@@ -135,7 +135,7 @@ export async function round(
   for (const [pid, ms] of cpu1) cpuMs += ms - (cpu0.get(pid) ?? 0);
   let hwmKb = 0;
   for (const pid of after) hwmKb += procMemory(pid).hwmKb;
-  await sleep(300);
+  await sleep(1100);
   const a1 = readAllocation(target.child.allocDir);
   let gcs = 0;
   for (const [pid, a] of a1) gcs += a.gcCount - (a0.get(pid)?.gcCount ?? 0);

@@ -65,6 +65,6 @@ export class ClientHistoryResolver {
     const page = await ctx.loaders.satisfactionOfClient.load(historyPageKey(client.dbId, first, after));
     // The comment is the client's own words: personal data.
     const clear = canReadPersonalData(ctx.viewer, client);
-    return toConnection(SatisfactionResponseConnection, page, (r) => presentSatisfaction(r, clear));
+    return toConnection(SatisfactionResponseConnection, page, (r) => presentSatisfaction(r, clear, ctx.trail));
   }
 }

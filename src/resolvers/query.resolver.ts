@@ -154,7 +154,7 @@ async function loadNode(ctx: Context, globalId: string): Promise<Node | null> {
     case "SatisfactionResponse": {
       const r = await loaders.satisfaction.load(parsed.id);
       const c = r && (await loaders.client.load(r.clientId));
-      return r && c ? presentSatisfaction(r, canReadPersonalData(viewer, c)) : null;
+      return r && c ? presentSatisfaction(r, canReadPersonalData(viewer, c), ctx.trail) : null;
     }
     case "AuditEntry": {
       if (!mayReadAudit(viewer)) return null;

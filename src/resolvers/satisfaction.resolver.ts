@@ -48,7 +48,8 @@ export class SatisfactionResolver {
     );
     const client = r.value && (await ctx.loaders.client.load(r.value.clientId));
     return Object.assign(new SatisfactionPayload(), {
-      response: r.value && presentSatisfaction(r.value, client !== null && canReadPersonalData(ctx.viewer, client)),
+      response:
+        r.value && presentSatisfaction(r.value, client !== null && canReadPersonalData(ctx.viewer, client), ctx.trail),
       userErrors: r.userErrors,
     });
   }

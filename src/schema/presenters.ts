@@ -287,10 +287,15 @@ export function presentReview(r: PostLoanReviewEntity): PostLoanReviewGql {
 
 /**
  * A survey answer; its comment is personal data, sealed at rest (SPEC §14): opened for a viewer who
- * may read it (canReadPersonalData), else `***` without opening it.
+ * may read it (canReadPersonalData), else `***` without opening it; in clear, the trail notes it when
+ * served.
  */
-export function presentSatisfaction(r: SatisfactionResponseEntity, personalData: boolean): SatisfactionResponseGql {
-  return Object.assign(new SatisfactionResponseGql(), {
+export function presentSatisfaction(
+  r: SatisfactionResponseEntity,
+  personalData: boolean,
+  trail: AccessTrail,
+): SatisfactionResponseGql {
+  const out = Object.assign(new SatisfactionResponseGql(), {
     id: toGlobalId("SatisfactionResponse", r.id),
     dbId: r.id,
     clientDbId: r.clientId,
@@ -301,6 +306,7 @@ export function presentSatisfaction(r: SatisfactionResponseEntity, personalData:
     recordedBy: r.recordedBy,
     createdAt: r.createdAt,
   });
+  return personalData ? trail.watch(out, r.clientId, ["comment"]) : out;
 }
 
 export function presentAlert(a: AlertEntity): AlertGql {

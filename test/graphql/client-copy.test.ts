@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { seal } from "../../src/crypto/personal-data";
 import { Role, SatisfactionChannel, TradeSide } from "../../src/domain/enums";
 import { AssetSnapshotEntity, SatisfactionResponseEntity, TradeEntity, type ClientEntity } from "../../src/entities";
 import { ENGINES, type TestDatabase } from "../support/engines";
@@ -74,7 +75,7 @@ describe.each(ENGINES)("the client's copy on $name (SPEC §14)", (engine) => {
         surveyedOn: "2026-11-05",
         score: 9,
         channel: SatisfactionChannel.APP,
-        comment: null,
+        comment: seal(c === alice ? "服务很好" : "赵德柱 的意见"),
         recordedBy: "rm-sh",
         createdAt: new Date("2026-11-05T02:00:00.000Z"),
       });
@@ -148,6 +149,7 @@ describe.each(ENGINES)("the client's copy on $name (SPEC §14)", (engine) => {
       expect(rows[0].clientId).toBe(alice.id);
     }
     expect((copy.trades as Record<string, unknown>[])[0].amount).toBe("12345.67");
+    expect((copy.satisfaction as Record<string, unknown>[])[0].comment).toBe("服务很好");
     // nothing of the other client: not its number, name, phone or ID number
     for (const text of ["CP0002", "赵德柱", "13733334444", OTHER_ID, other.idNumber])
       expect(res.text).not.toContain(text);
@@ -161,13 +163,13 @@ describe.each(ENGINES)("the client's copy on $name (SPEC §14)", (engine) => {
       {
         clientId: alice.id,
         subject: "cp-carol",
-        fields: "name,idNumber,phone,annualIncome,financialAssets",
+        fields: "name,idNumber,phone,annualIncome,financialAssets,comment",
         requestId: res.requestId,
       },
     ]);
     expect(res.json().accessTrail[0]).toMatchObject({
       viewer: "cp-carol",
-      fields: ["name", "idNumber", "phone", "annualIncome", "financialAssets"],
+      fields: ["name", "idNumber", "phone", "annualIncome", "financialAssets", "comment"],
       requestId: res.requestId,
     });
   });

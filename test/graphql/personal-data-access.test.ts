@@ -1,7 +1,8 @@
 import Decimal from "decimal.js";
-import { Role } from "../../src/domain/enums";
+import { seal } from "../../src/crypto/personal-data";
+import { Role, SatisfactionChannel } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
-import type { ClientEntity } from "../../src/entities";
+import { SatisfactionResponseEntity, type ClientEntity } from "../../src/entities";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildClient, buildPortrait, buildSegment } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
@@ -37,6 +38,15 @@ describe.each(ENGINES)("the access trail on $name (SPEC §14)", (engine) => {
         financialAssets: new Decimal("3600000.00"),
       });
       await buildPortrait(db.ds, c);
+      await db.ds.getRepository(SatisfactionResponseEntity).save({
+        clientId: c.id,
+        surveyedOn: "2026-11-20",
+        score: 8,
+        channel: SatisfactionChannel.PHONE,
+        comment: i === 0 ? seal("快一点就好了") : null,
+        recordedBy: "rm-sh",
+        createdAt: new Date("2026-11-20T02:00:00.000Z"),
+      });
       clients.push(c);
     }
     server = await startTestServer(db.ds);
@@ -192,6 +202,25 @@ describe.each(ENGINES)("the access trail on $name (SPEC §14)", (engine) => {
     const replay = await send();
     expect(replay.res.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.appended).toEqual([]);
+  });
+
+  it("SPEC §14: a satisfaction comment read in clear is recorded; masked, it is not", async () => {
+    const Q = `{ clients(first: 5) { nodes { satisfaction(first: 5) { nodes { score comment } } } } }`;
+    const clear = await request<{ clients: { nodes: { satisfaction: { nodes: { comment: string | null }[] } }[] } }>(
+      await server.token(Role.COMPLIANCE, { sub: "cp-alice" }),
+      Q,
+    );
+    expect(clear.body.data!.clients.nodes[0].satisfaction.nodes[0].comment).toBe("快一点就好了");
+    // only the one answer with a comment was served a personal field
+    expect(clear.appended).toEqual([
+      { clientId: clients[0].id, subject: "cp-alice", fields: "comment", requestId: clear.requestId },
+    ]);
+    const masked = await request<{ clients: { nodes: { satisfaction: { nodes: { comment: string | null }[] } }[] } }>(
+      await server.token(Role.VIEWER),
+      Q,
+    );
+    expect(masked.body.data!.clients.nodes[0].satisfaction.nodes[0].comment).toBe("***");
+    expect(masked.appended).toEqual([]);
   });
 
   it("SPEC §14: masked responses append nothing and cost no statement", async () => {

@@ -1,7 +1,10 @@
 import type { Viewer } from "./viewer";
 
-/** The personal fields an access record names (SPEC §14), in the order it lists them. */
-export const PERSONAL_FIELDS = ["name", "idNumber", "phone", "annualIncome", "financialAssets"] as const;
+/**
+ * The personal fields an access record names (SPEC §14), in the order it lists them: a client's (or its
+ * portrait's declared figures), and a satisfaction answer's comment.
+ */
+export const PERSONAL_FIELDS = ["name", "idNumber", "phone", "annualIncome", "financialAssets", "comment"] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** One client's part of a response: the personal fields it carried in clear. */

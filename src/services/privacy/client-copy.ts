@@ -9,7 +9,7 @@ import { clientByNumber, rowsHeldAbout } from "../../repositories/client-copy.re
 import type { ReadPool } from "../../repositories/read-pool";
 import { Ability, can } from "../access/abilities";
 import type { AccessTrailService } from "../access/access-trail";
-import { AccessTrail, PERSONAL_FIELDS } from "../access/trail";
+import { AccessTrail } from "../access/trail";
 import type { Viewer } from "../access/viewer";
 
 /** Sections of the copy by table; a table added later appears under its own name in camelCase. */
@@ -25,6 +25,10 @@ const SECTIONS: Readonly<Record<string, string>> = {
   segment_snapshot: "segmentSnapshots",
 };
 
+/** The client's personal fields the copy carries in clear; the satisfaction comments are the other one. */
+const CLIENT_FIELDS = ["name", "idNumber", "phone", "annualIncome", "financialAssets"] as const;
+const SATISFACTION_TABLE = "satisfaction_response";
+
 /** The copy's own section; read latest first through the trail, as personalDataAccess lists it. */
 const TRAIL_TABLE = "personal_data_access";
 
@@ -35,8 +39,8 @@ export type ClientCopyOutcome =
  * The client's copy (SPEC §14, PIPL Art. 45): everything the service holds about one client, as JSON —
  * the client record in clear, every row of every table about the client, and the access trail.
  * COMPLIANCE for every client; a relationship manager for the clients of its own branch. The copy is
- * itself an access record, written before the copy is read (so it lists itself) and before anything
- * is sent: when the record cannot be written the copy is not sent (AccessTrailUnavailableError).
+ * itself an access record, written before its trail section is read (so it lists itself) and before
+ * anything is sent: when the record cannot be written the copy is not sent (AccessTrailUnavailableError).
  */
 export class ClientCopyService {
   constructor(
@@ -52,11 +56,14 @@ export class ClientCopyService {
     if (client === null) return { kind: "not-found" };
     if (!everyBranch && (viewer.branch === null || viewer.branch !== client.branch)) return { kind: "forbidden" };
 
+    const held = await rowsHeldAbout(this.primary, client.id);
     const record = new AccessTrail(viewer, requestId);
-    for (const field of PERSONAL_FIELDS) if (client[field] !== null) record.note(client.id, field);
+    for (const field of CLIENT_FIELDS) if (client[field] !== null) record.note(client.id, field);
+    const answers = held.find((h) => h.table === SATISFACTION_TABLE)?.rows ?? [];
+    if (answers.some((a) => a.comment !== null && a.comment !== undefined)) record.note(client.id, "comment");
+    // Recorded before the copy is sent, and before the trail is read, so that the copy lists itself.
     await this.trail.write(record);
 
-    const held = await rowsHeldAbout(this.primary, client.id);
     const body: Record<string, unknown> = {
       clientNo: client.clientNo,
       generatedAt: this.clock.now().toISOString(),

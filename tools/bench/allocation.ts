@@ -14,7 +14,8 @@ import v8 from "node:v8";
  */
 export interface AllocationSample {
   pid: number;
-  allocatedBytes: number;
+  /** null when the process runs without the GC profiler. */
+  allocatedBytes: number | null;
   gcCount: number;
   at: number;
 }
@@ -24,7 +25,7 @@ function install(dir: string, measure: boolean): void {
   const file = path.join(dir, `${process.pid}.json`);
   if (!measure) {
     // BENCH_ALLOCATION=0: only the process list (for CPU and RSS), no GC profiler, to see what it costs.
-    const sample: AllocationSample = { pid: process.pid, allocatedBytes: Number.NaN, gcCount: 0, at: Date.now() };
+    const sample: AllocationSample = { pid: process.pid, allocatedBytes: null, gcCount: 0, at: Date.now() };
     fs.writeFileSync(file, JSON.stringify(sample));
     return;
   }
@@ -73,7 +74,11 @@ export function readAllocation(dir: string): Map<number, AllocationSample> {
 /** Bytes allocated by all the processes between two reads (a process new since `before` counts from 0). */
 export function allocatedBetween(before: Map<number, AllocationSample>, after: Map<number, AllocationSample>): number {
   let total = 0;
-  for (const [pid, a] of after) total += a.allocatedBytes - (before.get(pid)?.allocatedBytes ?? 0);
+  for (const [pid, a] of after) {
+    const was = before.get(pid);
+    if (a.allocatedBytes === null || was?.allocatedBytes === null) return Number.NaN;
+    total += a.allocatedBytes - (was?.allocatedBytes ?? 0);
+  }
   return total;
 }
 

@@ -76,7 +76,7 @@ export async function runBench(): Promise<void> {
   };
   // Each server's processes write their allocation samples here (allocation.ts).
   const allocRoot = fs.mkdtempSync(path.join(os.tmpdir(), "margin-bench-alloc-"));
-  const startApi = (port: number, workers: number, profile: boolean) =>
+  const startApi = (port: number, workers: number, profile: boolean, gcProfiler = true) =>
     startChild(
       "api",
       profile ? ["-r", path.join(__dirname, "profiler.js"), MAIN_JS] : [MAIN_JS],
@@ -97,9 +97,10 @@ export async function runBench(): Promise<void> {
         ...(workers > 1 ? { REDIS_URL: s.redisUrl } : {}),
         ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
         ...(profile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
+        ...(gcProfiler ? {} : { BENCH_INTERNAL_ALLOC_MEASURE: "0" }),
       },
       port,
-      path.join(allocRoot, `api-${workers}`),
+      path.join(allocRoot, `api-${workers}${gcProfiler ? "" : "-plain"}`),
       workers === 1 ? 1 : workers + 1,
     );
   const startFloor = (port: number, workers: number, profile: boolean) =>
@@ -228,7 +229,13 @@ export async function runBench(): Promise<void> {
 
     if (s.workloads.includes("export")) {
       const profiled = s.cpuProfile && w0(s) === "export" ? profileFile : null;
-      exportResult = await benchExport(s, api, token, segments, memberCounts, profiled);
+      const exported = await benchExport(s, api, token, segments, memberCounts, profiled, async () => {
+        apiExitedOnSigterm = (await stopChild(api)) && apiExitedOnSigterm;
+        api = await startApi(await freePort(), 1, false, false);
+        return api;
+      });
+      exportResult = exported.result;
+      api = exported.api;
     }
 
     // A final check that the API still answers without errors.

@@ -11,6 +11,7 @@ import { creditCodeCheckChar, residentIdCheckChar } from "../services/profile/id
 import { RISK_QUESTIONNAIRE, scoreAnswers } from "../services/profile/questionnaire";
 import type { SeedOptions } from "./demo-book";
 import { seedFacilityHistory } from "./history";
+import { cohortDate, SATISFACTION_COLUMNS, seedSatisfaction, VALUATION_COLUMNS } from "./tracking";
 import {
   BRANCHES,
   COMPANY,
@@ -63,6 +64,8 @@ export async function seedClients(
   const facilities: unknown[][] = [];
   const alerts: unknown[][] = [];
   const reviews: unknown[][] = [];
+  const valuations: unknown[][] = [];
+  const satisfaction: unknown[][] = [];
   const asOfStart = new Date(`${opts.asOf}T00:00:00.000Z`);
   const days = tradingDays(opts.asOf, 25);
 
@@ -178,9 +181,48 @@ export async function seedClients(
       .div(20)
       .toDecimalPlaces(2);
     const segment = avg.gte(10_000_000) ? "A" : avg.gte(1_000_000) ? "B" : avg.gte(500_000) ? "C" : null;
+    const valid = isAssessmentValidAt({ validUntil }, asOfStart);
+    const portraitOf = (marginCallsLast12m: number, defaultsCount: number) =>
+      computePortrait({
+        asOf: opts.asOf,
+        client: {
+          type: institution ? ClientType.INSTITUTION : ClientType.INDIVIDUAL,
+          investorCategory: professional ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
+          tradingSince,
+          annualIncome,
+          financialAssets,
+        },
+        assessment: valid
+          ? {
+              riskLevel: scored.riskLevel,
+              horizon: scored.horizon,
+              lowestCategory: scored.lowestCategory,
+              assessedAt,
+              validUntil,
+            }
+          : null,
+        snapshots: snaps,
+        firstTradeDate: firstTrade,
+        tradeAmount365: amount365,
+        marginCallsLast12m,
+        defaultsCount,
+      });
+    // Personal data sealed (SPEC §14); a portrait keeps the client's sealed declarations as its copies.
+    const declarations = {
+      financialAssets: financialAssets ? seal(money(financialAssets)) : null,
+      annualIncome: annualIncome ? seal(money(annualIncome)) : null,
+    };
     let marginCalls = 0;
     let defaults = 0;
     if (segment !== null && rnd() < 0.15) {
+      // SPEC §13: the portrait of the cohort date, before the margin calls and defaults that follow it;
+      // it keeps today's figures (a portrait per month end would not fit §9's 60 s) dated three month ends back.
+      const cohort = portraitOf(0, 0);
+      const cohortAsOf = cohortDate(opts.asOf);
+      portraits.push([
+        ++state.portraitId,
+        ...portraitRow(id, cohortAsOf, sqlInstant(new Date(`${cohortAsOf}T10:00:00.000Z`)), cohort, declarations),
+      ]);
       ({ marginCalls, defaults } = seedFacilityHistory(
         { rnd, pick, between, instant },
         id,
@@ -188,44 +230,15 @@ export async function seedClients(
         avg,
         opts.asOf,
         state,
-        { facilities, alerts, reviews },
+        { facilities, alerts, reviews, valuations },
+        cohort.creditScore,
       ));
     }
 
-    const valid = isAssessmentValidAt({ validUntil }, asOfStart);
-    const portrait = computePortrait({
-      asOf: opts.asOf,
-      client: {
-        type: institution ? ClientType.INSTITUTION : ClientType.INDIVIDUAL,
-        investorCategory: professional ? InvestorCategory.PROFESSIONAL : InvestorCategory.ORDINARY,
-        tradingSince,
-        annualIncome,
-        financialAssets,
-      },
-      assessment: valid
-        ? {
-            riskLevel: scored.riskLevel,
-            horizon: scored.horizon,
-            lowestCategory: scored.lowestCategory,
-            assessedAt,
-            validUntil,
-          }
-        : null,
-      snapshots: snaps,
-      firstTradeDate: firstTrade,
-      tradeAmount365: amount365,
-      marginCallsLast12m: marginCalls,
-      defaultsCount: defaults,
-    });
-    // Personal data sealed (SPEC §14); the portrait keeps the client's sealed declarations as its copies.
-    const sealedIncome = annualIncome ? seal(money(annualIncome)) : null;
-    const sealedAssets = financialAssets ? seal(money(financialAssets)) : null;
+    const portrait = portraitOf(marginCalls, defaults);
     portraits.push([
       id,
-      ...portraitRow(id, opts.asOf, sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)), portrait, {
-        financialAssets: sealedAssets,
-        annualIncome: sealedIncome,
-      }),
+      ...portraitRow(id, opts.asOf, sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`)), portrait, declarations),
     ]);
     clients.push([
       id,
@@ -243,13 +256,14 @@ export async function seedClients(
       BRANCHES[branchIndex],
       tradingSince,
       openedAt,
-      sealedIncome,
-      sealedAssets,
+      declarations.annualIncome,
+      declarations.financialAssets,
       id,
       createdAt,
       createdAt,
       1,
     ]);
+    seedSatisfaction({ rnd, pick, between, instant }, id, segment, opts.asOf, satisfaction);
   }
   await put("client", CLIENT_COLUMNS, clients);
   await put("risk_assessment", ASSESSMENT_COLUMNS, assessments);
@@ -259,4 +273,6 @@ export async function seedClients(
   await put("credit_facility", FACILITY_COLUMNS, facilities);
   await put("alert", ALERT_COLUMNS, alerts);
   await put("post_loan_review", REVIEW_COLUMNS, reviews);
+  await put("facility_valuation", VALUATION_COLUMNS, valuations);
+  await put("satisfaction_response", SATISFACTION_COLUMNS, satisfaction);
 }

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { insertRows, sqlInstant } from "../db/sql";
 import { seedCatalogue } from "./catalogue";
 import { seedClients } from "./clients";
+import { seedSegmentSnapshots } from "./tracking";
 
 /**
  * The deterministic demo book of SPEC §9: both client types across branches, 20+ trading days of
@@ -44,7 +45,7 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
     await runner.startTransaction();
     await seedCatalogue(put, at);
     await runner.commitTransaction();
-    const state = { facilityId: 0, alertId: 0, reviewId: 0, tradeId: 0 };
+    const state = { facilityId: 0, alertId: 0, reviewId: 0, tradeId: 0, portraitId: opts.clients };
     for (let from = 0; from < opts.clients; from += CHUNK) {
       const count = Math.min(CHUNK, opts.clients - from);
       await runner.startTransaction();
@@ -57,6 +58,8 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
       }
       opts.onProgress?.(from + count, opts.clients);
     }
+    // SPEC §13: the segment snapshots of the 13 month ends and of the as-of date, set-based.
+    rows.segment_snapshot = await seedSegmentSnapshots(ds, run, opts.asOf);
   } finally {
     if (mysql) await runner.query("SET FOREIGN_KEY_CHECKS = 1, UNIQUE_CHECKS = 1").catch(() => undefined);
     await runner.release();

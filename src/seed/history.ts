@@ -14,6 +14,7 @@ import { addDays, daysBetween } from "../domain/dates";
 import { PRODUCTS_FOR_SEGMENT } from "./catalogue";
 import { OFFICERS } from "./people";
 import { money, type SeedIds } from "./rows";
+import { badChance, cohortDate, monthEnds } from "./tracking";
 
 const ALL_STATES = Object.values(FacilityStatus);
 
@@ -29,6 +30,7 @@ export interface HistoryRows {
   facilities: unknown[][];
   alerts: unknown[][];
   reviews: unknown[][];
+  valuations: unknown[][];
 }
 
 /**
@@ -43,6 +45,8 @@ export function seedFacilityHistory(
   asOf: string,
   ids: SeedIds,
   out: HistoryRows,
+  /** The client's credit score on the cohort date, before what follows (SPEC §13's credit model). */
+  cohortScore: number,
 ): { marginCalls: number; defaults: number } {
   const { pick, between, instant } = draw;
   const { facilities, alerts, reviews } = out;
@@ -215,6 +219,36 @@ export function seedFacilityHistory(
       alert(AlertKind.MATURITY_DUE, AlertSeverity.INFO, `Matures on ${maturity}`, 1, maturity, false);
   } else if (status === FacilityStatus.CLOSED) {
     review(ReviewTrigger.MATURITY, ReviewStatus.COMPLETED, addDays(asOf, -3), ReviewOutcome.TERMINATE);
+  }
+  // SPEC §13: a valuation at each month end the facility was signed by, and now; and after the cohort
+  // date, margin calls the likelier the lower the cohort score, so the score ranks the bads.
+  if (signed && status !== FacilityStatus.CLOSED && start !== null) {
+    const ends = monthEnds(asOf).filter((d) => d >= start);
+    ends.forEach((d, k) => {
+      const share = (k + 1) / (ends.length + 1);
+      const v = used.times(0.5 + 0.5 * share).toDecimalPlaces(2);
+      out.valuations.push([fid, d, money(v), money(v.times(2)), v.isZero() ? null : "2.0000", `${d} 09:00:00.000`]);
+    });
+    out.valuations.push([
+      fid,
+      asOf,
+      money(used),
+      money(collateral),
+      ratio ? ratio.toFixed(4) : null,
+      `${asOf} 09:00:00.000`,
+    ]);
+  }
+  const cohort = cohortDate(asOf);
+  if (signed && start !== null && start <= cohort && draw.rnd() < badChance(cohortScore)) {
+    const daysAgo = Math.floor(between(3, daysBetween(cohort, asOf) - 1));
+    alert(
+      AlertKind.MARGIN_CALL,
+      AlertSeverity.WARNING,
+      "Maintenance ratio below the margin-call line 1.3000",
+      daysAgo,
+      addDays(asOf, -daysAgo + 2),
+      true,
+    );
   }
   return { marginCalls, defaults };
 }

@@ -9,6 +9,8 @@ export interface SeedIds {
   alertId: number;
   reviewId: number;
   tradeId: number;
+  /** Portraits beyond the one per client (ids from `clients + 1`): the cohort portraits of SPEC §13. */
+  portraitId: number;
 }
 
 export const money = (d: Decimal) => d.toFixed(2);

@@ -2,6 +2,9 @@ import { FacilityStatus } from "../../src/domain/enums";
 import { refreshAllPortraits } from "../../src/services/profile/portrait-refresh";
 import { isValidCreditCode, isValidResidentId } from "../../src/services/profile/identity";
 import { seedDemoBook } from "../../src/seed/demo-book";
+import { cohortDate, monthEnds } from "../../src/seed/tracking";
+import { loadConfig } from "../../src/config";
+import { createServices } from "../../src/services";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { open } from "../../src/crypto/personal-data";
 
@@ -81,13 +84,37 @@ describe.each(ENGINES)("the demo book on $name (SPEC §9)", (engine) => {
     await refreshAllPortraits(a.ds, { asOf: AS_OF, actor: "test", now: new Date(`${AS_OF}T12:00:00.000Z`) });
     const diff = await q(
       a,
-      `SELECT COUNT(*) AS n FROM \`portrait\` s JOIN \`portrait\` r ON r.\`clientId\` = s.\`clientId\` AND r.\`id\` > ${CLIENTS}
+      `SELECT COUNT(*) AS n FROM \`portrait\` s JOIN \`portrait\` r ON r.\`clientId\` = s.\`clientId\` AND r.\`id\` > ${CLIENTS} AND r.\`asOf\` = '${AS_OF}'
         WHERE s.\`id\` <= ${CLIENTS} AND (s.\`avgDailyAssets20d\` <> r.\`avgDailyAssets20d\` OR s.\`assetDays\` <> r.\`assetDays\`
           OR s.\`experienceMonths\` <> r.\`experienceMonths\` OR s.\`annualTurnover\` <> r.\`annualTurnover\` OR s.\`creditScore\` <> r.\`creditScore\`
           OR s.\`creditRating\` <> r.\`creditRating\` OR s.\`marginCallsLast12m\` <> r.\`marginCallsLast12m\` OR s.\`defaultsCount\` <> r.\`defaultsCount\`
           OR COALESCE(s.\`riskLevel\`, '') <> COALESCE(r.\`riskLevel\`, ''))`,
     );
     expect(Number(diff[0].n)).toBe(0);
+  });
+
+  it("SPEC §13: 13 month ends of history — snapshots, valuations, answers with a different NPS per segment, a score that ranks", async () => {
+    const dates = (await q(a, "SELECT DISTINCT `asOf` FROM `segment_snapshot` ORDER BY `asOf`")).map((r) =>
+      String(r.asOf),
+    );
+    expect(dates).toEqual([...monthEnds(AS_OF), AS_OF]);
+    const [{ n: perDate }] = await q(a, "SELECT COUNT(*) AS n FROM `segment_snapshot` WHERE `asOf` = '2026-10-31'");
+    expect(Number(perDate)).toBe(CLIENTS);
+    const [{ n: valued }] = await q(a, "SELECT COUNT(DISTINCT `asOf`) AS n FROM `facility_valuation`");
+    expect(Number(valued)).toBeGreaterThanOrEqual(6);
+    const services = createServices(loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), a.ds, {
+      now: () => new Date(`${AS_OF}T12:00:00.000Z`),
+    });
+    const perf = await services.tracking.performance(monthEnds(AS_OF)[1], AS_OF, { all: true });
+    const nps = [1, 2, 3, null].map((id) => perf.get(id)!.nps);
+    expect(nps.every((x) => x !== null)).toBe(true);
+    // A's answers are the happiest and the clients in no segment the least happy.
+    expect(nps[0]!.gt(nps[3]!)).toBe(true);
+    expect([...perf.values()].some((p) => p.marginCallRate !== null && p.marginCallRate.gt(0))).toBe(true);
+    expect([...perf.values()].some((p) => p.interestIncome.gt(0))).toBe(true);
+    const model = await services.tracking.creditModel(cohortDate(AS_OF), 365, { all: true });
+    expect(model.bads).toBeGreaterThan(0);
+    expect(model.auc!.toNumber()).toBeGreaterThan(0.6);
   });
 
   it("refuses to seed a database that already holds clients", async () => {

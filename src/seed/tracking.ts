@@ -1,0 +1,128 @@
+import type { DataSource } from "typeorm";
+import { seal } from "../crypto/personal-data";
+import { SatisfactionChannel } from "../domain/enums";
+import { addDays } from "../domain/dates";
+import { SegmentEntity } from "../entities";
+import { activeSegments } from "../services/fit/catalogue";
+import { segmentCaseSql } from "../repositories/segment-membership.sql";
+import { inForceAt } from "../repositories/tracking.sql";
+import type { Draws } from "./history";
+
+/**
+ * The demo book's history for SPEC §13 (§9, second revision): month ends of the 13 months before the
+ * as-of date, a segment snapshot at each and at the as-of date, satisfaction answers with a different
+ * NPS per segment, and a cohort portrait three month ends back so that creditModelPerformance has
+ * clients to score. Per-client rows are drawn in Node with each client's own generator; the snapshots
+ * are set-based INSERT … SELECTs, one per date.
+ */
+
+/** The last day of each of the `n` months before the month of `asOf`, oldest first. */
+export function monthEnds(asOf: string, n = 13): string[] {
+  const out: string[] = [];
+  let d = addDays(`${asOf.slice(0, 7)}-01`, -1);
+  for (let i = 0; i < n; i += 1) {
+    out.unshift(d);
+    d = addDays(`${d.slice(0, 7)}-01`, -1);
+  }
+  return out;
+}
+
+/** The cohort date of the demo's credit model: three month ends back (2026-08-31 for 2026-11-27). */
+export function cohortDate(asOf: string): string {
+  const ends = monthEnds(asOf);
+  return ends[ends.length - 3];
+}
+
+/** Chance that a facility in force on the cohort date meets a margin call afterwards, by the cohort score. */
+export function badChance(score: number): number {
+  return score < 50 ? 0.6 : score < 65 ? 0.35 : score < 80 ? 0.12 : 0.04;
+}
+
+/** Per segment (null: none), the share of promoters and of promoters + passives among answers. */
+const ANSWERS: Record<string, [number, number]> = { A: [0.62, 0.9], B: [0.45, 0.78], C: [0.3, 0.6], "": [0.16, 0.42] };
+const COMMENTS = ["客户经理服务周到", "两融利率偏高", "App 追保提醒很及时", "希望增加投顾服务", "网点办理排队时间长"];
+const CHANNELS = Object.values(SatisfactionChannel);
+
+export const SATISFACTION_COLUMNS = [
+  "clientId",
+  "surveyedOn",
+  "score",
+  "channel",
+  "comment",
+  "recordedBy",
+  "createdAt",
+];
+export const VALUATION_COLUMNS = [
+  "facilityId",
+  "asOf",
+  "usedAmount",
+  "collateralValue",
+  "maintenanceRatio",
+  "recordedAt",
+];
+
+/** About a third of the clients answered one survey in the 13 months; scores lean by segment. */
+export function seedSatisfaction(
+  draw: Draws,
+  id: number,
+  segment: string | null,
+  asOf: string,
+  out: unknown[][],
+): void {
+  const { rnd, pick, between } = draw;
+  if (rnd() >= 0.35) return;
+  const [promoters, passives] = ANSWERS[segment ?? ""];
+  const u = rnd();
+  const score =
+    u < promoters ? 9 + Math.floor(rnd() * 2) : u < passives ? 7 + Math.floor(rnd() * 2) : Math.floor(rnd() * 7);
+  const surveyedOn = addDays(asOf, -Math.floor(between(1, 395)));
+  out.push([
+    id,
+    surveyedOn,
+    score,
+    pick(CHANNELS),
+    // A comment is personal data, sealed at rest (SPEC §14).
+    rnd() < 0.25 ? seal(pick(COMMENTS)) : null,
+    "rm-demo",
+    `${surveyedOn} 06:00:00.000`,
+  ]);
+}
+
+/**
+ * A segment snapshot for every client at each month end and at the as-of date, set-based. A month end
+ * places the client by its as-of portrait with the average drifted by a fixed per-client and per-month
+ * factor (0.80–1.20, falling back 1.2 % a month), so clients near a threshold move between segments
+ * from month to month; the as-of date places it by its portrait as it is, like snapshotSegments.
+ * Writing a portrait per month end for every client would not fit §9's 60 s at 100,000 clients, so the
+ * month-end rows carry no portraitId.
+ */
+export async function seedSegmentSnapshots(
+  ds: DataSource,
+  run: (sql: string, params: unknown[]) => Promise<unknown>,
+  asOf: string,
+): Promise<number> {
+  const segments = await ds.getRepository(SegmentEntity).find({ order: { priority: "ASC", code: "ASC" } });
+  const segmentCase = segmentCaseSql(activeSegments(segments), (s) => s.entity.id);
+  const dates = [...monthEnds(asOf), asOf];
+  for (const [k, date] of dates.entries()) {
+    const back = dates.length - 1 - k;
+    const force = inForceAt("f", date);
+    const factor =
+      back === 0
+        ? "1"
+        : `((0.80 + ((x.\`clientId\` * 7919 + ${k * 104729}) % 41) / 100.0) * ${(1 - 0.012 * back).toFixed(3)})`;
+    await run(
+      `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
+       SELECT ?, c.\`id\`, ${segmentCase.sql}, ${back === 0 ? "p.`id`" : "NULL"}, p.\`avgDailyAssets20d\`, COALESCE(fa.\`n\`, 0), COALESCE(fa.\`approved\`, 0)
+         FROM \`client\` c
+         JOIN (SELECT x.\`id\`, x.\`clientId\`, x.\`riskLevel\`, x.\`horizon\`, x.\`experienceMonths\`, x.\`creditRating\`,
+                 ROUND(x.\`avgDailyAssets20d\` * ${factor}, 2) AS \`avgDailyAssets20d\` FROM \`portrait\` x) p ON p.\`id\` = c.\`latestPortraitId\`
+         LEFT JOIN (SELECT f.\`clientId\`, COUNT(*) AS \`n\`, SUM(f.\`approvedLimit\`) AS \`approved\` FROM \`credit_facility\` f
+           WHERE ${force.sql} GROUP BY f.\`clientId\`) fa ON fa.\`clientId\` = c.\`id\`
+        WHERE c.\`openedAt\` <= ?`,
+      [date, ...segmentCase.params, ...force.params, date],
+    );
+  }
+  const [{ n }] = (await run("SELECT COUNT(*) AS n FROM `segment_snapshot`", [])) as { n: unknown }[];
+  return Number(n);
+}

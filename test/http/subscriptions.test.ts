@@ -7,6 +7,7 @@ import { mintToken } from "../../src/services/access/tokens";
 import { clientWith, defaultSegments, plainProduct } from "../lifecycle/helpers";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildFacility } from "../support/factories";
+import { redisFault } from "../support/redis-faults";
 import { startTestServer, type TestServer } from "../support/server";
 import { openWs, type WsMessage, type WsTestClient } from "../support/ws-client";
 
@@ -313,5 +314,50 @@ if (process.env.CI === "true" && (!mysql || !redisUrl)) {
     // Once each: the publishing instance hears its own event through Redis, not also in-process.
     expect(await onA.next("alerts", 500)).toBeNull();
     expect(await onB.next("alerts", 10)).toBeNull();
+  });
+
+  it("SPEC §12: with Redis lost, each instance still delivers its own events, and after Redis is back every instance hears them again", async () => {
+    const target = new URL(redisUrl!);
+    const fault = await redisFault("forward", { host: target.hostname, port: Number(target.port || 6379) });
+    const env = { REDIS_URL: fault.url };
+    const c = await startTestServer(db.ds, new Date("2026-11-27T08:00:00.000Z"), env);
+    const third = createDataSource({ url: db.url, poolSize: 5 });
+    await third.initialize();
+    const d = await startTestServer(third, new Date("2026-11-27T08:00:00.000Z"), env);
+    try {
+      const product = await plainProduct(db.ds, { code: "P-LOST" });
+      const client = await clientWith(db.ds, { branch: PUDONG });
+      const [f1, f2] = [await buildFacility(db.ds, client, product), await buildFacility(db.ds, client, product)];
+      const token = await c.token(Role.RISK_OFFICER, { sub: "ro-lost" });
+      const onC = await openWs(c.url);
+      const onD = await openWs(d.url);
+      sockets.push(onC, onD);
+      expect(await onC.init(token)).toBe("ack");
+      expect(await onD.init(token)).toBe("ack");
+      onC.subscribe("f", FACILITY_SUB);
+      onD.subscribe("f", FACILITY_SUB);
+      await new Promise((r) => setTimeout(r, 300));
+      fault.set("refuse");
+      const value = (f: CreditFacilityEntity) =>
+        c.gql(token, VALUATIONS, { input: { valuations: [valuation(f, "500000", "1500000")] } });
+      expect((await value(f1)).status).toBe(200);
+      // The writing instance's own subscriber hears it without Redis; the other instance cannot.
+      expect(dataOf(await onC.next("f"))!.facilityChanged).toMatchObject({ id: toGlobalId("CreditFacility", f1.id) });
+      expect(await onD.next("f", 500)).toBeNull();
+      fault.set("forward");
+      // Both connections come back and resubscribe by themselves; then a write reaches both instances.
+      let heard = null;
+      for (let attempt = 0; attempt < 40 && heard === null; attempt += 1) {
+        await new Promise((r) => setTimeout(r, 250));
+        await value(f2);
+        heard = await onD.next("f", 250);
+      }
+      expect(dataOf(heard)!.facilityChanged).toMatchObject({ id: toGlobalId("CreditFacility", f2.id) });
+    } finally {
+      await c.close();
+      await d.close();
+      await third.destroy();
+      await fault.close();
+    }
   });
 });

@@ -133,15 +133,44 @@ export class LiveFeed {
     this.unfollow ??= onCommitted(this.ds, (items) => this.publish(items.filter(isCommittedEvent)));
     const url = this.opts.redisUrl;
     if (url === null || this.pub !== null) return;
-    const options = { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false } as const;
-    this.pub = new Redis(url, options);
-    this.sub = new Redis(url, { ...options, maxRetriesPerRequest: null });
+    // Redis may be down, or hung, when the API starts or later: the API serves all the same, and until
+    // Redis is back each instance's events reach its own subscribers only (logged once per outage).
+    // The publisher fails at once while Redis is away; the subscriber queues its SUBSCRIBE and
+    // resubscribes by itself after every reconnect.
+    this.pub = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+    });
+    this.sub = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      connectTimeout: 2_000,
+    });
     for (const c of [this.pub, this.sub]) {
-      c.on("error", (err: Error) => this.opts.logger?.warn({ err: err.message }, "live feed: Redis error"));
+      c.on("error", (err: Error) => this.redisLost(err.message));
+      c.on("ready", () => {
+        if (this.redisDown) this.opts.logger?.info("live feed: Redis is back, events reach every instance again");
+        this.redisDown = false;
+      });
     }
     this.sub.on("message", (_channel: string, message: string) => this.receive(message));
-    await Promise.all([this.pub.connect(), this.sub.connect()]);
-    await this.sub.subscribe(liveChannel(this.ds));
+    this.pub.connect().catch(() => undefined);
+    this.sub.connect().catch(() => undefined);
+    this.sub.subscribe(liveChannel(this.ds)).catch((err: Error) => this.redisLost(err.message));
+  }
+
+  private redisDown = false;
+
+  private redisLost(reason: string): void {
+    if (this.redisDown) return;
+    this.redisDown = true;
+    this.opts.logger?.warn(
+      { err: reason },
+      "live feed: Redis unreachable, events reach this instance's subscribers only until it is back",
+    );
   }
 
   /** Ends every subscription and closes the Redis connections. */
@@ -151,7 +180,7 @@ export class LiveFeed {
     for (const s of [...this.subscribers]) this.end(s, "shutdown");
     const conns = [this.pub, this.sub].filter((c): c is Redis => c !== null);
     this.pub = this.sub = null;
-    await Promise.all(conns.map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all(conns.map((c) => (c.status === "ready" ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
   }
 
   /** Subscriptions open on this instance. */
@@ -174,7 +203,7 @@ export class LiveFeed {
     this.pub.publish(liveChannel(this.ds), message).catch((err: Error) => {
       // Other instances miss these; this one's subscribers still get them.
       this.opts.observer?.dropped("publish_failed");
-      this.opts.logger?.warn({ err: err.message, events: live.length }, "live feed: publish to Redis failed");
+      this.redisLost(err.message);
       this.enqueue(live);
     });
   }

@@ -27,3 +27,9 @@ export function addMonths(date: string, months: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+/** The last day of the month `back` months before the date's (2026-08-31 for 2026-11-27 and 3). */
+export function monthEndBefore(date: string, back: number): string {
+  const [y, m] = date.split("-").map(Number);
+  return new Date(Date.UTC(y, m - back, 0)).toISOString().slice(0, 10);
+}

@@ -15,7 +15,7 @@ import {
   sizesOption,
   NO_SEGMENT,
 } from "./charts";
-import { addMonths, daysBetween, isDate, todayInShanghai } from "./dates";
+import { addMonths, daysBetween, isDate, monthEndBefore, todayInShanghai } from "./dates";
 import {
   ALERTS,
   CREDIT,
@@ -47,6 +47,7 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 const form = $<HTMLFormElement>("signin");
 const tokenInput = $<HTMLInputElement>("token");
 const asOfInput = $<HTMLInputElement>("asof");
+const cohortInput = $<HTMLInputElement>("cohort");
 const monthsInput = $<HTMLSelectElement>("months");
 const forget = $<HTMLButtonElement>("forget");
 const status = $<HTMLParagraphElement>("status");
@@ -75,7 +76,17 @@ window.dashboard = {
   option: (id) => optionOf(chartEl(id)),
 };
 
+/**
+ * The score's cohort defaults to the month end three months before the as-of date: late enough for the
+ * portraits of that date to exist, early enough for outcomes (margin calls, liquidations) to show by
+ * the as-of date, which ends the horizon.
+ */
+const COHORT_MONTHS_BACK = 3;
 asOfInput.value = todayInShanghai();
+cohortInput.value = monthEndBefore(asOfInput.value, COHORT_MONTHS_BACK);
+asOfInput.addEventListener("change", () => {
+  if (isDate(asOfInput.value)) cohortInput.value = monthEndBefore(asOfInput.value, COHORT_MONTHS_BACK);
+});
 let run = 0;
 
 function explain(err: unknown): { code: string; text: string } {
@@ -188,6 +199,11 @@ async function show(): Promise<void> {
     return;
   }
   const from = addMonths(asOf, -Number(monthsInput.value));
+  const cohort = cohortInput.value;
+  if (!isDate(cohort) || cohort >= asOf) {
+    status.textContent = "Pick a score cohort date before the as-of date.";
+    return;
+  }
   notAllowed.hidden = true;
   status.textContent = "Checking the token…";
 
@@ -203,7 +219,7 @@ async function show(): Promise<void> {
     return;
   }
   if (current !== run) return;
-  status.textContent = `Signed in as ${viewer.subject} (${viewer.roles.join(", ")}) · ${from} → ${asOf}`;
+  status.textContent = `Signed in as ${viewer.subject} (${viewer.roles.join(", ")}) · ${from} → ${asOf} · score cohort ${cohort}`;
 
   // The segment list first: it orders and colours every chart, and a FORBIDDEN here ends the visit.
   let sizes: SizesData;
@@ -274,12 +290,12 @@ async function show(): Promise<void> {
     load(
       "credit",
       current,
-      () => query<CreditData>(CREDIT, { cohortDate: from, horizonDays: daysBetween(from, asOf) }),
+      () => query<CreditData>(CREDIT, { cohortDate: cohort, horizonDays: daysBetween(cohort, asOf) }),
       (d) => {
         draw(chartEl("credit"), creditOption(d));
         const m = d.creditModelPerformance;
         return m.clients === 0
-          ? empty(`No client with an open facility and a portrait on ${from}.`)
+          ? empty(`No client with an open facility and a portrait on ${cohort}.`)
           : ready(`Bad: a margin call or a liquidation within ${m.horizonDays} days of ${m.cohortDate}.`);
       },
     ),

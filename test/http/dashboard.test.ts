@@ -20,10 +20,14 @@ const root = path.resolve(__dirname, "../..");
 const OUT = path.join(root, "test-output");
 const sqlite = ENGINES.find((e) => e.name === "sqlite")!;
 
-/** The book's as-of date and the page's default window of 12 months before it. */
+/**
+ * The book's as-of date, the page's default window of 12 months before it, and its default score
+ * cohort (the month end three months back) with the horizon up to the as-of date.
+ */
 const AS_OF = "2026-11-27";
 const FROM = "2025-11-27";
-const HORIZON_DAYS = 365;
+const COHORT = "2026-08-31";
+const HORIZON_DAYS = 88;
 const PANELS = ["sizes", "history", "migration", "effect", "credit", "alerts"] as const;
 type PanelId = (typeof PANELS)[number];
 
@@ -178,7 +182,10 @@ const pct = (v: string | null): number | "-" => (v === null ? "-" : Math.round(N
       expect(await page.locator("#token").inputValue()).toBe("");
       expect(await page.evaluate("localStorage.length + sessionStorage.length")).toBe(0);
       expect(await page.evaluate("document.cookie")).toBe("");
-      expect(await page.locator("#status").textContent()).toContain("dashboard-analyst (ANALYST)");
+      expect(await page.locator("#status").textContent()).toBe(
+        `Signed in as dashboard-analyst (ANALYST) · ${FROM} → ${AS_OF} · score cohort ${COHORT}`,
+      );
+      expect(await page.locator("#cohort").inputValue()).toBe(COHORT);
       expect(await page.locator("#notallowed").isHidden()).toBe(true);
     });
 
@@ -289,7 +296,7 @@ const pct = (v: string | null): number | "-" => (v === null ? "-" : Math.round(N
         };
       }>(
         analyst,
-        `{ creditModelPerformance(cohortDate: "${FROM}", horizonDays: ${HORIZON_DAYS}) { auc ks ratings { creditRating badRate } } }`,
+        `{ creditModelPerformance(cohortDate: "${COHORT}", horizonDays: ${HORIZON_DAYS}) { auc ks ratings { creditRating badRate } } }`,
       );
       expect(body.errors ?? []).toEqual([]);
       const api = body.data!.creditModelPerformance;

@@ -77,7 +77,13 @@ describe("automatic persisted queries (SPEC §11)", () => {
         expect((await send(a, token, { query, extensions: e })).body).toMatchObject({
           data: { clients: { totalCount: 1 } },
         });
-        expect((await send(b, token, { extensions: e })).body).toMatchObject({ data: { clients: { totalCount: 1 } } });
+        // Apollo stores the document after answering (its cache write is not awaited): b finds it once it lands.
+        let onB = await send(b, token, { extensions: e });
+        for (let i = 0; i < 40 && onB.body.data === undefined; i += 1) {
+          await new Promise((r) => setTimeout(r, 50));
+          onB = await send(b, token, { extensions: e });
+        }
+        expect(onB.body).toMatchObject({ data: { clients: { totalCount: 1 } } });
       } finally {
         await a.close();
         await b.close();

@@ -96,8 +96,8 @@ const pct = (v: string | null): number | "-" => (v === null ? "-" : Math.round(N
   beforeAll(async () => {
     builtDashboard();
     db = await sqlite.create();
-    // The seed npm start uses, on a smaller book: 13 months of history before AS_OF (SPEC §9).
-    await seedDemoBook(db.ds, { clients: 400, seed: 42, asOf: AS_OF });
+    // The book npm start seeds (2,000 clients, seed 42) with 13 months of history before AS_OF (SPEC §9).
+    await seedDemoBook(db.ds, { clients: 2000, seed: 42, asOf: AS_OF });
     server = await startTestServer(db.ds, new Date(`${AS_OF}T08:00:00.000Z`));
     origin = new URL(server.url).origin;
     analyst = await server.token(Role.ANALYST, { sub: "dashboard-analyst" });

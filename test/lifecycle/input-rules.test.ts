@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { idNumberIndex } from "../../src/crypto/personal-data";
 import { FacilityStatus, ReviewStatus, Role } from "../../src/domain/enums";
 import { violatesUniqueIndex } from "../../src/db/sql";
 import { toGlobalId } from "../../src/domain/global-id";
@@ -481,9 +482,12 @@ describe.each(ENGINES)("SPEC §10 input rules on $name", (engine) => {
       await buildClient(db.ds, { idNumber });
       const err: unknown = await buildClient(db.ds, { idNumber }).catch((e: unknown) => e);
       // …and the intake recognises which index fired, on either engine, to answer DUPLICATE on its field.
-      expect(violatesUniqueIndex(err, "UQ_client_idNumber", "client", ["idNumber"])).toBe(true);
+      // The ID number is sealed at rest: the unique index is on its blind index (SPEC §14).
+      expect(violatesUniqueIndex(err, "UQ_client_idNumberBlindIndex", "client", ["idNumberBlindIndex"])).toBe(true);
       expect(violatesUniqueIndex(err, "UQ_client_clientNo", "client", ["clientNo"])).toBe(false);
-      const rows = (await db.ds.query("SELECT COUNT(*) AS n FROM `client` WHERE `idNumber` = ?", [idNumber])) as {
+      const rows = (await db.ds.query("SELECT COUNT(*) AS n FROM `client` WHERE `idNumberBlindIndex` = ?", [
+        idNumberIndex(idNumber),
+      ])) as {
         n: unknown;
       }[];
       expect(Number(rows[0].n)).toBe(1);
@@ -501,7 +505,9 @@ describe.each(ENGINES)("SPEC §10 input rules on $name", (engine) => {
       expect(outcomes.sort()).toEqual(["DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "DUPLICATE", "OK"]);
       for (const r of results)
         for (const e of r.body.data!.registerClient.userErrors) expect(e.field).toEqual(["input", "idNumber"]);
-      const rows = (await db.ds.query("SELECT COUNT(*) AS n FROM `client` WHERE `idNumber` = ?", [idNumber])) as {
+      const rows = (await db.ds.query("SELECT COUNT(*) AS n FROM `client` WHERE `idNumberBlindIndex` = ?", [
+        idNumberIndex(idNumber),
+      ])) as {
         n: unknown;
       }[];
       expect(Number(rows[0].n)).toBe(1);

@@ -148,7 +148,7 @@ export function migrationOption(data: MigrationData, colours: SegmentColours): E
   const max = Math.max(1, ...data.segmentMigration.map((c) => c.clientCount));
   return {
     tooltip: { position: "top" },
-    grid: { left: 110, right: 24, top: 24, bottom: 96 },
+    grid: { left: 110, right: 24, top: 32, bottom: 96 },
     xAxis: {
       type: "category",
       data: names,
@@ -157,7 +157,14 @@ export function migrationOption(data: MigrationData, colours: SegmentColours): E
       nameGap: 28,
       splitArea: { show: true },
     },
-    yAxis: { type: "category", data: names, name: "from", inverse: true, splitArea: { show: true } },
+    yAxis: {
+      type: "category",
+      data: names,
+      name: "from",
+      nameLocation: "start",
+      inverse: true,
+      splitArea: { show: true },
+    },
     visualMap: {
       min: 0,
       max,

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { placeholders } from "../db/sql";
 import { InvariantError } from "../errors";
 import type { SqlPredicate } from "./segment-membership.sql";
 import { inForceAt } from "./tracking.sql";
@@ -14,12 +15,14 @@ function placed(asOf: string, segmentCase: SqlPredicate, fromId: number, toId: n
     sql: `SELECT c.\`id\` AS \`clientId\`, ${segmentCase.sql} AS \`segmentId\`, p.\`id\` AS \`portraitId\`,
         COALESCE(p.\`avgDailyAssets20d\`, 0) AS \`avg\`, COALESCE(fa.\`n\`, 0) AS \`n\`, COALESCE(fa.\`approved\`, 0) AS \`approved\`
       FROM \`client\` c
-      LEFT JOIN \`portrait\` p ON p.\`id\` = (SELECT p2.\`id\` FROM \`portrait\` p2 WHERE p2.\`clientId\` = c.\`id\` AND p2.\`asOf\` <= ?
-        ORDER BY p2.\`asOf\` DESC, p2.\`computedAt\` DESC, p2.\`id\` DESC LIMIT 1)
+      LEFT JOIN (SELECT p2.\`id\`, p2.\`clientId\`, ROW_NUMBER() OVER (PARTITION BY p2.\`clientId\`
+          ORDER BY p2.\`asOf\` DESC, p2.\`computedAt\` DESC, p2.\`id\` DESC) AS rn
+          FROM \`portrait\` p2 WHERE p2.\`clientId\` BETWEEN ? AND ? AND p2.\`asOf\` <= ?) lp ON lp.\`clientId\` = c.\`id\` AND lp.rn = 1
+      LEFT JOIN \`portrait\` p ON p.\`id\` = lp.\`id\`
       LEFT JOIN (SELECT f.\`clientId\`, COUNT(*) AS \`n\`, SUM(f.\`approvedLimit\`) AS \`approved\` FROM \`credit_facility\` f
         WHERE f.\`clientId\` BETWEEN ? AND ? AND ${force.sql} GROUP BY f.\`clientId\`) fa ON fa.\`clientId\` = c.\`id\`
       WHERE c.\`id\` BETWEEN ? AND ? AND c.\`openedAt\` <= ?`,
-    params: [...segmentCase.params, asOf, fromId, toId, ...force.params, fromId, toId, asOf],
+    params: [...segmentCase.params, fromId, toId, asOf, fromId, toId, ...force.params, fromId, toId, asOf],
   };
 }
 
@@ -43,14 +46,20 @@ export async function writeSnapshotBatch(
     [asOf, fromId, toId],
   )) as { n: unknown }[];
   if (Number(n) > 0) {
-    // The derived table t is materialised, so MariaDB/MySQL accept the subquery on the table deleted from.
-    await manager.query(
-      `DELETE FROM \`segment_snapshot\` WHERE \`asOf\` = ? AND \`clientId\` IN (SELECT t.\`clientId\` FROM (
-         SELECT x.\`clientId\` FROM (${fresh.sql}) x JOIN \`segment_snapshot\` s ON s.\`asOf\` = ? AND s.\`clientId\` = x.\`clientId\`
-          WHERE COALESCE(s.\`segmentId\`, 0) <> COALESCE(x.\`segmentId\`, 0) OR COALESCE(s.\`portraitId\`, 0) <> COALESCE(x.\`portraitId\`, 0)
-             OR s.\`avgDailyAssets20d\` <> x.\`avg\` OR s.\`facilitiesInForce\` <> x.\`n\` OR s.\`approvedLimit\` <> x.\`approved\`) t)`,
-      [asOf, ...fresh.params, asOf],
-    );
+    // The clients whose row of the date no longer matches (usually none), then those rows deleted by id.
+    const changed = (await manager.query(
+      `SELECT x.\`clientId\` FROM (${fresh.sql}) x JOIN \`segment_snapshot\` s ON s.\`asOf\` = ? AND s.\`clientId\` = x.\`clientId\`
+        WHERE COALESCE(s.\`segmentId\`, 0) <> COALESCE(x.\`segmentId\`, 0) OR COALESCE(s.\`portraitId\`, 0) <> COALESCE(x.\`portraitId\`, 0)
+           OR s.\`avgDailyAssets20d\` <> x.\`avg\` OR s.\`facilitiesInForce\` <> x.\`n\` OR s.\`approvedLimit\` <> x.\`approved\``,
+      [...fresh.params, asOf],
+    )) as { clientId: unknown }[];
+    for (let i = 0; i < changed.length; i += 1000) {
+      const ids = changed.slice(i, i + 1000).map((r) => Number(r.clientId));
+      await manager.query(
+        `DELETE FROM \`segment_snapshot\` WHERE \`asOf\` = ? AND \`clientId\` IN (${placeholders(ids.length)})`,
+        [asOf, ...ids],
+      );
+    }
   }
   const result = (await runner.query(
     `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)

@@ -47,6 +47,25 @@ function clientSegments(to: string, scope: BranchScope): SqlPredicate {
   };
 }
 
+/**
+ * The segment of `clientCol`'s last snapshot on or before `to` (NULL: none), looked up per row on the
+ * (clientId, asOf, segmentId) index: cheaper than grouping every client when the rows are facilities.
+ */
+function segmentAt(clientCol: string, to: string): SqlPredicate {
+  return {
+    sql: `(SELECT s.\`segmentId\` FROM \`segment_snapshot\` s WHERE s.\`clientId\` = ${clientCol} AND s.\`asOf\` <= ?
+      ORDER BY s.\`asOf\` DESC LIMIT 1)`,
+    params: [to],
+  };
+}
+
+/** The clients a figure counts: opened by `to`, in the viewer's scope. */
+function clientFilter(to: string, scope: BranchScope): Where {
+  const where = new Where().add("c.`openedAt` <= ?", to);
+  scopeClause(where, scope, "c.`branch`");
+  return where;
+}
+
 export interface HistoryRow {
   date: string;
   clientCount: number;
@@ -178,6 +197,8 @@ export async function segmentPerformance(
     return row;
   };
   const cs = clientSegments(to, scope);
+  const k = segmentAt("f.`clientId`", to);
+  const counted = clientFilter(to, scope);
   const during = inForceDuring("f", from, to);
   const atTo = inForceAt("f", to);
   const periodStart = dayStart(from);
@@ -188,7 +209,7 @@ export async function segmentPerformance(
     db.query<Record<string, unknown>>(
       `SELECT x.k, SUM(x.during) AS during, SUM(x.opened) AS opened, SUM(x.mc) AS mc, SUM(x.dflt) AS dflt,
           SUM(x.atTo) AS atTo, ${sumCents(mysql, "x.approved")} AS approved, ${sumCents(mysql, "x.used")} AS used
-         FROM (SELECT cs.k,
+         FROM (SELECT ${k.sql} AS k,
              CASE WHEN ${during.sql} THEN 1 ELSE 0 END AS during,
              CASE WHEN f.\`startDate\` BETWEEN ? AND ? THEN 1 ELSE 0 END AS opened,
              CASE WHEN ${during.sql} AND EXISTS (SELECT 1 FROM \`alert\` a WHERE a.\`facilityId\` = f.\`id\` AND a.\`kind\` = ?
@@ -198,10 +219,11 @@ export async function segmentPerformance(
              CASE WHEN ${atTo.sql} THEN f.\`approvedLimit\` ELSE 0 END AS approved,
              CASE WHEN ${atTo.sql} THEN COALESCE((SELECT v.\`usedAmount\` FROM \`facility_valuation\` v
                WHERE v.\`facilityId\` = f.\`id\` AND v.\`asOf\` <= ? ORDER BY v.\`asOf\` DESC LIMIT 1), 0) ELSE 0 END AS used
-           FROM \`credit_facility\` f JOIN (${cs.sql}) cs ON cs.\`clientId\` = f.\`clientId\`
-          WHERE f.\`startDate\` IS NOT NULL AND f.\`startDate\` <= ?) x
+           FROM \`credit_facility\` f JOIN \`client\` c ON c.\`id\` = f.\`clientId\`
+          ${counted.sql()} AND f.\`startDate\` IS NOT NULL AND f.\`startDate\` <= ?) x
         GROUP BY x.k`,
       [
+        ...k.params,
         ...during.params,
         from,
         to,
@@ -216,28 +238,30 @@ export async function segmentPerformance(
         ...atTo.params,
         ...atTo.params,
         to,
-        ...cs.params,
+        ...counted.params,
         to,
       ],
     ),
     // Each valuation holds from its date until the next one; its days inside [from, to] accrue at the facility's rate.
     db.query<{ k: unknown; rate: unknown; cd: unknown }>(
       mysql
-        ? `SELECT cs.k, f.\`annualRate\` AS rate,
-              SUM(iv.\`usedAmount\` * 100 * GREATEST(0, DATEDIFF(LEAST(COALESCE(iv.b, ?), ?), GREATEST(iv.a, ?)))) AS cd
+        ? `SELECT y.k, y.rate, SUM(y.cd) AS cd FROM (SELECT ${k.sql} AS k, f.\`annualRate\` AS rate,
+              iv.\`usedAmount\` * 100 * GREATEST(0, DATEDIFF(LEAST(COALESCE(iv.b, ?), ?), GREATEST(iv.a, ?))) AS cd
              FROM (SELECT v.\`facilityId\`, v.\`usedAmount\`, v.\`asOf\` AS a,
                      LEAD(v.\`asOf\`) OVER (PARTITION BY v.\`facilityId\` ORDER BY v.\`asOf\`) AS b
                      FROM \`facility_valuation\` v WHERE v.\`asOf\` <= ?) iv
-             JOIN \`credit_facility\` f ON f.\`id\` = iv.\`facilityId\` JOIN (${cs.sql}) cs ON cs.\`clientId\` = f.\`clientId\`
-            GROUP BY cs.k, f.\`annualRate\``
-        : `SELECT cs.k, f.\`annualRate\` AS rate,
-              SUM(CAST(ROUND(iv.\`usedAmount\` * 100) AS INTEGER) * MAX(0, CAST(julianday(MIN(COALESCE(iv.b, ?), ?)) - julianday(MAX(iv.a, ?)) AS INTEGER))) AS cd
+             JOIN \`credit_facility\` f ON f.\`id\` = iv.\`facilityId\` JOIN \`client\` c ON c.\`id\` = f.\`clientId\`
+             ${counted.sql()}) y
+            GROUP BY y.k, y.rate`
+        : `SELECT y.k, y.rate, SUM(y.cd) AS cd FROM (SELECT ${k.sql} AS k, f.\`annualRate\` AS rate,
+              CAST(ROUND(iv.\`usedAmount\` * 100) AS INTEGER) * MAX(0, CAST(julianday(MIN(COALESCE(iv.b, ?), ?)) - julianday(MAX(iv.a, ?)) AS INTEGER)) AS cd
              FROM (SELECT v.\`facilityId\`, v.\`usedAmount\`, v.\`asOf\` AS a,
                      LEAD(v.\`asOf\`) OVER (PARTITION BY v.\`facilityId\` ORDER BY v.\`asOf\`) AS b
                      FROM \`facility_valuation\` v WHERE v.\`asOf\` <= ?) iv
-             JOIN \`credit_facility\` f ON f.\`id\` = iv.\`facilityId\` JOIN (${cs.sql}) cs ON cs.\`clientId\` = f.\`clientId\`
-            GROUP BY cs.k, f.\`annualRate\``,
-      [addDays(to, 1), addDays(to, 1), from, to, ...cs.params],
+             JOIN \`credit_facility\` f ON f.\`id\` = iv.\`facilityId\` JOIN \`client\` c ON c.\`id\` = f.\`clientId\`
+             ${counted.sql()}) y
+            GROUP BY y.k, y.rate`,
+      [...k.params, addDays(to, 1), addDays(to, 1), from, to, ...counted.params],
     ),
     satisfactionBySegment(db, from, to, scope, liveSegment),
   ]);
@@ -330,8 +354,10 @@ export async function creditCohort(
            OR EXISTS (SELECT 1 FROM \`credit_facility\` d WHERE d.\`clientId\` = c.\`id\` AND d.\`defaultedAt\` >= ? AND d.\`defaultedAt\` < ?)
          THEN 1 ELSE 0 END AS bad
        FROM \`client\` c
-       JOIN \`portrait\` p ON p.\`id\` = (SELECT p2.\`id\` FROM \`portrait\` p2 WHERE p2.\`clientId\` = c.\`id\` AND p2.\`asOf\` <= ?
-         ORDER BY p2.\`asOf\` DESC, p2.\`computedAt\` DESC, p2.\`id\` DESC LIMIT 1)
+       JOIN (SELECT p2.\`id\`, p2.\`clientId\`, ROW_NUMBER() OVER (PARTITION BY p2.\`clientId\`
+         ORDER BY p2.\`asOf\` DESC, p2.\`computedAt\` DESC, p2.\`id\` DESC) AS rn
+         FROM \`portrait\` p2 WHERE p2.\`asOf\` <= ?) lp ON lp.\`clientId\` = c.\`id\` AND lp.rn = 1
+       JOIN \`portrait\` p ON p.\`id\` = lp.\`id\`
        ${where.sql()}) x
      GROUP BY x.score, x.rating, x.bad`,
     [AlertKind.MARGIN_CALL, next, end, next, end, cohortDate, ...where.params],

@@ -14,7 +14,7 @@ import { addDays, daysBetween } from "../domain/dates";
 import { PRODUCTS_FOR_SEGMENT } from "./catalogue";
 import { OFFICERS } from "./people";
 import { money, type SeedIds } from "./rows";
-import { badChance, cohortDate, monthEnds } from "./tracking";
+import { badChance, cohortDate, monthEnds, troubleKept } from "./tracking";
 
 const ALL_STATES = Object.values(FacilityStatus);
 
@@ -52,7 +52,13 @@ export function seedFacilityHistory(
   const { facilities, alerts, reviews } = out;
   let marginCalls = 0;
   let defaults = 0;
-  const status = ALL_STATES[(id * 7) % ALL_STATES.length];
+  const drawn = ALL_STATES[(id * 7) % ALL_STATES.length];
+  // SPEC §13: trouble (a margin call, a liquidation) is kept the likelier the lower the cohort score.
+  const status =
+    (drawn === FacilityStatus.MARGIN_CALL || drawn === FacilityStatus.LIQUIDATING) &&
+    draw.rnd() >= troubleKept(cohortScore)
+      ? FacilityStatus.ACTIVE
+      : drawn;
   const product = pick(PRODUCTS_FOR_SEGMENT[segment]);
   const fid = ++ids.facilityId;
   const requested = new Decimal(

@@ -38,6 +38,11 @@ export function badChance(score: number): number {
   return score < 50 ? 0.6 : score < 65 ? 0.35 : score < 80 ? 0.12 : 0.04;
 }
 
+/** Share of the facilities drawn MARGIN_CALL or LIQUIDATING that keep that state, by the cohort score. */
+export function troubleKept(score: number): number {
+  return score < 65 ? 1 : score < 80 ? 0.5 : 0.2;
+}
+
 /** Per segment (null: none), the share of promoters and of promoters + passives among answers. */
 const ANSWERS: Record<string, [number, number]> = { A: [0.62, 0.9], B: [0.45, 0.78], C: [0.3, 0.6], "": [0.16, 0.42] };
 const COMMENTS = ["客户经理服务周到", "两融利率偏高", "App 追保提醒很及时", "希望增加投顾服务", "网点办理排队时间长"];

@@ -112,16 +112,14 @@ export async function seedSegmentSnapshots(
   for (const [k, date] of dates.entries()) {
     const back = dates.length - 1 - k;
     const force = inForceAt("f", date);
-    const factor =
-      back === 0
-        ? "1"
-        : `((0.80 + ((x.\`clientId\` * 7919 + ${k * 104729}) % 41) / 100.0) * ${(1 - 0.012 * back).toFixed(3)})`;
+    const drift = `((0.80 + ((c.\`id\` * 7919 + ${k * 104729}) % 41) / 100.0) * ${(1 - 0.012 * back).toFixed(3)})`;
+    // The portrait joined by its primary key, the drifted average written into the segment's CASE.
+    const avg = back === 0 ? "p.`avgDailyAssets20d`" : `ROUND(p.\`avgDailyAssets20d\` * ${drift}, 2)`;
     await run(
       `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
-       SELECT ?, c.\`id\`, ${segmentCase.sql}, ${back === 0 ? "p.`id`" : "NULL"}, p.\`avgDailyAssets20d\`, COALESCE(fa.\`n\`, 0), COALESCE(fa.\`approved\`, 0)
-         FROM \`client\` c
-         JOIN (SELECT x.\`id\`, x.\`clientId\`, x.\`riskLevel\`, x.\`horizon\`, x.\`experienceMonths\`, x.\`creditRating\`,
-                 ROUND(x.\`avgDailyAssets20d\` * ${factor}, 2) AS \`avgDailyAssets20d\` FROM \`portrait\` x) p ON p.\`id\` = c.\`latestPortraitId\`
+       SELECT ?, c.\`id\`, ${segmentCase.sql.split("p.`avgDailyAssets20d`").join(avg)}, ${back === 0 ? "p.`id`" : "NULL"}, ${avg},
+           COALESCE(fa.\`n\`, 0), COALESCE(fa.\`approved\`, 0)
+         FROM \`client\` c JOIN \`portrait\` p ON p.\`id\` = c.\`latestPortraitId\`
          LEFT JOIN (SELECT f.\`clientId\`, COUNT(*) AS \`n\`, SUM(f.\`approvedLimit\`) AS \`approved\` FROM \`credit_facility\` f
            WHERE ${force.sql} GROUP BY f.\`clientId\`) fa ON fa.\`clientId\` = c.\`id\`
         WHERE c.\`openedAt\` <= ?`,

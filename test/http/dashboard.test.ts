@@ -220,7 +220,12 @@ const pct = (v: string | null): number | "-" => (v === null ? "-" : Math.round(N
         const byDate = new Map(s.history.map((p) => [p.date, p.clientCount]));
         expect(chart.series[i].data).toEqual(dates.map((d) => byDate.get(d) ?? "-"));
       });
-      // Non-trivial: some segment's size changes over the year.
+      // Non-trivial: a segment with clients now had clients at every month end of the year (the book's
+      // snapshots place them), and some segment's size changes over the year.
+      const now = dates.length - 1;
+      for (const line of chart.series.filter((l) => n(l.data[now]) > 0)) {
+        expect([line.name, line.data.filter((v) => !(n(v) > 0)).length]).toEqual([line.name, 0]);
+      }
       expect(chart.series.some((s) => new Set(s.data.filter((v) => v !== "-")).size > 1)).toBe(true);
     });
 
@@ -251,6 +256,9 @@ const pct = (v: string | null): number | "-" => (v === null ? "-" : Math.round(N
       expect(drawn).toEqual(expected);
       const moved = api.filter((c) => c.fromSegment?.code !== c.toSegment?.code).reduce((t, c) => t + c.clientCount, 0);
       expect(moved).toBeGreaterThan(0);
+      // A year ago clients were in segments too, and most of those stayed in theirs.
+      const stayed = api.filter((c) => c.fromSegment !== null && c.fromSegment.code === c.toSegment?.code);
+      expect(stayed.reduce((t, c) => t + c.clientCount, 0)).toBeGreaterThan(moved / 2);
     });
 
     it("effect per segment: utilization, margin-call and default rates and NPS from segmentPerformance", async () => {

@@ -114,7 +114,15 @@ export async function seedSegmentSnapshots(
     const force = inForceAt("f", date);
     const drift = `((0.80 + ((c.\`id\` * 7919 + ${k * 104729}) % 41) / 100.0) * ${(1 - 0.012 * back).toFixed(3)})`;
     // The portrait joined by its primary key, the drifted average written into the segment's CASE.
-    const avg = back === 0 ? "p.`avgDailyAssets20d`" : `ROUND(p.\`avgDailyAssets20d\` * ${drift}, 2)`;
+    // SQLite compares a computed value with the thresholds (bound as text) only through NUMERIC affinity,
+    // which a CAST gives it; without it every month end fell in "no segment".
+    const rounded = `ROUND(p.\`avgDailyAssets20d\` * ${drift}, 2)`;
+    const avg =
+      back === 0
+        ? "p.`avgDailyAssets20d`"
+        : ds.options.type === "better-sqlite3"
+          ? `CAST(${rounded} AS NUMERIC)`
+          : rounded;
     await run(
       `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
        SELECT ?, c.\`id\`, ${segmentCase.sql.split("p.`avgDailyAssets20d`").join(avg)}, ${back === 0 ? "p.`id`" : "NULL"}, ${avg},

@@ -29,8 +29,13 @@ export type SealedValueReason = "TAMPERED" | "MALFORMED" | "UNKNOWN_KEY_VERSION"
  * not configured. The message names the key version at most, never the value.
  */
 export class SealedValueError extends DomainError {
-  readonly extensionCode = "INTERNAL_SERVER_ERROR";
-  override readonly masked = true;
+  /**
+   * A key this instance lacks (DATA_KEYS not yet updated here during a rotation) is an outage of this
+   * instance, SERVICE_UNAVAILABLE with the version it needs; a tampered or malformed value is a fault,
+   * answered as an internal error without detail.
+   */
+  readonly extensionCode: string;
+  override readonly masked: boolean;
   readonly code: string;
   constructor(
     readonly reason: SealedValueReason,
@@ -45,6 +50,8 @@ export class SealedValueError extends DomainError {
     );
     this.name = "SealedValueError";
     this.code = `SEALED_VALUE_${reason}`;
+    this.extensionCode = reason === "UNKNOWN_KEY_VERSION" ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR";
+    this.masked = reason !== "UNKNOWN_KEY_VERSION";
   }
 }
 

@@ -67,6 +67,12 @@ describe("sealed personal data (SPEC §14)", () => {
     expect(err.keyVersion).toBe("retired7");
     expect(err.message).toContain("retired7");
     expect(err.message).not.toContain("13812345678");
+    // An instance that lacks the key is unavailable (it may be mid-rotation), not broken: coded, unmasked.
+    expect(err.extensionCode).toBe("SERVICE_UNAVAILABLE");
+    expect(err.masked).toBe(false);
+    const tampered = errorOf(() => ring.open("not sealed"));
+    expect(tampered.extensionCode).toBe("INTERNAL_SERVER_ERROR");
+    expect(tampered.masked).toBe(true);
   });
 
   it("SPEC §14: blind indexes are keyed HMAC-SHA-256 of the normalised value, per kind", () => {

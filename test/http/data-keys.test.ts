@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createDataSource } from "../../src/db/data-source";
 import { DEV_DATA_KEYS } from "../../src/crypto/sealing";
+import { runApiUntil } from "../support/api-process";
 import { compiledBuild } from "../support/build";
 import { buildClient } from "../support/factories";
 
@@ -11,38 +11,12 @@ import { buildClient } from "../support/factories";
  * SPEC §14 at start: a value sealed under a key version DATA_KEYS does not configure stops the start
  * with an error naming the version, never a value; with that version configured again, it starts.
  */
-const root = path.resolve(__dirname, "../..");
 const OTHER = `k9:${Buffer.alloc(32, 9).toString("base64")}`;
 const BLIND = "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LWNoYW5nZS0=";
 
-function run(build: string, env: Record<string, string>, until: RegExp | null, ms = 30_000) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(build, "src/main.js")], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_PATH: path.join(root, "node_modules"),
-        SEED_DEMO: "false",
-        PORT: "0",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const collect = (c: Buffer) => {
-      output += c.toString("utf8");
-      if (until && until.test(output)) child.kill("SIGTERM");
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+/** The built API with a port of its own choosing (SPEC §14 start checks). */
+const run = (build: string, env: Record<string, string>, until: RegExp | null, ms = 30_000) =>
+  runApiUntil(build, { PORT: "0", ...env }, until, ms);
 
 describe("data keys at start (SPEC §14)", () => {
   let build: string;

@@ -1,42 +1,15 @@
-import { spawn } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
+import { runApiUntil } from "../support/api-process";
 import { compiledBuild } from "../support/build";
 
 /**
  * Starting the server as a new user would (issue 14 frictions): a port in use is one clear line and
  * exit 1, not a stack; LOG_PRETTY gives readable lines in development and is refused in production.
  */
-const root = path.resolve(__dirname, "../..");
 
-function run(build: string, env: Record<string, string>, until: RegExp | null, ms = 30_000) {
-  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(build, "src/main.js")], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_PATH: path.join(root, "node_modules"),
-        DATABASE_URL: "sqlite::memory:",
-        SEED_DEMO: "false",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const collect = (c: Buffer) => {
-      output += c.toString("utf8");
-      if (until && until.test(output)) child.kill("SIGTERM");
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+/** The built API on an in-memory database unless `env` names another. */
+const run = (build: string, env: Record<string, string>, until: RegExp | null, ms = 30_000) =>
+  runApiUntil(build, { DATABASE_URL: "sqlite::memory:", ...env }, until, ms);
 
 describe("starting the server (issue 14)", () => {
   let build: string;

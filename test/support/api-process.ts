@@ -73,3 +73,35 @@ export async function startApiProcess(
     },
   };
 }
+
+/**
+ * Runs the built API once with `env` (no demo book) and collects what it writes; sends SIGTERM once the
+ * output matches `until` (null: let it exit by itself), SIGKILL after `ms`. For tests of how it starts.
+ */
+export function runApiUntil(
+  build: string,
+  env: Record<string, string>,
+  until: RegExp | null,
+  ms = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(build, "src/main.js")], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", NODE_PATH: path.join(root, "node_modules"), SEED_DEMO: "false", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (c: Buffer) => {
+      output += c.toString("utf8");
+      if (until && until.test(output)) child.kill("SIGTERM");
+    };
+    child.stdout!.on("data", collect);
+    child.stderr!.on("data", collect);
+    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

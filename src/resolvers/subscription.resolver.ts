@@ -1,12 +1,10 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { idOf } from "../domain/global-id";
 import { BadInputError } from "../errors";
-import { createLoaders } from "../loaders";
 import type { Context } from "../schema/context";
 import { presentAlert, presentFacility, presentReview } from "../schema/presenters";
 import { CreditFacilityGql, PostLoanReviewGql, AlertGql } from "../schema/types/facility";
 import { AlertFilterInput } from "../schema/types/filters";
-import { AccessTrail } from "../services/access/trail";
 import type { LiveCriteria, LiveItem, LiveKind } from "../services/events/live-feed";
 
 type Item<K extends LiveKind> = Extract<LiveItem, { kind: K }>;
@@ -24,15 +22,13 @@ function follow(context: Context, kind: LiveKind, criteria: LiveCriteria): Async
 }
 
 /**
- * Each event is resolved like a query of its own: fresh loaders (a subscription lives for hours; what
- * its nested fields read must be now's), a fresh access trail (written before the event is sent), primed with the row's client (and an alert's facility), which the feed read once for
- * every subscriber and whose branch it already checked against this viewer's scope.
+ * Each event is executed like a query of its own, once for every subscriber sharing its document and
+ * its view (server/live-execution.ts: fresh loaders, a fresh access trail), here primed with the row's
+ * client (and an alert's facility), which the feed read once and whose branch it already checked
+ * against the subscribers' scope.
  */
 function asQuery(ctx: Context, item: LiveItem): void {
-  ctx.loaders = createLoaders(ctx.services.batchReads, ctx.scope, () => ctx.clock.now());
-  ctx.trail = new AccessTrail(ctx.viewer, ctx.requestId);
   ctx.loaders.client.prime(item.client.id, item.client);
-  if (ctx.live) ctx.live.committedAt = item.committedAt;
   if (item.kind === "alert" && item.facility !== null) ctx.loaders.facility.prime(item.facility.id, item.facility);
 }
 

@@ -18,6 +18,8 @@ export interface Context {
   /** A subscription's connection (server/subscriptions.ts): told when the live feed ends a subscription. */
   live?: {
     ended(reason: "overflow" | "shutdown"): void;
+    /** Which subscribers share each event's execution (server/live-execution.ts shareKey). */
+    shareKey: string;
     /** When the transaction of the event being resolved committed (ms), for the delivery metric. */
     committedAt?: number;
   };

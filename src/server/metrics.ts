@@ -32,6 +32,7 @@ export class Metrics implements JobRunObserver, LiveFeedObserver {
   readonly liveDelivered: Counter<"kind">;
   readonly liveDropped: Counter<"reason">;
   readonly liveDelivery: Histogram;
+  readonly liveExecutions: Counter;
   private readonly operations = new Set<string>();
 
   constructor(ds: DataSource, rateLimiter?: RateLimiter) {
@@ -111,6 +112,11 @@ export class Metrics implements JobRunObserver, LiveFeedObserver {
       name: "live_events_dropped_total",
       help: "Live deliveries given up, by reason: overflow (a subscriber fell behind), shutdown, publish_failed (Redis refused the publish), backlog (events waiting for their rows past the bound)",
       labelNames: ["reason"],
+      registers: [this.registry],
+    });
+    this.liveExecutions = new Counter({
+      name: "live_executions_total",
+      help: "Subscription executions: one per event and class of subscribers sharing its document and view (roles, branch), however many receive it",
       registers: [this.registry],
     });
     this.liveDelivery = new Histogram({

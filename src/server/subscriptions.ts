@@ -25,6 +25,7 @@ import { branchScope } from "../services/access/policy";
 import { bearerToken, verifyToken } from "../services/access/tokens";
 import { AccessTrail } from "../services/access/trail";
 import type { Viewer } from "../services/access/viewer";
+import { createLiveSubscribe, shareKey } from "./live-execution";
 import type { Metrics } from "./metrics";
 
 /**
@@ -102,6 +103,7 @@ export function attachSubscriptions(opts: {
 
   const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>({
     schema,
+    subscribe: createLiveSubscribe(() => metrics.liveExecutions.inc()),
     connectionInitWaitTimeout: 3_000,
     async onConnect(ctx: Ctx) {
       const { socket } = ctx.extra;
@@ -198,6 +200,7 @@ export function attachSubscriptions(opts: {
         meta: {},
         trail: new AccessTrail(viewer, `ws:${_id}`.slice(0, 64)),
         live: {
+          shareKey: shareKey(viewer, payload.query, payload.operationName, variables),
           ended(reason) {
             if (reason === "overflow") {
               refuse("too_slow");
@@ -215,10 +218,8 @@ export function attachSubscriptions(opts: {
         contextValue,
       } satisfies ExecutionArgs;
     },
-    async onNext(_ctx, _id, _payload, args, result) {
-      // SPEC §14: an event that carried personal data in clear is recorded before it is sent, like a
-      // query's response; each event starts a fresh trail (subscription.resolver.ts asQuery).
-      await services.accessTrail.write((args.contextValue as Context).trail);
+    onNext(_ctx, _id, _payload, args, result) {
+      // The event's access trail was written before it got here (live-execution.ts deliver).
       metrics.wsMessages.inc();
       const committedAt = (args.contextValue as Context).live?.committedAt;
       if (committedAt !== undefined) metrics.liveDelivery.observe(Math.max(0, Date.now() - committedAt) / 1000);
@@ -263,17 +264,17 @@ export function attachSubscriptions(opts: {
     const closed = graphqlWs.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve) => {
-            if (socket.readyState !== socket.OPEN) return resolve();
-            // A subscriber that cannot keep up is cut, never buffered without bound.
-            if (socket.bufferedAmount > limits.maxBufferedBytes) {
-              refuse("too_slow");
-              socket.close(WS_CLOSE.TOO_SLOW, "Too slow: the subscriber fell behind");
-              return resolve();
-            }
-            socket.send(data, () => resolve());
-          }),
+        send: (data) => {
+          if (socket.readyState !== socket.OPEN) return;
+          // A subscriber that cannot keep up is cut, never buffered without bound: what was handed to
+          // the socket and not yet taken by the peer is bounded by maxBufferedBytes.
+          if (socket.bufferedAmount > limits.maxBufferedBytes) {
+            refuse("too_slow");
+            socket.close(WS_CLOSE.TOO_SLOW, "Too slow: the subscriber fell behind");
+            return;
+          }
+          sendCoalesced(socket, data);
+        },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on("message", (data) => {
@@ -315,6 +316,21 @@ export function attachSubscriptions(opts: {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Sends a message, holding the socket's writes until the end of this turn of the event loop, so the
+ * messages a subscriber gets in one burst leave in one write to the kernel instead of one each (on a
+ * loaded instance the per-message write was the largest cost of delivery). `ws` corks the same socket
+ * around each frame; this widens it to the burst.
+ */
+function sendCoalesced(socket: WebSocket, data: string): void {
+  const raw = (socket as unknown as { _socket?: Duplex })._socket;
+  if (raw !== undefined && raw.writableCorked === 0) {
+    raw.cork();
+    setImmediate(() => raw.uncork());
+  }
+  socket.send(data);
 }
 
 function sameOrigin(origin: string, host: string | undefined): boolean {

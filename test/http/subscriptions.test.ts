@@ -167,6 +167,52 @@ describe.each(ENGINES)("subscriptions on $name (SPEC §12)", (engine) => {
     expect(Number(/^live_delivery_seconds_count (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
   });
 
+  it("SPEC §12, §14: subscribers asking one document with one view share each event's execution; every clear delivery is recorded under its own subject, a masked one not at all", async () => {
+    const facility = await buildFacility(db.ds, pudong, product);
+    const tokens = {
+      rmA: await server.token(Role.RELATIONSHIP_MANAGER, { sub: "rm-share-a", branch: PUDONG }),
+      rmB: await server.token(Role.RELATIONSHIP_MANAGER, { sub: "rm-share-b", branch: PUDONG }),
+      viewer: await server.token(Role.VIEWER, { sub: "viewer-share" }),
+    };
+    const subs: Record<string, WsTestClient> = {};
+    for (const [who, token] of Object.entries(tokens)) {
+      subs[who] = await ready(token);
+      subs[who].subscribe("shared", ALERT_SUB, { filter: { kinds: ["MARGIN_CALL"] } });
+    }
+    await settle();
+    const counter = async (name: string) => {
+      const text = await (await fetch(server.url.replace("/graphql", "/metrics"))).text();
+      return Number(new RegExp(`^${name} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+    };
+    const [executionsBefore, messagesBefore] = [
+      await counter("live_executions_total"),
+      await counter("graphql_ws_messages_total"),
+    ];
+    expect((await value([valuation(facility, "1000000", "1200000")])).alertsRaised).toBe(1);
+
+    const got = Object.fromEntries(
+      await Promise.all(
+        Object.keys(subs).map(async (who) => [who, dataOf(await subs[who].next("shared"))!.alertRaised] as const),
+      ),
+    ) as Record<string, { id: string; client: { name: string } }>;
+    expect(got.rmA).toEqual(got.rmB);
+    expect(got.rmA.client.name).toBe(NAME);
+    expect(got.viewer.id).toBe(got.rmA.id);
+    expect(got.viewer.client.name).not.toBe(NAME);
+    // Two classes (the branch's RMs; the VIEWER), three messages.
+    expect((await counter("live_executions_total")) - executionsBefore).toBe(2);
+    expect((await counter("graphql_ws_messages_total")) - messagesBefore).toBe(3);
+
+    const trail = (await db.ds.query(
+      "SELECT `subject`, `fields`, `requestId` FROM `personal_data_access` WHERE `clientId` = ? AND `subject` LIKE '%-share-%' ORDER BY `subject`",
+      [pudong.id],
+    )) as { subject: string; fields: string; requestId: string }[];
+    expect(trail).toEqual([
+      { subject: "rm-share-a", fields: "name,idNumber,phone", requestId: "ws:shared" },
+      { subject: "rm-share-b", fields: "name,idNumber,phone", requestId: "ws:shared" },
+    ]);
+  });
+
   it("SPEC §12: facilityChanged and reviewChanged follow one client, and a refused (rolled-back) write publishes nothing", async () => {
     const facility = await buildFacility(db.ds, chaoyang, product);
     const other = await buildFacility(db.ds, pudong, product);

@@ -84,6 +84,12 @@ function bucketQuantiles(text: string, name: string): { p50: number; p99: number
   return { p50: at(0.5), p99: at(0.99), count };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -214,6 +220,7 @@ async function main(): Promise<void> {
   const inflight: Promise<unknown>[] = [];
   const ticksPerSecond = RATE / PER_MUTATION;
   const loadStart = Date.now();
+  const cpuStart = cpuSeconds(child.pid!);
   for (let tick = 0; tick < ticks; tick += 1) {
     const due = loadStart + (tick * 1000) / ticksPerSecond;
     const wait = due - Date.now();
@@ -239,6 +246,7 @@ async function main(): Promise<void> {
   await Promise.all(inflight);
   await sleep(2000);
   const loadSeconds = (Date.now() - loadStart) / 1000;
+  const apiCpu = cpuSeconds(child.pid!) - cpuStart;
   clearInterval(rssTimer);
 
   const serverSide = bucketQuantiles(await (await fetch(`${origin}/metrics`)).text(), "live_delivery_seconds");
@@ -262,6 +270,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `API RSS: ${rssBefore.toFixed(0)} MB with ${SUBSCRIBERS} subscribers idle, peak ${peakRss.toFixed(0)} MB under load  [target < 300 MB]`,
+  );
+  console.log(
+    `API CPU under load: ${apiCpu.toFixed(1)} s over ${loadSeconds.toFixed(1)} s (${((apiCpu / loadSeconds) * 100).toFixed(0)}% of one core); ${((apiCpu * 1e6) / Math.max(received, 1)).toFixed(0)} µs per delivered message, valuations included`,
   );
   console.log(`sockets closed early: ${closedEarly}; load average ${os.loadavg()[0].toFixed(1)}`);
   for (const ws of sockets) ws.close();

@@ -96,26 +96,53 @@ export type AuditEntity =
  * not at all), personal data masked. A versioned row's entry records the version the write left.
  * The same transaction appends the write's outbox event (SPEC §12), its payload free of personal data.
  */
-export async function recordAudit(
+export function recordAudit(
   manager: EntityManager,
   viewer: { subject: string },
   action: AuditAction,
   entity: AuditEntity,
   entry: { at: Date; changes?: Record<string, unknown> | null },
 ): Promise<void> {
-  const version = entity.type === "Batch" ? undefined : entity.version;
-  const changes = version === undefined ? (entry.changes ?? null) : { ...entry.changes, version };
-  const entityId = entity.type === "Batch" ? entity.key : toGlobalId(entity.type, entity.id);
-  await manager.insert(AuditEntryEntity, {
-    at: entry.at,
-    actor: viewer.subject,
-    action,
-    entityType: entity.type,
-    entityId,
-    changes: changes ? auditChanges(changes) : null,
+  return recordAudits(manager, viewer, action, [{ entity, ...entry }]);
+}
+
+/**
+ * recordAudit for the rows of one batch write (a valuation run): their entries in one INSERT, their
+ * events appended together, in the order given.
+ */
+export async function recordAudits(
+  manager: EntityManager,
+  viewer: { subject: string },
+  action: AuditAction,
+  entries: readonly { entity: AuditEntity; at: Date; changes?: Record<string, unknown> | null }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const written = entries.map(({ entity, at, changes: given }) => {
+    const version = entity.type === "Batch" ? undefined : entity.version;
+    const changes = version === undefined ? (given ?? null) : { ...given, version };
+    const entityId = entity.type === "Batch" ? entity.key : toGlobalId(entity.type, entity.id);
+    return { entity, at, changes, entityId };
   });
-  const event = eventOfAudit(action, entity, entityId, entry.at, changes);
-  await appendEvents(manager, [{ ...event, payload: plain(event.payload) as Record<string, unknown> }]);
+  for (let i = 0; i < written.length; i += 1000) {
+    await manager.insert(
+      AuditEntryEntity,
+      written.slice(i, i + 1000).map(({ at, entity, entityId, changes }) => ({
+        at,
+        actor: viewer.subject,
+        action,
+        entityType: entity.type,
+        entityId,
+        changes: changes ? auditChanges(changes) : null,
+      })),
+    );
+  }
+  await appendEvents(
+    manager,
+    written.map(({ entity, entityId, at, changes }) => {
+      const event = eventOfAudit(action, entity, entityId, at, changes);
+      return { ...event, payload: plain(event.payload) as Record<string, unknown> };
+    }),
+  );
 }
 
 /** A batch job's entry for one committed batch (SPEC §10), about the job and its as-of date. */

@@ -1,8 +1,8 @@
 import Decimal from "decimal.js";
-import type { DataSource } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import { CreditFacilityEntity, FacilityValuationEntity, ProductEntity } from "../../entities";
 import { inTransaction } from "../../db/transaction";
-import { lockById, lockClientsOfFacilities } from "../../db/locks";
+import { lockFacilities } from "../../db/locks";
 import { updateVersioned } from "../../db/versioned";
 import { RATIO_MAX, ratio } from "../../domain/decimal";
 import { today, type Clock } from "../../domain/clock";
@@ -10,10 +10,10 @@ import { addWeekdays } from "../../domain/dates";
 import { AlertKind, AlertSeverity, FacilityStatus, ReviewTrigger, UserErrorCode } from "../../domain/enums";
 import { VALUED } from "../../domain/facility-status";
 import { Refusal, UserError } from "../../errors";
-import { raiseAlert, resolveOpenAlerts } from "../../repositories/alert.writes";
-import { openReview } from "../../repositories/review.writes";
+import { raiseAlerts, resolveOpenAlerts, type NewAlert } from "../../repositories/alert.writes";
+import { openReviews } from "../../repositories/review.writes";
 import type { Viewer } from "../access/viewer";
-import { recordAudit } from "../audit/audit";
+import { recordAudits } from "../audit/audit";
 
 export const MAX_VALUATIONS_PER_CALL = 5000;
 
@@ -76,110 +76,164 @@ export class ValuationService {
     if (errors.length > 0) throw new Refusal(errors);
     const now = this.clock.now();
     return inTransaction(this.ds, async (manager) => {
-      // One client, one line of writes (SPEC §10): the clients first (ascending), then each facility
+      // One client, one line of writes (SPEC §10): the clients first (ascending), then the facilities
       // in id order, so two overlapping batches queue instead of deadlocking or deciding on stale rows.
-      await lockClientsOfFacilities(
-        manager,
-        items.map((v) => v.facilityId!),
+      const locked = new Map(
+        (
+          await lockFacilities(
+            manager,
+            items.map((v) => v.facilityId!),
+          )
+        ).map((f) => [f.id, f]),
       );
       const order = items.map((v, i) => ({ v, i })).sort((a, b) => a.v.facilityId! - b.v.facilityId!);
-      const facilities: CreditFacilityEntity[] = new Array(items.length);
-      let alertsRaised = 0;
-      const products = new Map<number, ProductEntity>();
+      const refuse = (code: UserErrorCode, message: string, i: number) =>
+        Refusal.of(code, message, ["input", "valuations", String(i), "facilityId"]);
       for (const { v, i } of order) {
-        const f = await lockById(manager, CreditFacilityEntity, v.facilityId);
-        if (f === null)
-          throw Refusal.of(UserErrorCode.NOT_FOUND, "No such facility", [
-            "input",
-            "valuations",
-            String(i),
-            "facilityId",
-          ]);
-        if (!VALUED.includes(f.status)) {
-          throw Refusal.of(UserErrorCode.INVALID_TRANSITION, `A ${f.status} facility takes no valuation`, [
-            "input",
-            "valuations",
-            String(i),
-            "facilityId",
-          ]);
-        }
-        let product = products.get(f.productId);
-        if (!product) {
-          product = await manager.findOneByOrFail(ProductEntity, { id: f.productId });
-          products.set(product.id, product);
-        }
-        const r = maintenanceRatio(v.usedAmount, v.collateralValue);
-        const changes: Partial<CreditFacilityEntity> = {
-          usedAmount: v.usedAmount,
-          collateralValue: v.collateralValue,
-          maintenanceRatio: r,
-          valuationAsOf: v.asOf,
-          updatedAt: now,
-        };
-        const alert = (kind: AlertKind, severity: AlertSeverity, message: string, deadline: string | null = null) =>
-          raiseAlert(manager, { clientId: f.clientId, facilityId: f.id, kind, severity, message, deadline, at: now });
-        const shown = r === null ? "n/a" : ratio(r);
-        if (r !== null && r.lt(product.liquidationLine)) {
-          if (f.status !== FacilityStatus.LIQUIDATING) {
-            changes.status = FacilityStatus.LIQUIDATING;
-            changes.defaultedAt = f.defaultedAt ?? now;
-          }
-          alertsRaised += await alert(
-            AlertKind.LIQUIDATION,
-            AlertSeverity.CRITICAL,
-            `Maintenance ratio ${shown} below the liquidation line ${ratio(product.liquidationLine)}`,
-          );
-        } else if (r !== null && r.lt(product.marginCallLine)) {
-          const deadline = addWeekdays(v.asOf, 2);
-          if (f.status === FacilityStatus.ACTIVE) changes.status = FacilityStatus.MARGIN_CALL;
-          const raised = await alert(
-            AlertKind.MARGIN_CALL,
-            AlertSeverity.WARNING,
-            `Maintenance ratio ${shown} below the margin-call line ${ratio(product.marginCallLine)}: top up by ${deadline}`,
-            deadline,
-          );
-          alertsRaised += raised;
-          if (raised) await openReview(manager, f, ReviewTrigger.MARGIN_CALL, deadline, now);
-        } else if (r !== null && r.lt(product.warningLine)) {
-          alertsRaised += await alert(
-            AlertKind.MAINTENANCE_WARNING,
-            AlertSeverity.INFO,
-            `Maintenance ratio ${shown} below the warning line ${ratio(product.warningLine)}`,
-          );
-        } else if (f.status === FacilityStatus.MARGIN_CALL) {
-          changes.status = FacilityStatus.ACTIVE;
-          await resolveOpenAlerts(manager, { facilityId: f.id, kind: AlertKind.MARGIN_CALL }, now);
-        }
-        await updateVersioned(manager, CreditFacilityEntity, f, f.version, changes);
-        // The history SPEC §13 reads utilization and interest from; a second valuation of a date replaces it.
-        await manager.delete(FacilityValuationEntity, { facilityId: f.id, asOf: v.asOf });
-        await manager.insert(FacilityValuationEntity, {
-          facilityId: f.id,
-          asOf: v.asOf,
-          usedAmount: v.usedAmount,
-          collateralValue: v.collateralValue,
-          maintenanceRatio: r,
-          recordedAt: now,
-        });
-        facilities[i] = f;
-        await recordAudit(
-          manager,
-          viewer,
-          "recordFacilityValuations",
-          { type: "CreditFacility", id: f.id, version: f.version },
-          {
-            at: now,
-            changes: {
-              asOf: v.asOf,
-              usedAmount: v.usedAmount,
-              collateralValue: v.collateralValue,
-              maintenanceRatio: r,
-              status: f.status,
-            },
-          },
-        );
+        const f = locked.get(v.facilityId!);
+        if (f === undefined) throw refuse(UserErrorCode.NOT_FOUND, "No such facility", i);
+        if (!VALUED.includes(f.status))
+          throw refuse(UserErrorCode.INVALID_TRANSITION, `A ${f.status} facility takes no valuation`, i);
       }
+      const productIds = [...new Set([...locked.values()].map((f) => f.productId))];
+      const products = new Map(
+        (await manager.findBy(ProductEntity, { id: In(productIds) })).map((p) => [p.id, p] as const),
+      );
+      // Each valuation's decision first; then the writes, a constant number of statements for the
+      // batch plus one versioned UPDATE per facility (and a resolution per facility leaving MARGIN_CALL).
+      const decided = order.map(({ v, i }) =>
+        decide(locked.get(v.facilityId!)!, products.get(locked.get(v.facilityId!)!.productId)!, v, i, now),
+      );
+      for (const d of decided) {
+        if (d.resolveMarginCall)
+          await resolveOpenAlerts(manager, { facilityId: d.facility.id, kind: AlertKind.MARGIN_CALL }, now);
+      }
+      const raised = await raiseAlerts(
+        manager,
+        decided.flatMap((d) => (d.alert === null ? [] : [d.alert])),
+      );
+      const marginCalls = new Set(raised.filter((a) => a.kind === AlertKind.MARGIN_CALL).map((a) => a.facilityId));
+      await openReviews(
+        manager,
+        decided.flatMap((d) =>
+          d.alert !== null && marginCalls.has(d.facility.id)
+            ? [{ facility: d.facility, trigger: ReviewTrigger.MARGIN_CALL, dueDate: d.alert.deadline! }]
+            : [],
+        ),
+        now,
+      );
+      const facilities: CreditFacilityEntity[] = new Array(items.length);
+      for (const d of decided) {
+        await updateVersioned(manager, CreditFacilityEntity, d.facility, d.facility.version, d.changes);
+        facilities[d.index] = d.facility;
+      }
+      await recordValuationHistory(manager, decided, now);
+      await recordAudits(
+        manager,
+        viewer,
+        "recordFacilityValuations",
+        decided.map(({ facility: f, valuation: v, changes }) => ({
+          entity: { type: "CreditFacility" as const, id: f.id, version: f.version },
+          at: now,
+          changes: {
+            asOf: v.asOf,
+            usedAmount: v.usedAmount,
+            collateralValue: v.collateralValue,
+            maintenanceRatio: changes.maintenanceRatio ?? null,
+            status: f.status,
+          },
+        })),
+      );
+      const alertsRaised = raised.length;
       return { facilities, alertsRaised };
     });
   }
+}
+
+/** What one valuation does to its facility, decided before anything is written. */
+interface Decision {
+  facility: CreditFacilityEntity;
+  valuation: ValuationProps;
+  /** The item's index in the call. */
+  index: number;
+  changes: Partial<CreditFacilityEntity>;
+  /** The one alert of the lowest line crossed, if any. */
+  alert: NewAlert | null;
+  /** A MARGIN_CALL facility back at or above the warning line: its margin-call alerts resolve. */
+  resolveMarginCall: boolean;
+}
+
+/** The lowest line crossed decides the state and the one alert (SPEC §5, recordValuations). */
+function decide(
+  f: CreditFacilityEntity,
+  product: ProductEntity,
+  v: ValuationProps,
+  index: number,
+  now: Date,
+): Decision {
+  const r = maintenanceRatio(v.usedAmount, v.collateralValue);
+  const changes: Partial<CreditFacilityEntity> = {
+    usedAmount: v.usedAmount,
+    collateralValue: v.collateralValue,
+    maintenanceRatio: r,
+    valuationAsOf: v.asOf,
+    updatedAt: now,
+  };
+  const decision: Decision = { facility: f, valuation: v, index, changes, alert: null, resolveMarginCall: false };
+  const alert = (kind: AlertKind, severity: AlertSeverity, message: string, deadline: string | null = null) => {
+    decision.alert = { clientId: f.clientId, facilityId: f.id, kind, severity, message, deadline, at: now };
+  };
+  const shown = r === null ? "n/a" : ratio(r);
+  if (r !== null && r.lt(product.liquidationLine)) {
+    if (f.status !== FacilityStatus.LIQUIDATING) {
+      changes.status = FacilityStatus.LIQUIDATING;
+      changes.defaultedAt = f.defaultedAt ?? now;
+    }
+    alert(
+      AlertKind.LIQUIDATION,
+      AlertSeverity.CRITICAL,
+      `Maintenance ratio ${shown} below the liquidation line ${ratio(product.liquidationLine)}`,
+    );
+  } else if (r !== null && r.lt(product.marginCallLine)) {
+    const deadline = addWeekdays(v.asOf, 2);
+    if (f.status === FacilityStatus.ACTIVE) changes.status = FacilityStatus.MARGIN_CALL;
+    alert(
+      AlertKind.MARGIN_CALL,
+      AlertSeverity.WARNING,
+      `Maintenance ratio ${shown} below the margin-call line ${ratio(product.marginCallLine)}: top up by ${deadline}`,
+      deadline,
+    );
+  } else if (r !== null && r.lt(product.warningLine)) {
+    alert(
+      AlertKind.MAINTENANCE_WARNING,
+      AlertSeverity.INFO,
+      `Maintenance ratio ${shown} below the warning line ${ratio(product.warningLine)}`,
+    );
+  } else if (f.status === FacilityStatus.MARGIN_CALL) {
+    changes.status = FacilityStatus.ACTIVE;
+    decision.resolveMarginCall = true;
+  }
+  return decision;
+}
+
+/**
+ * The history SPEC §13 reads utilization and interest from: one row per facility and date, a second
+ * valuation of a date replacing the first. One DELETE per date valued and one INSERT per 1,000 rows.
+ */
+async function recordValuationHistory(manager: EntityManager, decided: readonly Decision[], now: Date): Promise<void> {
+  const byDate = new Map<string, number[]>();
+  for (const d of decided) byDate.set(d.valuation.asOf, [...(byDate.get(d.valuation.asOf) ?? []), d.facility.id]);
+  for (const [asOf, ids] of byDate) {
+    for (let i = 0; i < ids.length; i += 1000)
+      await manager.delete(FacilityValuationEntity, { asOf, facilityId: In(ids.slice(i, i + 1000)) });
+  }
+  const rows = decided.map(({ facility, valuation: v, changes }) => ({
+    facilityId: facility.id,
+    asOf: v.asOf,
+    usedAmount: v.usedAmount,
+    collateralValue: v.collateralValue,
+    maintenanceRatio: changes.maintenanceRatio ?? null,
+    recordedAt: now,
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await manager.insert(FacilityValuationEntity, rows.slice(i, i + 1000));
 }

@@ -2,6 +2,8 @@ import Decimal from "decimal.js";
 import type { DataSource } from "typeorm";
 import { FacilityStatus, ReviewOutcome, ReviewStatus, ReviewTrigger, UserErrorCode } from "../../../src/domain/enums";
 import { AlertEntity, type CreditFacilityEntity } from "../../../src/entities";
+import { withSqlTally } from "../../../src/db/sql-counter";
+import { toGlobalId } from "../../../src/domain/global-id";
 import { ENGINES, type TestDatabase } from "../../support/engines";
 import { buildAssessment, buildFacility, buildReview } from "../../support/factories";
 import { clientWith, defaultSegments, footprint, plainProduct } from "../../lifecycle/helpers";
@@ -187,6 +189,56 @@ describe.each(ENGINES)("valuations on $name (service tier)", (engine) => {
       [a.facility.id, FacilityStatus.MARGIN_CALL, "1.2500"],
       [b.facility.id, FacilityStatus.ACTIVE, "2.0000"],
     ]);
+  });
+
+  it("SPEC §5 valuations: an end-of-day batch costs one statement per facility beyond a constant, and still writes every alert, review, valuation, audit entry and event", async () => {
+    const batch = async (n: number) => {
+      const made: Awaited<ReturnType<typeof withFacility>>[] = [];
+      for (let k = 0; k < n; k += 1) made.push(await withFacility(db.ds));
+      const tally = { statements: 0 };
+      const out = await withSqlTally(tally, () =>
+        svc.monitoring.recordValuations(
+          LI,
+          made.map((m) => item(m.facility.id, "1000000", "1200000")),
+        ),
+      );
+      const ids = made.map((m) => m.facility.id);
+      const count = async (table: string, column = "facilityId") =>
+        Number(
+          (
+            (await db.ds.query(
+              `SELECT COUNT(*) AS n FROM \`${table}\` WHERE \`${column}\` IN (${ids.map(() => "?").join(",")})`,
+              ids,
+            )) as { n: number }[]
+          )[0].n,
+        );
+      const events = (await db.ds.query(
+        `SELECT \`type\` FROM \`event\` WHERE \`aggregateId\` IN (${ids.map(() => "?").join(",")})`,
+        ids.map((id) => toGlobalId("CreditFacility", id)),
+      )) as { type: string }[];
+      return {
+        statements: tally.statements,
+        raised: out.alertsRaised,
+        marginCalls: out.facilities.filter((f) => f.status === FacilityStatus.MARGIN_CALL).length,
+        alerts: await count("alert"),
+        reviews: await count("post_loan_review"),
+        valuations: await count("facility_valuation"),
+        facilityEvents: events.length,
+      };
+    };
+    const small = await batch(4);
+    const large = await batch(12);
+    expect(small).toMatchObject({ raised: 4, marginCalls: 4, alerts: 4, reviews: 4, valuations: 4, facilityEvents: 4 });
+    expect(large).toMatchObject({
+      raised: 12,
+      marginCalls: 12,
+      alerts: 12,
+      reviews: 12,
+      valuations: 12,
+      facilityEvents: 12,
+    });
+    // Eight more facilities, eight more statements: the versioned UPDATE of each.
+    expect(large.statements - small.statements).toBe(8);
   });
 });
 

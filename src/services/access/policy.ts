@@ -24,7 +24,11 @@ export function branchScope(viewer: Viewer): BranchScope {
 export { branchCondition } from "../../repositories/scope.sql";
 
 export function canSeeClient(viewer: Viewer, client: { branch: string }): boolean {
-  const scope = branchScope(viewer);
+  return scopeSeesClient(branchScope(viewer), client);
+}
+
+/** canSeeClient for a scope already worked out (a live subscriber's, once per subscription). */
+export function scopeSeesClient(scope: BranchScope, client: { branch: string }): boolean {
   return scope.all || (scope.branch !== null && scope.branch === client.branch);
 }
 

@@ -6,8 +6,8 @@ import type { AlertEntity, ClientEntity, CreditFacilityEntity, PostLoanReviewEnt
 import type { AlertKind, AlertSeverity } from "../../domain/enums";
 import { fromGlobalId } from "../../domain/global-id";
 import { isCommittedEvent, type CommittedEvent } from "../../repositories/event.writes";
-import { canSeeClient } from "../access/policy";
-import type { Viewer } from "../access/viewer";
+import { branchScope, scopeSeesClient } from "../access/policy";
+import type { BranchScope, Viewer } from "../access/viewer";
 import type { BatchReads } from "../read/batch-reads";
 
 /** What a subscription follows (SPEC §12): alertRaised, facilityChanged, reviewChanged. */
@@ -85,6 +85,8 @@ export function liveKindOf(e: Pick<CommittedEvent, "type" | "aggregateType">): L
 interface Subscriber {
   kind: LiveKind;
   viewer: Viewer;
+  /** The viewer's branch scope, worked out once (its token does not change while subscribed). */
+  scope: BranchScope;
   criteria: LiveCriteria;
   queue: LiveItem[];
   wake: (() => void) | null;
@@ -98,7 +100,8 @@ interface Subscriber {
  * instance hears every event, otherwise straight to this process's subscribers. Each instance reads
  * the rows of the events its subscribers follow once, in one statement per kind and burst, then
  * hands each row to the subscribers whose branch scope sees its client and whose criteria it meets —
- * the same rules as the alerts, facilities and reviews queries (policy.ts canSeeClient); masking is
+ * the same rules as the alerts, facilities and reviews queries (policy.ts canSeeClient, its scope
+ * worked out once per subscriber); masking is
  * the presenter's, per subscriber, as for a query. Each subscriber has a bounded queue: one that
  * falls `queueLimit` events behind (LIVE_QUEUE_LIMIT) is ended (`onEnd("overflow")`), never buffered without
  * bound. Live delivery is at most once (an instance down misses what it would have delivered); the
@@ -106,6 +109,11 @@ interface Subscriber {
  */
 export class LiveFeed {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly byKind: Record<LiveKind, Set<Subscriber>> = {
+    alert: new Set(),
+    facility: new Set(),
+    review: new Set(),
+  };
   private readonly counts: Record<LiveKind, number> = { alert: 0, facility: 0, review: 0 };
   private backlog: Announced[] = [];
   private draining: Promise<void> | null = null;
@@ -218,8 +226,18 @@ export class LiveFeed {
     criteria: LiveCriteria,
     onEnd: (reason: LiveEnd) => void,
   ): AsyncIterableIterator<LiveItem> {
-    const s: Subscriber = { kind, viewer, criteria, queue: [], wake: null, ended: null, onEnd };
+    const s: Subscriber = {
+      kind,
+      viewer,
+      scope: branchScope(viewer),
+      criteria,
+      queue: [],
+      wake: null,
+      ended: null,
+      onEnd,
+    };
     this.subscribers.add(s);
+    this.byKind[kind].add(s);
     this.counts[kind] += 1;
     const close = () => this.remove(s, "closed");
     const iterator: AsyncIterableIterator<LiveItem> = {
@@ -246,6 +264,7 @@ export class LiveFeed {
   private remove(s: Subscriber, reason: LiveEnd | "closed"): void {
     if (s.ended === null) s.ended = reason;
     s.queue.length = 0;
+    this.byKind[s.kind].delete(s);
     if (this.subscribers.delete(s)) this.counts[s.kind] -= 1;
     s.wake?.();
   }
@@ -351,8 +370,8 @@ export class LiveFeed {
           : { kind, row, client, committedAt }
       ) as LiveItem;
       let delivered = 0;
-      for (const s of this.subscribers) {
-        if (s.kind !== kind || !accepts(s, item)) continue;
+      for (const s of this.byKind[kind]) {
+        if (!accepts(s, item)) continue;
         if (s.queue.length >= this.queueLimit) {
           this.end(s, "overflow");
           continue;
@@ -368,7 +387,7 @@ export class LiveFeed {
 
 /** The matching query's rules for one subscriber: its branch scope, then its arguments. */
 function accepts(s: Subscriber, item: LiveItem): boolean {
-  if (!canSeeClient(s.viewer, item.client)) return false;
+  if (!scopeSeesClient(s.scope, item.client)) return false;
   const c = s.criteria;
   if (c.clientId != null && item.row.clientId !== c.clientId) return false;
   if (item.kind !== "alert") return true;

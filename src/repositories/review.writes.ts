@@ -3,7 +3,7 @@ import { CreditFacilityEntity, PostLoanReviewEntity } from "../entities";
 import { ReviewStatus, type ReviewTrigger } from "../domain/enums";
 import { insertSkippingDuplicates, sqlInstant } from "../db/sql";
 import { toGlobalId } from "../domain/global-id";
-import { appendEvents } from "./event.writes";
+import { appendEvents, type NewEvent } from "./event.writes";
 
 /** The columns of a newly scheduled system review. */
 const REVIEW_COLUMNS = [
@@ -30,9 +30,11 @@ export function countOpenReviews(manager: EntityManager, facilityId: number, tri
 
 /**
  * Creates a system review unless one of the same trigger is already open for the facility. Returns 1
- * if created. See openReviews.
+ * if created; UQ_review_open holds the rule in the database (SPEC §10). A created review appends its
+ * review.scheduled event in the same transaction (SPEC §12). One review at a time, as the batch jobs
+ * judge their facilities one by one (openReviews for a list).
  */
-export function openReview(
+export async function openReview(
   manager: EntityManager,
   facility: CreditFacilityEntity,
   trigger: ReviewTrigger,
@@ -40,7 +42,36 @@ export function openReview(
   at: Date,
   notes: string | null = null,
 ): Promise<number> {
-  return openReviews(manager, [{ facility, trigger, dueDate, notes }], at);
+  if ((await countOpenReviews(manager, facility.id, trigger)) > 0) return 0;
+  const stamp = sqlInstant(at);
+  const created = await insertSkippingDuplicates(manager, "post_loan_review", REVIEW_COLUMNS, [
+    [facility.clientId, facility.id, trigger, ReviewStatus.SCHEDULED, dueDate, notes, stamp, stamp, 1],
+  ]);
+  if (created === 0) return 0;
+  const review = await manager.findOneOrFail(PostLoanReviewEntity, {
+    where: { facilityId: facility.id, trigger, status: ReviewStatus.SCHEDULED },
+    order: { id: "DESC" },
+  });
+  await appendEvents(manager, [reviewScheduled({ facility, trigger, dueDate }, review.id, at)]);
+  return created;
+}
+
+/** The review.scheduled event of a created review. */
+function reviewScheduled(r: NewReview, id: number, at: Date): NewEvent {
+  return {
+    type: "review.scheduled",
+    aggregateType: "PostLoanReview",
+    aggregateId: toGlobalId("PostLoanReview", id),
+    occurredAt: at,
+    payload: {
+      client: toGlobalId("Client", r.facility.clientId),
+      facility: toGlobalId("CreditFacility", r.facility.id),
+      trigger: r.trigger,
+      dueDate: r.dueDate,
+      status: ReviewStatus.SCHEDULED,
+      version: 1,
+    },
+  };
 }
 
 /** A system review to schedule. */
@@ -54,7 +85,7 @@ export interface NewReview {
 const reviewKey = (facilityId: number, trigger: ReviewTrigger) => `${facilityId}|${trigger}`;
 
 /**
- * Creates each system review unless one of the same trigger is already open (SCHEDULED or
+ * openReview for a list (a valuation batch): creates each system review unless one of the same trigger is already open (SCHEDULED or
  * IN_PROGRESS) for its facility, or an earlier one of the list is the same; returns how many were
  * created. A constant number of statements for the list: the open reviews read once, one INSERT, the
  * new ids read back, the review.scheduled events appended together (SPEC §12). UQ_review_open holds
@@ -116,23 +147,7 @@ export async function openReviews(manager: EntityManager, items: readonly NewRev
     manager,
     [...wanted].flatMap(([key, r]) => {
       const id = newIds.get(key);
-      if (id === undefined) return [];
-      return [
-        {
-          type: "review.scheduled",
-          aggregateType: "PostLoanReview",
-          aggregateId: toGlobalId("PostLoanReview", id),
-          occurredAt: at,
-          payload: {
-            client: toGlobalId("Client", r.facility.clientId),
-            facility: toGlobalId("CreditFacility", r.facility.id),
-            trigger: r.trigger,
-            dueDate: r.dueDate,
-            status: ReviewStatus.SCHEDULED,
-            version: 1,
-          },
-        },
-      ];
+      return id === undefined ? [] : [reviewScheduled(r, id, at)];
     }),
   );
   return created;

@@ -27,6 +27,8 @@ import type {
   ReviewOrderField,
 } from "../../domain/order";
 
+export type { ClientPage };
+
 /** The client list's filter: the columns it narrows by, and a segment's membership. */
 export type ClientsFilter = ClientListFilter & { segmentCode?: string | null };
 

@@ -1,0 +1,149 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from "graphql";
+import { MAX_PAGE } from "../../domain/paging";
+import { CLIENT_FIELDS, PORTRAIT_FIELDS, type ClientField, type PortraitField } from "../../schema/presenters";
+import { allPlainData, collectPicks, subSets, type Fragments, type Pick, type Picks } from "./selection";
+
+/**
+ * What a page of clients is asked for, read once per document from its selection set: the client
+ * fields computed from the row, and the nested fields (each with a resolver of its own when asked
+ * field by field) the plan serves from one batch per kind. Null — answer field by field — as soon as
+ * anything under a node is a field this plan does not know.
+ */
+export interface ClientPagePlan {
+  /** Client fields by name (an alias reads the same property). */
+  fields: ClientField[];
+  /** Nested fields by response key: each alias has its own arguments and value. */
+  nested: NestedPick[];
+}
+
+export type NestedKind = "portrait" | "segment" | "segmentFits" | "productFits" | "reviews" | "riskAssessment";
+
+export interface NestedPick {
+  kind: NestedKind;
+  pick: Pick;
+  /** For `portrait`: its fields by name. */
+  portraitFields: PortraitField[];
+}
+
+const NESTED: readonly string[] = [
+  "portrait",
+  "segment",
+  "segmentFits",
+  "productFits",
+  "reviews",
+  "riskAssessment",
+] satisfies NestedKind[];
+
+const plans = new WeakMap<FieldNode, ClientPagePlan | null>();
+
+/** The plan of a client connection field (`clients`, `Segment.members`), cached per document. */
+export function planOf(info: GraphQLResolveInfo): ClientPagePlan | null {
+  const key = info.fieldNodes[0];
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = planConnection(info);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+function planConnection(info: GraphQLResolveInfo): ClientPagePlan | null {
+  const connection = getNamedType(info.returnType);
+  if (!isObjectType(connection)) return null;
+  const picks = collectPicks(connection, subSets(info.fieldNodes), info.fragments);
+  if (picks === null) return null;
+  const nodeSets = nodeSelections(picks);
+  const clientType = nodeType(connection);
+  if (nodeSets === null || clientType === null) return null;
+  const clientPicks = collectPicks(clientType, nodeSets, info.fragments as Fragments);
+  return clientPicks === null ? null : planClient(clientPicks);
+}
+
+/** The selection sets that ask for nodes, through `nodes` and `edges { node }`; null on anything else. */
+function nodeSelections(picks: Picks): SelectionSetNode[] | null {
+  const sets: SelectionSetNode[] = [];
+  for (const pick of picks.values()) {
+    if (pick.name === "nodes") sets.push(...subSets(pick.nodes));
+    else if (pick.name === "edges") {
+      for (const edgePick of pick.children?.values() ?? []) {
+        if (edgePick.name === "node") sets.push(...subSets(edgePick.nodes));
+        else if (edgePick.name !== "cursor" && edgePick.name !== "__typename") return null;
+      }
+    } else if (!["pageInfo", "totalCount", "__typename"].includes(pick.name)) return null;
+  }
+  return sets;
+}
+
+function nodeType(connection: GraphQLObjectType): GraphQLObjectType | null {
+  const nodes = connection.getFields().nodes;
+  const type = nodes === undefined ? null : getNamedType(nodes.type);
+  return isObjectType(type) ? type : null;
+}
+
+function planClient(picks: Picks): ClientPagePlan | null {
+  const fields = new Set<ClientField>();
+  const nested: NestedPick[] = [];
+  for (const pick of picks.values()) {
+    if (pick.name === "__typename") continue;
+    if (pick.name in CLIENT_FIELDS && pick.def.resolve === undefined) {
+      fields.add(pick.name as ClientField);
+      continue;
+    }
+    if (!NESTED.includes(pick.name)) return null;
+    const kind = pick.name as NestedKind;
+    const portraitFields = kind === "portrait" ? portraitFieldsOf(pick.children) : [];
+    if (portraitFields === null) return null;
+    if (kind !== "portrait" && !allPlainData(pick.children)) return null;
+    nested.push({ kind, pick, portraitFields });
+  }
+  return { fields: [...fields], nested };
+}
+
+function portraitFieldsOf(picks: Picks | null): PortraitField[] | null {
+  const fields = new Set<PortraitField>();
+  for (const pick of picks?.values() ?? []) {
+    if (pick.name === "__typename") continue;
+    if (!(pick.name in PORTRAIT_FIELDS) || pick.def.resolve !== undefined || !allPlainData(pick.children)) return null;
+    fields.add(pick.name as PortraitField);
+  }
+  return [...fields];
+}
+
+/** A nested pick's arguments in this request; null when the planner leaves them to the field resolver. */
+export interface NestedArgs {
+  first: number;
+  eligibleOnly: boolean;
+  status: string | null;
+}
+
+/**
+ * The arguments of a nested field for this request's variables. Arguments the field resolver would
+ * refuse (a page size out of range) or that page past a cursor are left to it: null, and the page is
+ * answered field by field, with the same errors as always.
+ */
+export function nestedArgs(nested: NestedPick, variables: Record<string, unknown>): NestedArgs | null {
+  if (nested.kind !== "productFits" && nested.kind !== "reviews")
+    return { first: 0, eligibleOnly: false, status: null };
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(nested.pick.def, nested.pick.nodes[0], variables);
+  } catch {
+    return null;
+  }
+  const first = args.first;
+  if (typeof first !== "number" || !Number.isInteger(first) || first < 1 || first > MAX_PAGE) return null;
+  if (args.after !== undefined && args.after !== null) return null;
+  return {
+    first,
+    eligibleOnly: args.eligibleOnly === true,
+    status: typeof args.status === "string" ? args.status : null,
+  };
+}

@@ -225,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("GRAPHQL_EXECUTOR", "must be jit or graphql-js");
   }
 
-  const planner = (env.READ_PLANNER ?? "off").trim();
+  const planner = (env.READ_PLANNER ?? "on").trim();
   if (planner !== "on" && planner !== "off") throw new ConfigError("READ_PLANNER", "must be on or off");
 
   const databaseUrl = validateDatabaseUrl("DATABASE_URL", (env.DATABASE_URL ?? "sqlite:./data/margin.sqlite").trim());

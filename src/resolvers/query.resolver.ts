@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Info, Query, Resolver } from "type-graphql";
-import { clientConnection } from "./planned";
+import { clientConnection, planClientPage } from "./planned";
 import { ArrayMaxSize, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { primeClientRows } from "../loaders";
@@ -232,8 +232,11 @@ export class QueryResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<ClientConnection> {
     const personal = personalDataScope(ctx.viewer);
-    const page = await ctx.services.reads.clients(ctx.loaders, { first, after }, filter, ctx.scope, orderBy, personal);
-    return clientConnection(ctx, info, page);
+    const planned = planClientPage(ctx, info);
+    const columns = planned?.plan.columns ?? null;
+    const reads = ctx.services.reads;
+    const page = await reads.clients(ctx.loaders, { first, after }, filter, ctx.scope, orderBy, personal, columns);
+    return clientConnection(ctx, page, planned);
   }
 
   @Query(() => [SegmentGql], { description: "Segments, by priority then code." })

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Args, ArgsType, Authorized, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
-import { clientConnection } from "./planned";
+import { clientConnection, planClientPage } from "./planned";
 import { Ability } from "../services/access/abilities";
 import { money } from "../domain/decimal";
 import type { Context } from "../schema/context";
@@ -23,8 +23,10 @@ export class SegmentResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ClientConnection> {
-    const page = await ctx.services.segments.members(ctx.loaders, segment.dbId, { first, after }, ctx.scope);
-    return clientConnection(ctx, info, page);
+    const planned = planClientPage(ctx, info);
+    const columns = planned?.plan.columns ?? null;
+    const page = await ctx.services.segments.members(ctx.loaders, segment.dbId, { first, after }, ctx.scope, columns);
+    return clientConnection(ctx, page, planned);
   }
 
   @Authorized(Ability.READ_SEGMENT_STATS)

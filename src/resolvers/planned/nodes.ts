@@ -14,26 +14,42 @@ import {
 import { toConnection } from "../../schema/types/connection";
 import { PostLoanReviewConnection } from "../../schema/types/facility";
 import { canReadPersonalData } from "../../services/access/policy";
-import { pickProductFits, type ClientFit } from "../../services/fit/fit-service";
+import { fitInputsOf, fitsOf, pickProductFits, type ClientFit } from "../../services/fit/fit-service";
+import type { ClientRows } from "../../services/read/read-service";
 import { nestedArgs, type ClientPagePlan, type NestedArgs, type NestedPick } from "./plan";
 import { PLANNED, type PlannedClient } from "./serve";
 
+/** A page's plan with this request's arguments for each nested pick. */
+export interface PlannedPage {
+  plan: ClientPagePlan;
+  args: NestedArgs[];
+}
+
 /**
- * The nodes of a planned page, built in one pass: each kind of nested data in one batch for the
- * whole page (through the request's loaders, so the statements are those of the field-by-field
- * path), then each client straight into the asked shape. Masking asks the same policy, and each
- * personal field served in clear is noted on the trail as the presenters' watched getters note it
- * when the executor reads it: only when selected and not null.
+ * The plan of a page for this request's variables; null when a nested field's arguments are left to
+ * its resolver (nestedArgs), and so the whole page is presented field by field.
  */
-export async function plannedNodes(
-  ctx: Context,
-  plan: ClientPagePlan,
-  clients: readonly ClientEntity[],
-  variables: Record<string, unknown>,
-): Promise<PlannedClient[] | null> {
-  const args = plan.nested.map((n) => nestedArgs(n, variables));
-  if (args.some((a) => a === null)) return null;
-  const batches = await loadBatches(ctx, plan, clients, args as NestedArgs[]);
+export function plannedPage(plan: ClientPagePlan, variables: Record<string, unknown>): PlannedPage | null {
+  const args: NestedArgs[] = [];
+  for (const n of plan.nested) {
+    const a = nestedArgs(n, variables);
+    if (a === null) return null;
+    args.push(a);
+  }
+  return { plan, args };
+}
+
+/**
+ * The nodes of a planned page, built in one pass from the page's own rows (read with the plan's
+ * columns only): each kind of nested data in one batch for the whole page, through the request's
+ * loaders where a statement is needed, then each client straight into the asked shape. Masking asks
+ * the same policy, and each personal field served in clear is noted on the trail as the presenters'
+ * watched getters note it when the executor reads it: only when selected and not null.
+ */
+export async function plannedNodes(ctx: Context, planned: PlannedPage, page: ClientRows): Promise<PlannedClient[]> {
+  const { plan, args } = planned;
+  const clients = page.rows;
+  const batches = await loadBatches(ctx, planned, page);
   // Client fields first, then the nested ones, client by client: the order in which the executor
   // reads them field by field (a page's own fields, then each resolved nested value), and so the
   // order in which the trail first notes each client.
@@ -42,7 +58,7 @@ export async function plannedNodes(
   clients.forEach((c, i) => {
     const nested = nodes[i][PLANNED];
     plan.nested.forEach((n, j) => {
-      nested[n.pick.key] = nestedValue(ctx, n, c, clears[i], i, batches, j, args[j]!);
+      nested[n.pick.key] = nestedValue(ctx, n, c, clears[i], i, batches, j, args[j]);
     });
   });
   return nodes;
@@ -57,20 +73,14 @@ interface Batches {
   reviews: (Page<PostLoanReviewEntity>[] | null)[];
 }
 
-async function loadBatches(
-  ctx: Context,
-  plan: ClientPagePlan,
-  clients: readonly ClientEntity[],
-  args: NestedArgs[],
-): Promise<Batches> {
+async function loadBatches(ctx: Context, { plan, args }: PlannedPage, page: ClientRows): Promise<Batches> {
   const { loaders } = ctx;
   const kinds = new Set(plan.nested.map((n) => n.kind));
-  const ids = clients.map((c) => c.id);
+  const ids = page.rows.map((c) => c.id);
+  const portraits = new Map(page.portraits.map((p) => [p.id, p]));
   const fitted = kinds.has("segment") || kinds.has("segmentFits") || kinds.has("productFits");
-  const portraitIds = clients.flatMap((c) => (c.latestPortraitId === null ? [] : [c.latestPortraitId]));
-  const [portraits, fits, assessments, reviews] = await Promise.all([
-    kinds.has("portrait") ? loaders.portrait.loadMany(portraitIds) : [],
-    fitted ? loaders.fits.loadMany(ids) : [],
+  const [fits, assessments, reviews] = await Promise.all([
+    fitted ? pageFits(ctx, page, portraits) : [],
     kinds.has("riskAssessment") ? loaders.latestAssessment.loadMany(ids) : [],
     Promise.all(
       plan.nested.map((n, i) =>
@@ -82,9 +92,33 @@ async function loadBatches(
       ),
     ),
   ]);
-  const byId = new Map<number, PortraitEntity>();
-  for (const p of ok(portraits)) if (p !== null) byId.set(p.id, p);
-  return { portraits: byId, fits: ok(fits), assessments: ok(assessments), reviews: reviews.map((r) => r && ok(r)) };
+  return { portraits, fits, assessments: ok(assessments), reviews: reviews.map((r) => r && ok(r)) };
+}
+
+/**
+ * Each client's fit, as the fits loader computes it (fitInputsOf, fitsOf), from the page's own rows:
+ * its portraits and assessment validity came with the page's statement, so only the open limits and
+ * the request's catalogue are loaded.
+ */
+async function pageFits(
+  ctx: Context,
+  page: ClientRows,
+  portraits: Map<number, PortraitEntity>,
+): Promise<(ClientFit | null)[]> {
+  const fitted = page.rows.map((c) => (c.latestPortraitId === null ? null : c));
+  const present = fitted.filter((c): c is ClientEntity => c !== null);
+  const [limits, catalogue] = await Promise.all([
+    ctx.loaders.facilityLimitsOfClient.loadMany(present.map((c) => c.id)),
+    ctx.loaders.catalogue(),
+  ]);
+  const inputs = fitInputsOf(
+    fitted,
+    present.map((c) => portraits.get(c.latestPortraitId!) ?? null),
+    present.map((c) => page.assessmentValidUntil.get(c.id) ?? null),
+    limits,
+    ctx.clock.now(),
+  );
+  return ok(fitsOf(inputs, catalogue));
 }
 
 /** A batch's values; a failed load fails the page, as it fails its field when asked field by field. */

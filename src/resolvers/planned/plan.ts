@@ -8,6 +8,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { MAX_PAGE } from "../../domain/paging";
+import type { ClientColumns } from "../../services/read/read-service";
 import { CLIENT_FIELDS, PORTRAIT_FIELDS, type ClientField, type PortraitField } from "../../schema/presenters";
 import { allPlainData, collectPicks, subSets, type Fragments, type Pick, type Picks } from "./selection";
 
@@ -22,6 +23,8 @@ export interface ClientPagePlan {
   fields: ClientField[];
   /** Nested fields by response key: each alias has its own arguments and value. */
   nested: NestedPick[];
+  /** The columns the page's statement reads of each client and its latest portrait. */
+  columns: ClientColumns;
 }
 
 export type NestedKind = "portrait" | "segment" | "segmentFits" | "productFits" | "reviews" | "riskAssessment";
@@ -104,8 +107,43 @@ function planClient(picks: Picks): ClientPagePlan | null {
     if (kind !== "portrait" && !allPlainData(pick.children)) return null;
     nested.push({ kind, pick, portraitFields });
   }
-  return { fields: [...fields], nested };
+  const portraitFields = nested.flatMap((n) => n.portraitFields);
+  return {
+    fields: [...fields],
+    nested,
+    columns: {
+      client: [...new Set([...CLIENT_COLUMNS, ...fields])],
+      portrait: [...new Set([...PORTRAIT_COLUMNS, ...portraitFields])],
+    },
+  };
 }
+
+/**
+ * Columns every planned page reads, whatever is selected: the keys, the branch the policy decides by,
+ * the cursors' sort keys (clientNo, openedAt, the portrait's average assets and credit score) and the
+ * fit subject (subjectOf). Each selected client or portrait field adds its own column, of its name.
+ */
+const CLIENT_COLUMNS = [
+  "id",
+  "clientNo",
+  "branch",
+  "latestPortraitId",
+  "openedAt",
+  "type",
+  "status",
+  "investorCategory",
+];
+const PORTRAIT_COLUMNS = [
+  "id",
+  "clientId",
+  "avgDailyAssets20d",
+  "creditScore",
+  "riskLevel",
+  "lowestCategory",
+  "horizon",
+  "experienceMonths",
+  "creditRating",
+];
 
 function portraitFieldsOf(picks: Picks | null): PortraitField[] | null {
   const fields = new Set<PortraitField>();

@@ -88,6 +88,26 @@ const REVIEW_FIELDS = [
   "version",
   "snapshot { maintenanceRatio usedAmount approvedLimit creditRating riskLevel assessmentExpired daysToMaturity recommendedLimit }",
 ];
+const FACILITY_FIELDS = [
+  "id",
+  "status",
+  "requestedLimit",
+  "approvedLimit",
+  "usedAmount",
+  "collateralValue",
+  "maintenanceRatio",
+  "annualRate",
+  "startDate",
+  "maturityDate",
+  "extensionsUsed",
+  "disclosureVersion",
+  "disclosureAcknowledgedAt",
+  "decisionReasons { code passed message required actual }",
+  "approvedBy",
+  "createdAt",
+  "version",
+];
+const ALERT_FIELDS = ["id", "kind", "severity", "message", "raisedAt", "deadline", "resolvedAt", "resolvedBy"];
 const ASSESSMENT_FIELDS = [
   "id",
   "score",
@@ -101,8 +121,8 @@ const ASSESSMENT_FIELDS = [
 
 /** Fields under a node the planner leaves to the resolvers. */
 const UNPLANNED = [
-  "u: facilities { status requestedLimit }",
-  "u: alerts(first: 2) { nodes { kind severity } }",
+  "u: facilities { status product { code } }",
+  "u: alerts(first: 2) { nodes { kind facility { status } } }",
   "u: portrait { asOf client { clientNo } }",
   "u: reviews(first: 2) { nodes { id facility { status } } }",
   "u: productFits(first: 2) { product { code segments { code } } }",
@@ -157,6 +177,12 @@ function generate(rnd: () => number, n: number): GeneratedQuery {
     nested.push(aliased(`reviews(first: ${int(1, 4)}${status}) { ${parts.join(" ")} }`));
   }
   if (chance(0.3)) nested.push(`riskAssessment { ${some(ASSESSMENT_FIELDS).join(" ")} }`);
+  if (chance(0.25)) nested.push(aliased(`facilities { ${some(FACILITY_FIELDS).join(" ")} }`));
+  if (chance(0.25)) {
+    const open = chance(0.5) ? "" : `, openOnly: ${chance(0.5)}`;
+    const parts = `${chance(0.4) ? "totalCount" : ""} nodes { ${some(ALERT_FIELDS).join(" ")} } pageInfo { hasNextPage }`;
+    nested.push(aliased(`alerts(first: ${int(1, 3)}${open}) { ${parts} }`));
+  }
   const plannable = !chance(0.2);
   if (!plannable) nested.push(UNPLANNED[int(0, UNPLANNED.length - 1)]);
 

@@ -1,4 +1,11 @@
-import type { ClientEntity, PortraitEntity, PostLoanReviewEntity, RiskAssessmentEntity } from "../../entities";
+import type {
+  AlertEntity,
+  ClientEntity,
+  CreditFacilityEntity,
+  PortraitEntity,
+  PostLoanReviewEntity,
+  RiskAssessmentEntity,
+} from "../../entities";
 import type { Page } from "../../domain/paging";
 import { childPageKey } from "../../loaders";
 import type { Context } from "../../schema/context";
@@ -6,13 +13,15 @@ import {
   CLIENT_FIELDS,
   isPersonalField,
   PORTRAIT_FIELDS,
+  presentAlert,
   presentAssessment,
+  presentFacility,
   presentProductFit,
   presentReview,
   presentSegmentFit,
 } from "../../schema/presenters";
 import { toConnection } from "../../schema/types/connection";
-import { PostLoanReviewConnection } from "../../schema/types/facility";
+import { AlertConnection, PostLoanReviewConnection } from "../../schema/types/facility";
 import { canReadPersonalData } from "../../services/access/policy";
 import { fitInputsOf, fitsOf, pickProductFits, type ClientFit } from "../../services/fit/fit-service";
 import type { ClientRows } from "../../services/read/read-service";
@@ -69,8 +78,9 @@ interface Batches {
   portraits: Map<number, PortraitEntity>;
   fits: (ClientFit | null)[];
   assessments: (RiskAssessmentEntity | null)[];
-  /** Per nested pick (reviews only): a page per client. */
-  reviews: (Page<PostLoanReviewEntity>[] | null)[];
+  /** Per nested pick (reviews and alerts): a page per client. */
+  pages: (Page<PostLoanReviewEntity | AlertEntity>[] | null)[];
+  facilities: CreditFacilityEntity[][];
 }
 
 async function loadBatches(ctx: Context, { plan, args }: PlannedPage, page: ClientRows): Promise<Batches> {
@@ -79,20 +89,36 @@ async function loadBatches(ctx: Context, { plan, args }: PlannedPage, page: Clie
   const ids = page.rows.map((c) => c.id);
   const portraits = new Map(page.portraits.map((p) => [p.id, p]));
   const fitted = kinds.has("segment") || kinds.has("segmentFits") || kinds.has("productFits");
-  const [fits, assessments, reviews] = await Promise.all([
+  const [fits, assessments, facilities, pages] = await Promise.all([
     fitted ? pageFits(ctx, page, portraits) : [],
     kinds.has("riskAssessment") ? loaders.latestAssessment.loadMany(ids) : [],
-    Promise.all(
-      plan.nested.map((n, i) =>
-        n.kind === "reviews"
-          ? loaders.reviewsOfClient.loadMany(
-              ids.map((id) => childPageKey(id, args[i].first, null, args[i].status ?? "")),
-            )
-          : null,
-      ),
-    ),
+    kinds.has("facilities") ? loaders.facilitiesOfClient.loadMany(ids) : [],
+    Promise.all(plan.nested.map((n, i) => childPages(ctx, n, args[i], ids))),
   ]);
-  return { portraits, fits, assessments: ok(assessments), reviews: reviews.map((r) => r && ok(r)) };
+  return {
+    portraits,
+    fits,
+    assessments: ok(assessments),
+    facilities: ok(facilities),
+    pages: pages.map((r) => r && ok(r)),
+  };
+}
+
+/** The first page of a nested connection for every client, through its loader: one statement. */
+function childPages(
+  ctx: Context,
+  n: NestedPick,
+  args: NestedArgs,
+  ids: number[],
+): Promise<(Page<PostLoanReviewEntity | AlertEntity> | Error)[]> | null {
+  if (n.kind === "reviews") {
+    return ctx.loaders.reviewsOfClient.loadMany(ids.map((id) => childPageKey(id, args.first, null, args.status ?? "")));
+  }
+  if (n.kind === "alerts") {
+    const filter = args.openOnly ? "open" : "all";
+    return ctx.loaders.alertsOfClient.loadMany(ids.map((id) => childPageKey(id, args.first, null, filter)));
+  }
+  return null;
 }
 
 /**
@@ -164,7 +190,11 @@ function nestedValue(
       return fit === null ? [] : pickProductFits(fit.products, args).map(presentProductFit);
     }
     case "reviews":
-      return toConnection(PostLoanReviewConnection, batches.reviews[j]![i], presentReview);
+      return toConnection(PostLoanReviewConnection, batches.pages[j]![i] as Page<PostLoanReviewEntity>, presentReview);
+    case "alerts":
+      return toConnection(AlertConnection, batches.pages[j]![i] as Page<AlertEntity>, presentAlert);
+    case "facilities":
+      return batches.facilities[i].map(presentFacility);
     case "riskAssessment": {
       const a = batches.assessments[i];
       return a && presentAssessment(a, ctx.clock.now());

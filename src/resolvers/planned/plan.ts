@@ -27,7 +27,8 @@ export interface ClientPagePlan {
   columns: ClientColumns;
 }
 
-export type NestedKind = "portrait" | "segment" | "segmentFits" | "productFits" | "reviews" | "riskAssessment";
+export type NestedKind =
+  "portrait" | "segment" | "segmentFits" | "productFits" | "reviews" | "alerts" | "facilities" | "riskAssessment";
 
 export interface NestedPick {
   kind: NestedKind;
@@ -42,6 +43,8 @@ const NESTED: readonly string[] = [
   "segmentFits",
   "productFits",
   "reviews",
+  "alerts",
+  "facilities",
   "riskAssessment",
 ] satisfies NestedKind[];
 
@@ -158,9 +161,15 @@ function portraitFieldsOf(picks: Picks | null): PortraitField[] | null {
 /** A nested pick's arguments in this request; null when the planner leaves them to the field resolver. */
 export interface NestedArgs {
   first: number;
+  /** productFits */
   eligibleOnly: boolean;
+  /** reviews */
   status: string | null;
+  /** alerts */
+  openOnly: boolean;
 }
+
+const PAGED: readonly NestedKind[] = ["productFits", "reviews", "alerts"];
 
 /**
  * The arguments of a nested field for this request's variables. Arguments the field resolver would
@@ -168,8 +177,7 @@ export interface NestedArgs {
  * answered field by field, with the same errors as always.
  */
 export function nestedArgs(nested: NestedPick, variables: Record<string, unknown>): NestedArgs | null {
-  if (nested.kind !== "productFits" && nested.kind !== "reviews")
-    return { first: 0, eligibleOnly: false, status: null };
+  if (!PAGED.includes(nested.kind)) return { first: 0, eligibleOnly: false, status: null, openOnly: true };
   let args: Record<string, unknown>;
   try {
     args = getArgumentValues(nested.pick.def, nested.pick.nodes[0], variables);
@@ -183,5 +191,6 @@ export function nestedArgs(nested: NestedPick, variables: Record<string, unknown
     first,
     eligibleOnly: args.eligibleOnly === true,
     status: typeof args.status === "string" ? args.status : null,
+    openOnly: args.openOnly !== false,
   };
 }

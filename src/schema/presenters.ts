@@ -291,23 +291,34 @@ export function presentFacility(f: CreditFacilityEntity): CreditFacilityGql {
   return out;
 }
 
+/**
+ * Each field of the PostLoanReview type from its row: for presentReview, and for a planned page,
+ * which reads and computes only the fields a query selects (as CLIENT_FIELDS).
+ */
+export const REVIEW_FIELDS = {
+  id: (r) => toGlobalId("PostLoanReview", r.id),
+  trigger: (r) => r.trigger,
+  status: (r) => r.status,
+  dueDate: (r) => r.dueDate,
+  assignee: (r) => r.assignee,
+  startedAt: (r) => r.startedAt,
+  completedAt: (r) => r.completedAt,
+  snapshot: (r) => (r.snapshot === null ? null : Object.assign(new ReviewSnapshotGql(), r.snapshot)),
+  recommendation: (r) => r.recommendation,
+  outcome: (r) => r.outcome,
+  newLimit: (r) => moneyOrNull(r.newLimit),
+  notes: (r) => r.notes,
+  version: (r) => r.version,
+} satisfies Record<string, (r: PostLoanReviewEntity) => unknown>;
+
+export type ReviewField = keyof typeof REVIEW_FIELDS;
+
 export function presentReview(r: PostLoanReviewEntity): PostLoanReviewGql {
   const out = new PostLoanReviewGql();
-  out.id = toGlobalId("PostLoanReview", r.id);
+  const values = out as unknown as Record<ReviewField, unknown>;
+  for (const field of Object.keys(REVIEW_FIELDS) as ReviewField[]) values[field] = REVIEW_FIELDS[field](r);
   out.clientDbId = r.clientId;
   out.facilityDbId = r.facilityId;
-  out.trigger = r.trigger;
-  out.status = r.status;
-  out.dueDate = r.dueDate;
-  out.assignee = r.assignee;
-  out.startedAt = r.startedAt;
-  out.completedAt = r.completedAt;
-  out.snapshot = r.snapshot === null ? null : Object.assign(new ReviewSnapshotGql(), r.snapshot);
-  out.recommendation = r.recommendation;
-  out.outcome = r.outcome;
-  out.newLimit = moneyOrNull(r.newLimit);
-  out.notes = r.notes;
-  out.version = r.version;
   return out;
 }
 

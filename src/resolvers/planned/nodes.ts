@@ -17,15 +17,15 @@ import {
   presentAssessment,
   presentFacility,
   presentProductFit,
-  presentReview,
+  REVIEW_FIELDS,
   presentSegmentFit,
 } from "../../schema/presenters";
 import { toConnection } from "../../schema/types/connection";
-import { AlertConnection, PostLoanReviewConnection } from "../../schema/types/facility";
+import { AlertConnection, PostLoanReviewConnection, type PostLoanReviewGql } from "../../schema/types/facility";
 import { canReadPersonalData } from "../../services/access/policy";
 import { fitInputsOf, fitsOf, pickProductFits, type ClientFit } from "../../services/fit/fit-service";
 import type { ClientRows } from "../../services/read/read-service";
-import { nestedArgs, type ClientPagePlan, type NestedArgs, type NestedPick } from "./plan";
+import { nestedArgs, reviewColumns, type ClientPagePlan, type NestedArgs, type NestedPick } from "./plan";
 import { PLANNED, type PlannedClient } from "./serve";
 
 /** A page's plan with this request's arguments for each nested pick. */
@@ -112,7 +112,9 @@ function childPages(
   ids: number[],
 ): Promise<(Page<PostLoanReviewEntity | AlertEntity> | Error)[]> | null {
   if (n.kind === "reviews") {
-    return ctx.loaders.reviewsOfClient.loadMany(ids.map((id) => childPageKey(id, args.first, null, args.status ?? "")));
+    const columns = reviewColumns(n.reviewFields).join(",");
+    const key = (id: number) => ({ ...childPageKey(id, args.first, null, args.status ?? ""), columns });
+    return ctx.loaders.reviewsOfClient.loadMany(ids.map(key));
   }
   if (n.kind === "alerts") {
     const filter = args.openOnly ? "open" : "all";
@@ -190,7 +192,9 @@ function nestedValue(
       return fit === null ? [] : pickProductFits(fit.products, args).map(presentProductFit);
     }
     case "reviews":
-      return toConnection(PostLoanReviewConnection, batches.pages[j]![i] as Page<PostLoanReviewEntity>, presentReview);
+      return toConnection(PostLoanReviewConnection, batches.pages[j]![i] as Page<PostLoanReviewEntity>, (r) =>
+        plannedReview(n, r),
+      );
     case "alerts":
       return toConnection(AlertConnection, batches.pages[j]![i] as Page<AlertEntity>, presentAlert);
     case "facilities":
@@ -200,6 +204,13 @@ function nestedValue(
       return a && presentAssessment(a, ctx.clock.now());
     }
   }
+}
+
+/** A review's asked fields (its row holds only their columns: reviewColumns). */
+function plannedReview(n: NestedPick, r: PostLoanReviewEntity): PostLoanReviewGql {
+  const out: Record<string, unknown> = {};
+  for (const field of n.reviewFields) out[field] = REVIEW_FIELDS[field](r);
+  return out as unknown as PostLoanReviewGql;
 }
 
 /** The portrait's asked fields; the declared figures in clear are noted as the client's. */

@@ -9,7 +9,14 @@ import {
 } from "graphql";
 import { MAX_PAGE } from "../../domain/paging";
 import type { ClientColumns } from "../../services/read/read-service";
-import { CLIENT_FIELDS, PORTRAIT_FIELDS, type ClientField, type PortraitField } from "../../schema/presenters";
+import {
+  CLIENT_FIELDS,
+  PORTRAIT_FIELDS,
+  REVIEW_FIELDS,
+  type ClientField,
+  type PortraitField,
+  type ReviewField,
+} from "../../schema/presenters";
 import { allPlainData, collectPicks, subSets, type Fragments, type Pick, type Picks } from "./selection";
 
 /**
@@ -35,6 +42,8 @@ export interface NestedPick {
   pick: Pick;
   /** For `portrait`: its fields by name. */
   portraitFields: PortraitField[];
+  /** For `reviews`: the review fields under `nodes` and `edges { node }`, by name. */
+  reviewFields: ReviewField[];
 }
 
 const NESTED: readonly string[] = [
@@ -83,7 +92,7 @@ function nodeSelections(picks: Picks): SelectionSetNode[] | null {
         if (edgePick.name === "node") sets.push(...subSets(edgePick.nodes));
         else if (edgePick.name !== "cursor" && edgePick.name !== "__typename") return null;
       }
-    } else if (!["pageInfo", "totalCount", "__typename"].includes(pick.name)) return null;
+    } else if (!CONNECTION_FIELDS.includes(pick.name)) return null;
   }
   return sets;
 }
@@ -106,9 +115,10 @@ function planClient(picks: Picks): ClientPagePlan | null {
     if (!NESTED.includes(pick.name)) return null;
     const kind = pick.name as NestedKind;
     const portraitFields = kind === "portrait" ? portraitFieldsOf(pick.children) : [];
-    if (portraitFields === null) return null;
+    const reviewFields = kind === "reviews" ? reviewFieldsOf(pick.children) : [];
+    if (portraitFields === null || reviewFields === null) return null;
     if (kind !== "portrait" && !allPlainData(pick.children)) return null;
-    nested.push({ kind, pick, portraitFields });
+    nested.push({ kind, pick, portraitFields, reviewFields });
   }
   const portraitFields = nested.flatMap((n) => n.portraitFields);
   return {
@@ -156,6 +166,42 @@ function portraitFieldsOf(picks: Picks | null): PortraitField[] | null {
     fields.add(pick.name as PortraitField);
   }
   return [...fields];
+}
+
+/** The review fields a reviews connection asks of its nodes; null on a field the plan does not know. */
+function reviewFieldsOf(picks: Picks | null): ReviewField[] | null {
+  const fields = new Set<ReviewField>();
+  const add = (node: Picks | null): boolean => {
+    for (const pick of node?.values() ?? []) {
+      if (pick.name === "__typename") continue;
+      if (!(pick.name in REVIEW_FIELDS) || pick.def.resolve !== undefined) return false;
+      fields.add(pick.name as ReviewField);
+    }
+    return true;
+  };
+  for (const pick of picks?.values() ?? []) {
+    if (pick.name === "nodes") {
+      if (!add(pick.children)) return null;
+    } else if (pick.name === "edges") {
+      for (const edgePick of pick.children?.values() ?? []) {
+        if (edgePick.name === "node") {
+          if (!add(edgePick.children)) return null;
+        } else if (edgePick.name !== "cursor" && edgePick.name !== "__typename") return null;
+      }
+    } else if (!CONNECTION_FIELDS.includes(pick.name)) return null;
+  }
+  return [...fields];
+}
+
+/** A connection's own fields besides its nodes, served by the connection object (toConnection). */
+const CONNECTION_FIELDS: readonly string[] = ["pageInfo", "totalCount", "__typename"];
+
+/**
+ * The columns a planned reviews page reads: the keys and the creation order its cursors and
+ * per-client grouping need, and each selected field's own.
+ */
+export function reviewColumns(fields: readonly ReviewField[]): string[] {
+  return [...new Set(["id", "clientId", "createdAt", ...fields])];
 }
 
 /** A nested pick's arguments in this request; null when the planner leaves them to the field resolver. */

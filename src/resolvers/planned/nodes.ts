@@ -58,10 +58,11 @@ export function plannedPage(plan: ClientPagePlan, variables: Record<string, unkn
 export async function plannedNodes(ctx: Context, planned: PlannedPage, page: ClientRows): Promise<PlannedClient[]> {
   const { plan, args } = planned;
   const clients = page.rows;
+  // Built once every batch has loaded, so that a page that fails notes nothing on the trail. Client
+  // fields first, then the nested ones, client by client: the order in which the executor reads them
+  // field by field (a page's own fields, then each resolved nested value), and so the order in which
+  // the trail first notes each client of the page.
   const batches = await loadBatches(ctx, planned, page);
-  // Client fields first, then the nested ones, client by client: the order in which the executor
-  // reads them field by field (a page's own fields, then each resolved nested value), and so the
-  // order in which the trail first notes each client.
   const clears = clients.map((c) => canReadPersonalData(ctx.viewer, c));
   const nodes = clients.map((c, i) => plannedClient(ctx, plan, c, clears[i]));
   clients.forEach((c, i) => {

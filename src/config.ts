@@ -56,6 +56,11 @@ export interface Config {
   dbTimeoutMs: number;
   /** How operations execute: compiled by graphql-jit (default) or interpreted by graphql-js. */
   graphqlExecutor: "jit" | "graphql-js";
+  /**
+   * Client pages (`clients`, `Segment.members`) built in one pass from their selection set
+   * (resolvers/planned/); false answers every page field by field. Both give the same JSON.
+   */
+  readPlanner: boolean;
   /** GraphQL operations executed at once; further ones wait (up to maxQueuedRequests, then 503). */
   maxConcurrentRequests: number;
   maxQueuedRequests: number;
@@ -220,6 +225,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("GRAPHQL_EXECUTOR", "must be jit or graphql-js");
   }
 
+  const planner = (env.READ_PLANNER ?? "on").trim();
+  if (planner !== "on" && planner !== "off") throw new ConfigError("READ_PLANNER", "must be on or off");
+
   const databaseUrl = validateDatabaseUrl("DATABASE_URL", (env.DATABASE_URL ?? "sqlite:./data/margin.sqlite").trim());
   const workers = workersSetting(env);
   if (workers > 1 && databaseUrl.startsWith("sqlite:")) {
@@ -241,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers,
     workerSlot: integer(env, "MARGIN_WORKER_SLOT", 1, 1, workers),
     graphqlExecutor: executor,
+    readPlanner: planner === "on",
     maxConcurrentRequests: integer(env, "MAX_CONCURRENT_REQUESTS", 4, 1, 10_000),
     maxSubscriptionsPerConnection: integer(env, "MAX_SUBSCRIPTIONS_PER_CONNECTION", 20, 1, 1000),
     maxWsConnectionsPerSubject: integer(env, "MAX_WS_CONNECTIONS_PER_SUBJECT", 10, 1, 10_000),

@@ -50,6 +50,11 @@ export interface ChildPageKey {
   after: string | null;
   /** Filter discriminator, part of the batching key. */
   filter: string;
+  /**
+   * The columns to read of each child, comma-separated (a planned page's, which presents only what
+   * it selected: resolvers/planned/); absent reads whole rows. Part of the batching key.
+   */
+  columns?: string;
 }
 
 /**
@@ -80,15 +85,15 @@ function childPages<T extends PostLoanReviewEntity | AlertEntity>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
       for (const k of keys) {
-        const g = `${k.first}|${k.after ?? ""}|${k.filter}`;
+        const g = `${k.first}|${k.after ?? ""}|${k.filter}|${k.columns ?? ""}`;
         groups.set(g, [...(groups.get(g) ?? []), k]);
       }
       const pages = new Map<string, Page<T>>();
       for (const group of groups.values()) {
-        const { first, after: afterCursor, filter } = group[0];
+        const { first, after: afterCursor, filter, columns } = group[0];
         const after = decodeCreationCursor(order, afterCursor);
         const ids = group.map((k) => k.parentId);
-        const rows = await reads.children<T>(kind, ids, first, after, filter);
+        const rows = await reads.children<T>(kind, ids, first, after, filter, columns?.split(",") ?? null);
         const perParent = groupBy(ids, rows, (r) => (r as { clientId: number; facilityId: number })[parentColumn]);
         group.forEach((k, i) => {
           const list = perParent[i];
@@ -108,7 +113,7 @@ function childPages<T extends PostLoanReviewEntity | AlertEntity>(
 }
 
 function keyOf(k: ChildPageKey): string {
-  return `${k.parentId}|${k.first}|${k.after ?? ""}|${k.filter}`;
+  return `${k.parentId}|${k.first}|${k.after ?? ""}|${k.filter}|${k.columns ?? ""}`;
 }
 
 export function createLoaders(reads: BatchReads, scope: BranchScope, now: () => Date = () => new Date()) {

@@ -38,6 +38,16 @@ export interface ClientRows {
 /** A page of clients with what the same statement brought along. */
 export type ClientPage = Page<ClientEntity> & ClientRows;
 
+/**
+ * The columns a page reads of each client and of its latest portrait (a planned page's, which knows
+ * its selection: resolvers/planned/); null reads them all. Rows read so are partial entities, for the
+ * caller that asked for them only.
+ */
+export interface ClientColumns {
+  client: readonly string[];
+  portrait: readonly string[];
+}
+
 export async function clientsByIds(db: ReadPool, ids: readonly number[], scope: BranchScope): Promise<ClientEntity[]> {
   if (ids.length === 0) return [];
   const where = new Where().inList("c.`id`", ids);
@@ -63,11 +73,15 @@ async function clientsWithPortraits(
   where: Where,
   orderSql: string,
   limit: number,
+  columns: ClientColumns | null = null,
 ): Promise<{ rows: ClientRows; more: boolean }> {
   const ds = db.ds;
-  const portraitColumns = ds.getMetadata(PortraitEntity).columns;
+  const portraitColumns = ds
+    .getMetadata(PortraitEntity)
+    .columns.filter((col) => columns === null || columns.portrait.includes(col.databaseName));
+  const clientColumns = columns === null ? "c.*" : columns.client.map((col) => `c.\`${col}\``).join(", ");
   const raw = (await ds.query(
-    `SELECT c.*, ${portraitColumns.map((col) => `lp.\`${col.databaseName}\` AS \`p__${col.databaseName}\``).join(", ")},
+    `SELECT ${clientColumns}, ${portraitColumns.map((col) => `lp.\`${col.databaseName}\` AS \`p__${col.databaseName}\``).join(", ")},
        (SELECT ra.\`validUntil\` FROM \`risk_assessment\` ra WHERE ra.\`clientId\` = c.\`id\`
          ORDER BY ra.\`assessedAt\` DESC, ra.\`id\` DESC LIMIT 1) AS a__validUntil
      FROM \`client\` c ${join} LEFT JOIN \`portrait\` lp ON lp.\`id\` = c.\`latestPortraitId\`
@@ -203,6 +217,7 @@ export async function listClients(
   membership: SqlPredicate | null = null,
   orderBy: ListOrder<ClientOrderField> | null = null,
   personalData: BranchScope = NO_PERSONAL_DATA,
+  columns: ClientColumns | null = null,
 ): Promise<ClientPage> {
   const first = checkFirst(args.first);
   const portraits = new Map<number, PortraitEntity>();
@@ -215,7 +230,7 @@ export async function listClients(
   const { where, join } = clientWhere(filter, scope, membership, personalData, nameMatches);
   const total = countOf(db, `SELECT COUNT(*) AS n FROM \`client\` c ${join} ${where.sql()}`, where.params);
   addKeysetAfter(where, order, after);
-  const { rows, more } = await clientsWithPortraits(db, join, where, orderBySql(order), first);
+  const { rows, more } = await clientsWithPortraits(db, join, where, orderBySql(order), first, columns);
   for (const p of rows.portraits) portraits.set(p.id, p);
   return {
     ...rows,

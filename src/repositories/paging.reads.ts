@@ -113,7 +113,8 @@ export async function listOwned<T extends ObjectLiteral>(
 /**
  * The first N rows of each parent after an optional cursor, in one statement
  * (ROW_NUMBER() OVER (PARTITION BY parent) works on MariaDB ≥ 10.2 and SQLite ≥ 3.25).
- * Returns first+1 rows per parent so the caller knows whether there is a next page.
+ * Returns first+1 rows per parent so the caller knows whether there is a next page. `columns` (which
+ * must hold the id, the parent column and createdAt) reads partial rows; null reads them whole.
  */
 export async function firstPerParent<T extends ObjectLiteral & CreationKey>(
   db: ReadPool,
@@ -123,14 +124,16 @@ export async function firstPerParent<T extends ObjectLiteral & CreationKey>(
   first: number,
   after: CreationKey | null,
   filter: (where: Where) => void,
+  columns: readonly string[] | null = null,
 ): Promise<T[]> {
   if (parentIds.length === 0) return [];
   const where = new Where().inList(`x.\`${parentColumn}\``, parentIds);
   filter(where);
   keysetAfter(where, "x", after);
+  const selected = columns === null ? "x.*" : columns.map((c) => `x.\`${c}\``).join(", ");
   return db.rows<T>(
     target as unknown as EntityTarget<T>,
-    `SELECT * FROM (SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.\`${parentColumn}\` ORDER BY x.\`createdAt\`, x.\`id\`) AS rn_
+    `SELECT * FROM (SELECT ${selected}, ROW_NUMBER() OVER (PARTITION BY x.\`${parentColumn}\` ORDER BY x.\`createdAt\`, x.\`id\`) AS rn_
        FROM ${db.table(target)} x ${where.sql()}) t WHERE t.rn_ <= ? ORDER BY t.\`${parentColumn}\`, t.rn_`,
     [...where.params, first + 1],
   );

@@ -1,4 +1,6 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Info, Query, Resolver } from "type-graphql";
+import { clientConnection, planClientPage } from "./planned";
 import { ArrayMaxSize, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { primeClientRows } from "../loaders";
@@ -227,11 +229,14 @@ export class QueryResolver {
   async clients(
     @Args() { first, after, filter, orderBy }: ClientsArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ClientConnection> {
     const personal = personalDataScope(ctx.viewer);
-    const page = await ctx.services.reads.clients(ctx.loaders, { first, after }, filter, ctx.scope, orderBy, personal);
-    primeClientRows(ctx.loaders, page);
-    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx));
+    const planned = planClientPage(ctx, info);
+    const columns = planned?.plan.columns ?? null;
+    const reads = ctx.services.reads;
+    const page = await reads.clients(ctx.loaders, { first, after }, filter, ctx.scope, orderBy, personal, columns);
+    return clientConnection(ctx, page, planned);
   }
 
   @Query(() => [SegmentGql], { description: "Segments, by priority then code." })

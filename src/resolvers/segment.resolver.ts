@@ -1,12 +1,12 @@
-import { Args, ArgsType, Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Args, ArgsType, Authorized, Ctx, FieldResolver, Info, Resolver, Root } from "type-graphql";
+import { clientConnection, planClientPage } from "./planned";
 import { Ability } from "../services/access/abilities";
 import { money } from "../domain/decimal";
 import type { Context } from "../schema/context";
-import { primeClientRows } from "../loaders";
-import { presentClient } from "../schema/presenters";
 import { ClientConnection } from "../schema/types/client";
 import { CreditRatingCountGql, RiskLevelCountGql, SegmentGql, SegmentStatsGql } from "../schema/types/catalogue";
-import { PageArgs, toConnection } from "../schema/types/connection";
+import { PageArgs } from "../schema/types/connection";
 
 @ArgsType()
 class MembersArgs extends PageArgs {}
@@ -21,10 +21,12 @@ export class SegmentResolver {
     @Root() segment: SegmentGql,
     @Args() { first, after }: MembersArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ClientConnection> {
-    const page = await ctx.services.segments.members(ctx.loaders, segment.dbId, { first, after }, ctx.scope);
-    primeClientRows(ctx.loaders, page);
-    return toConnection(ClientConnection, page, (c) => presentClient(c, ctx));
+    const planned = planClientPage(ctx, info);
+    const columns = planned?.plan.columns ?? null;
+    const page = await ctx.services.segments.members(ctx.loaders, segment.dbId, { first, after }, ctx.scope, columns);
+    return clientConnection(ctx, page, planned);
   }
 
   @Authorized(Ability.READ_SEGMENT_STATS)

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import { RESOLVERS } from "../resolvers";
+import { servePlannedClients } from "../resolvers/planned";
 import { assertAuthorizedFieldsEnforced } from "./authorized-fields";
 import { authChecker } from "./context";
 import { enforceInputRules } from "./input-rules";
@@ -34,6 +35,7 @@ export async function buildApiSchema(): Promise<GraphQLSchema> {
   });
   assertAuthorizedFieldsEnforced(schema);
   const built = enforceInputRules(schema);
+  servePlannedClients(built);
   describeRootTypes(built);
   return built;
 }

@@ -18,7 +18,7 @@ import { money, ratio } from "../domain/decimal";
 import { isAssessmentValidAt } from "../domain/assessment";
 import { canReadPersonalData, maskIdNumber, maskName, maskPhone } from "../services/access/policy";
 import { open, openMoney } from "../crypto/personal-data";
-import type { AccessTrail } from "../services/access/trail";
+import { PERSONAL_FIELDS, type AccessTrail, type PersonalField } from "../services/access/trail";
 import type { Viewer } from "../services/access/viewer";
 import { toGlobalId } from "./global-id";
 import type { Questionnaire } from "../services/profile/questionnaire";
@@ -65,33 +65,46 @@ export interface Reader {
 const CLIENT_PERSONAL = ["name", "idNumber", "phone", "annualIncome", "financialAssets"] as const;
 const PORTRAIT_PERSONAL = ["annualIncome", "financialAssets"] as const;
 
+/** Whether a field is one of the personal fields the trail records (SPEC §14). */
+export function isPersonalField(field: string): field is PersonalField {
+  return (PERSONAL_FIELDS as readonly string[]).includes(field);
+}
+
 /**
- * Personal data is stored sealed (SPEC §14) and opened here only: in clear for a viewer the policy
- * allows, else opened just to be masked (name, ID number, phone; the mask needs the characters it
- * keeps). Declared income and financial assets are opened for clear viewers only.
+ * Each field of the Client type from its row, `clear` being canReadPersonalData: the one place a
+ * client's field gets its value, for presentClient and for a planned page (resolvers/planned/),
+ * which computes only the fields a query selects. Personal data is stored sealed (SPEC §14) and opened
+ * here only: in clear for a viewer the policy allows, else opened just to be masked (name, ID number,
+ * phone; the mask needs the characters it keeps). Declared income and financial assets are opened for
+ * clear viewers only.
  */
+export const CLIENT_FIELDS = {
+  id: (c) => toGlobalId("Client", c.id),
+  clientNo: (c) => c.clientNo,
+  type: (c) => c.type,
+  status: (c) => c.status,
+  investorCategory: (c) => c.investorCategory,
+  name: (c, clear) => (clear ? open(c.name) : maskName(open(c.name))),
+  idNumber: (c, clear) => (clear ? open(c.idNumber) : maskIdNumber(open(c.idNumber))),
+  phone: (c, clear) => (c.phone === null ? null : clear ? open(c.phone) : maskPhone(open(c.phone))),
+  branch: (c) => c.branch,
+  tradingSince: (c) => c.tradingSince,
+  openedAt: (c) => c.openedAt,
+  createdAt: (c) => c.createdAt,
+  annualIncome: (c, clear) => (clear ? moneyOrNull(openMoney(c.annualIncome)) : null),
+  financialAssets: (c, clear) => (clear ? moneyOrNull(openMoney(c.financialAssets)) : null),
+} satisfies Record<string, (c: ClientEntity, clear: boolean) => unknown>;
+
+export type ClientField = keyof typeof CLIENT_FIELDS;
+
+/** Personal data passes through the masking policy (CLIENT_FIELDS); clear fields are watched by the trail. */
 export function presentClient(c: ClientEntity, reader: Reader): ClientGql {
   const clear = canReadPersonalData(reader.viewer, c);
   const out = new ClientGql();
-  out.id = toGlobalId("Client", c.id);
+  const values = out as unknown as Record<ClientField, unknown>;
+  for (const field of Object.keys(CLIENT_FIELDS) as ClientField[]) values[field] = CLIENT_FIELDS[field](c, clear);
   out.dbId = c.id;
   out.latestPortraitId = c.latestPortraitId;
-  out.clientNo = c.clientNo;
-  out.type = c.type;
-  out.status = c.status;
-  out.investorCategory = c.investorCategory;
-  const name = open(c.name);
-  const idNumber = open(c.idNumber);
-  const phone = c.phone === null ? null : open(c.phone);
-  out.name = clear ? name : maskName(name);
-  out.idNumber = clear ? idNumber : maskIdNumber(idNumber);
-  out.phone = phone === null ? null : clear ? phone : maskPhone(phone);
-  out.branch = c.branch;
-  out.tradingSince = c.tradingSince;
-  out.openedAt = c.openedAt;
-  out.createdAt = c.createdAt;
-  out.annualIncome = clear ? moneyOrNull(openMoney(c.annualIncome)) : null;
-  out.financialAssets = clear ? moneyOrNull(openMoney(c.financialAssets)) : null;
   return clear ? reader.trail.watch(out, c.id, CLIENT_PERSONAL) : out;
 }
 
@@ -128,32 +141,45 @@ export function presentAssessment(a: RiskAssessmentEntity, now: Date): RiskAsses
 }
 
 /**
- * `personalData`: whether the viewer may read this client's personal data (canReadPersonalData); the
- * declared income and financial assets a portrait copies are null otherwise (SPEC §11); in clear, the
- * trail notes them when served (SPEC §14).
+ * Each field of the Portrait type from its row, `personalData` being canReadPersonalData for its
+ * client: the declared income and financial assets a portrait copies are null otherwise (SPEC §11).
+ * Shared by presentPortrait and a planned page, as CLIENT_FIELDS is.
+ */
+export const PORTRAIT_FIELDS = {
+  id: (p) => toGlobalId("Portrait", p.id),
+  asOf: (p) => p.asOf,
+  computedAt: (p) => p.computedAt,
+  riskLevel: (p) => p.riskLevel,
+  horizon: (p) => p.horizon,
+  avgDailyAssets20d: (p) => money(p.avgDailyAssets20d),
+  assetDays: (p) => p.assetDays,
+  totalAssets: (p) => money(p.totalAssets),
+  financialAssets: (p, personalData) => (personalData ? moneyOrNull(openMoney(p.financialAssets)) : null),
+  annualIncome: (p, personalData) => (personalData ? moneyOrNull(openMoney(p.annualIncome)) : null),
+  experienceMonths: (p) => p.experienceMonths,
+  annualTurnover: (p) => money(p.annualTurnover),
+  marginCallsLast12m: (p) => p.marginCallsLast12m,
+  defaultsCount: (p) => p.defaultsCount,
+  creditScore: (p) => p.creditScore,
+  creditRating: (p) => p.creditRating,
+  creditFactors: (p) => p.creditFactors.map((f) => Object.assign(new ScoreFactorGql(), f)),
+  professionalEligible: (p) => p.professionalEligible,
+} satisfies Record<string, (p: PortraitEntity, personalData: boolean) => unknown>;
+
+export type PortraitField = keyof typeof PORTRAIT_FIELDS;
+
+/**
+ * `personalData`: whether the viewer may read this client's personal data (canReadPersonalData); in
+ * clear, the trail notes the declared figures when served (SPEC §14).
  */
 export function presentPortrait(p: PortraitEntity, personalData: boolean, trail: AccessTrail): PortraitGql {
   const out = new PortraitGql();
-  out.id = toGlobalId("Portrait", p.id);
+  const values = out as unknown as Record<PortraitField, unknown>;
+  for (const field of Object.keys(PORTRAIT_FIELDS) as PortraitField[]) {
+    values[field] = PORTRAIT_FIELDS[field](p, personalData);
+  }
   out.clientDbId = p.clientId;
-  out.asOf = p.asOf;
-  out.computedAt = p.computedAt;
-  out.riskLevel = p.riskLevel;
-  out.horizon = p.horizon;
   out.lowestCategory = p.lowestCategory;
-  out.avgDailyAssets20d = money(p.avgDailyAssets20d);
-  out.assetDays = p.assetDays;
-  out.totalAssets = money(p.totalAssets);
-  out.financialAssets = personalData ? moneyOrNull(openMoney(p.financialAssets)) : null;
-  out.annualIncome = personalData ? moneyOrNull(openMoney(p.annualIncome)) : null;
-  out.experienceMonths = p.experienceMonths;
-  out.annualTurnover = money(p.annualTurnover);
-  out.marginCallsLast12m = p.marginCallsLast12m;
-  out.defaultsCount = p.defaultsCount;
-  out.creditScore = p.creditScore;
-  out.creditRating = p.creditRating;
-  out.creditFactors = p.creditFactors.map((f) => Object.assign(new ScoreFactorGql(), f));
-  out.professionalEligible = p.professionalEligible;
   return personalData ? trail.watch(out, p.clientId, PORTRAIT_PERSONAL) : out;
 }
 
@@ -265,23 +291,34 @@ export function presentFacility(f: CreditFacilityEntity): CreditFacilityGql {
   return out;
 }
 
+/**
+ * Each field of the PostLoanReview type from its row: for presentReview, and for a planned page,
+ * which reads and computes only the fields a query selects (as CLIENT_FIELDS).
+ */
+export const REVIEW_FIELDS = {
+  id: (r) => toGlobalId("PostLoanReview", r.id),
+  trigger: (r) => r.trigger,
+  status: (r) => r.status,
+  dueDate: (r) => r.dueDate,
+  assignee: (r) => r.assignee,
+  startedAt: (r) => r.startedAt,
+  completedAt: (r) => r.completedAt,
+  snapshot: (r) => (r.snapshot === null ? null : Object.assign(new ReviewSnapshotGql(), r.snapshot)),
+  recommendation: (r) => r.recommendation,
+  outcome: (r) => r.outcome,
+  newLimit: (r) => moneyOrNull(r.newLimit),
+  notes: (r) => r.notes,
+  version: (r) => r.version,
+} satisfies Record<string, (r: PostLoanReviewEntity) => unknown>;
+
+export type ReviewField = keyof typeof REVIEW_FIELDS;
+
 export function presentReview(r: PostLoanReviewEntity): PostLoanReviewGql {
   const out = new PostLoanReviewGql();
-  out.id = toGlobalId("PostLoanReview", r.id);
+  const values = out as unknown as Record<ReviewField, unknown>;
+  for (const field of Object.keys(REVIEW_FIELDS) as ReviewField[]) values[field] = REVIEW_FIELDS[field](r);
   out.clientDbId = r.clientId;
   out.facilityDbId = r.facilityId;
-  out.trigger = r.trigger;
-  out.status = r.status;
-  out.dueDate = r.dueDate;
-  out.assignee = r.assignee;
-  out.startedAt = r.startedAt;
-  out.completedAt = r.completedAt;
-  out.snapshot = r.snapshot === null ? null : Object.assign(new ReviewSnapshotGql(), r.snapshot);
-  out.recommendation = r.recommendation;
-  out.outcome = r.outcome;
-  out.newLimit = moneyOrNull(r.newLimit);
-  out.notes = r.notes;
-  out.version = r.version;
   return out;
 }
 

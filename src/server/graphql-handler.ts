@@ -27,6 +27,8 @@ export interface RequestObservation {
   requestId: string;
   status: number;
   sqlStatements: number;
+  /** Client pages answered by the read planner (resolvers/planned/) rather than field by field. */
+  plannedPages: number;
   ms: number;
 }
 
@@ -235,7 +237,13 @@ export async function createGraphQLHandler(opts: {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    const observation = { requestId, status: res.statusCode, sqlStatements: tally.statements, ms: ms() };
+    const observation = {
+      requestId,
+      status: res.statusCode,
+      sqlStatements: tally.statements,
+      plannedPages: meta.plannedPages ?? 0,
+      ms: ms(),
+    };
     const operation = meta.operationName ?? "anonymous";
     const outcome = res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "refused" : "ok";
     metrics.requests.inc({ operation, outcome });

@@ -11,7 +11,11 @@ import { mintToken } from "../../src/services/access/tokens";
 
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
-  body: { data?: T | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: T | null;
+    errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
+  };
 }
 
 export interface TestServer {
@@ -27,6 +31,8 @@ export interface TestServer {
   ): Promise<GraphQLResult<T>>;
   /** SQL statements of the last GraphQL request the server finished. */
   lastStatements(): number;
+  /** Client pages the read planner answered in the last GraphQL request the server finished. */
+  lastPlannedPages(): number;
   close(): Promise<void>;
 }
 
@@ -40,12 +46,14 @@ export async function startTestServer(
   const clock = new FixedClock(now);
   const services = createServices(config, ds, clock);
   let last = -1;
+  let lastPlanned = -1;
   const app = await createApp({
     schema: await buildApiSchema(),
     services,
     logger: createLogger("silent"),
     observe: (o) => {
       last = o.sqlStatements;
+      lastPlanned = o.plannedPages;
     },
   });
   await new Promise<void>((resolve) => app.server.listen(0, "127.0.0.1", resolve));
@@ -70,6 +78,7 @@ export async function startTestServer(
       return { status: res.status, body: (await res.json()) as never };
     },
     lastStatements: () => last,
+    lastPlannedPages: () => lastPlanned,
     close: () => app.close(),
   };
 }

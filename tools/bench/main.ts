@@ -19,6 +19,7 @@ Environment:
   BENCH_OUT            bench/results/latest.json
   BENCH_NODE_OPTIONS   NODE_OPTIONS for both servers
   BENCH_API_CONCURRENCY  the API's MAX_CONCURRENT_REQUESTS
+  BENCH_READ_PLANNER   the API's READ_PLANNER (on, its default, or off: client pages field by field)
   BENCH_WORKERS_ROW=0  skip the last row: the page with the API at WORKERS=auto against the floor at as
                        many workers (node:cluster both; on by default)
   BENCH_REDIS_URL      redis://127.0.0.1:6379, which the API's workers share in that row (skipped

@@ -96,6 +96,7 @@ export async function runBench(): Promise<void> {
         // WORKERS above 1 needs Redis (shared throttle buckets, persisted queries, subscription events).
         ...(workers > 1 ? { REDIS_URL: s.redisUrl } : {}),
         ...(process.env.BENCH_API_CONCURRENCY ? { MAX_CONCURRENT_REQUESTS: process.env.BENCH_API_CONCURRENCY } : {}),
+        ...(process.env.BENCH_READ_PLANNER ? { READ_PLANNER: process.env.BENCH_READ_PLANNER } : {}),
         ...(profile ? { BENCH_INTERNAL_PROFILE_TO: profileFile } : {}),
         ...(gcProfiler ? {} : { BENCH_INTERNAL_ALLOC_MEASURE: "0" }),
       },

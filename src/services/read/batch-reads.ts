@@ -110,16 +110,21 @@ export class BatchReads {
     return activeCatalogue(segments, products);
   }
 
-  /** The first `first` children (plus one) of each parent after `after`, in one statement. */
+  /**
+   * The first `first` children (plus one) of each parent after `after`, in one statement; `columns`
+   * narrows what each row reads (a planned page), null reads them whole.
+   */
   children<T extends PostLoanReviewEntity | AlertEntity>(
     kind: ChildKind,
     parentIds: readonly number[],
     first: number,
     after: CreationKey | null,
     filter: string,
+    columns: readonly string[] | null = null,
   ): Promise<T[]> {
     const c = CHILDREN[kind];
-    return firstPerParent<T>(this.db, c.table, c.parent, parentIds, first, after, (w) => c.filter(filter, w));
+    const where = (w: Where) => c.filter(filter, w);
+    return firstPerParent<T>(this.db, c.table, c.parent, parentIds, first, after, where, columns);
   }
 
   /** How many children each parent has under the filter, in one statement. */

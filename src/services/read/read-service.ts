@@ -8,6 +8,7 @@ import { listEvents, type EventListFilter } from "../../repositories/event.reads
 import {
   clientByNo,
   listClients,
+  type ClientColumns,
   type ClientListFilter,
   type ClientPage,
   type ClientRows,
@@ -26,6 +27,8 @@ import type {
   ListOrder,
   ReviewOrderField,
 } from "../../domain/order";
+
+export type { ClientColumns, ClientPage, ClientRows };
 
 /** The client list's filter: the columns it narrows by, and a segment's membership. */
 export type ClientsFilter = ClientListFilter & { segmentCode?: string | null };
@@ -48,7 +51,7 @@ export class ReadService {
 
   /**
    * Clients by clientNo, or `orderBy`; `personalData` is the scope a search may match personal data in
-   * (personalDataScope). A filtered list is a BI read and goes to the bulk pool; a segmentCode
+   * (personalDataScope); `columns` narrows what each row reads (a planned page). A filtered list is a BI read and goes to the bulk pool; a segmentCode
    * filter keeps the members of that segment (none for an unknown code).
    */
   async clients(
@@ -58,6 +61,7 @@ export class ReadService {
     scope: BranchScope,
     orderBy: ListOrder<ClientOrderField> | null = null,
     personalData: BranchScope = { all: false, branch: null },
+    columns: ClientColumns | null = null,
   ): Promise<ClientPage> {
     let membership = null;
     if (filter?.segmentCode !== null && filter?.segmentCode !== undefined) {
@@ -65,7 +69,7 @@ export class ReadService {
       membership = segment === null ? NO_MEMBERS : await membershipOf(request, segment.id);
     }
     const pool = filter ? this.bulk : this.primary;
-    return listClients(pool, args, filter, scope, membership, orderBy, personalData);
+    return listClients(pool, args, filter, scope, membership, orderBy, personalData, columns);
   }
 
   facilities(

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../domain/clock";
-import { listClients, type ClientPage } from "../../repositories/client.reads";
+import { listClients, type ClientColumns, type ClientPage } from "../../repositories/client.reads";
 import type { PageArgs } from "../../repositories/paging.reads";
 import type { ReadPool } from "../../repositories/read-pool";
 import { segmentStats } from "../../repositories/segment-membership.reads";
@@ -22,9 +22,19 @@ export class SegmentService {
     private readonly clock: Clock,
   ) {}
 
-  /** Clients whose latest portrait places them in the segment, by clientNo, within the scope. */
-  async members(request: RequestCatalogue, segmentId: number, args: PageArgs, scope: BranchScope): Promise<ClientPage> {
-    return listClients(this.bulk, args, null, scope, await membershipOf(request, segmentId));
+  /**
+   * Clients whose latest portrait places them in the segment, by clientNo, within the scope; `columns`
+   * narrows what each row reads (a planned page).
+   */
+  async members(
+    request: RequestCatalogue,
+    segmentId: number,
+    args: PageArgs,
+    scope: BranchScope,
+    columns: ClientColumns | null = null,
+  ): Promise<ClientPage> {
+    const membership = await membershipOf(request, segmentId);
+    return listClients(this.bulk, args, null, scope, membership, null, undefined, columns);
   }
 
   /** Aggregates over the segment's members in scope, computed in the database. */

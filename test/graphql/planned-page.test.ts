@@ -1,0 +1,225 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Role } from "../../src/domain/enums";
+import { seedDemoBook } from "../../src/seed/demo-book";
+import { generatedQueries } from "../support/client-selections";
+import { ENGINES, type TestDatabase } from "../support/engines";
+import { startTestServer, type GraphQLResult, type TestServer } from "../support/server";
+
+const root = path.resolve(__dirname, "../..");
+
+/** The bench's page query, as tools/bench/workloads.ts sends it. */
+function benchPageQuery(): string {
+  const source = fs.readFileSync(path.join(root, "tools/bench/workloads.ts"), "utf8");
+  const m = /const PAGE_QUERY = `([\s\S]*?)`;/.exec(source);
+  if (m === null) throw new Error("tools/bench/workloads.ts has no PAGE_QUERY");
+  return m[1];
+}
+
+/** The README's GraphQL examples that read a page of clients (`clients` or a segment's `members`). */
+function readmeClientPages(): string[] {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const found: string[] = [];
+  const fence = /^```graphql[^\n]*\n([\s\S]*?)^```$/gm;
+  for (let m = fence.exec(readme); m !== null; m = fence.exec(readme)) {
+    if (/\b(clients|members)\(/.test(m[1])) found.push(m[1]);
+  }
+  // The curl example of the quick start.
+  for (const m of readme.matchAll(/"query":"(\{ clients\([^"]*\})"/g)) found.push(m[1]);
+  return found;
+}
+
+/** Every role, a branch-scoped relationship manager twice (with and without a branch). */
+const VIEWERS: { role: Role; branch: string | null }[] = [
+  { role: Role.VIEWER, branch: null },
+  { role: Role.ANALYST, branch: null },
+  { role: Role.RELATIONSHIP_MANAGER, branch: "SH-PUDONG" },
+  { role: Role.RELATIONSHIP_MANAGER, branch: null },
+  { role: Role.RISK_OFFICER, branch: null },
+  { role: Role.COMPLIANCE, branch: null },
+  { role: Role.ADMIN, branch: null },
+];
+
+interface TrailRow {
+  clientId: number;
+  subject: string;
+  fields: string;
+}
+
+interface Answer {
+  body: GraphQLResult["body"];
+  trail: TrailRow[];
+  statements: number;
+  plannedPages: number;
+}
+
+/**
+ * Issue 17: a page of clients planned from its selection answers exactly what the field-by-field
+ * resolvers answer — the same JSON, errors included, and the same access-trail rows — for the
+ * README's pages, the bench's page and generated selections, for every role, on both engines and
+ * both executors; and the bench's page takes at most 6 statements.
+ */
+describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => {
+  let db: TestDatabase;
+  let planned: TestServer;
+  let plannedJs: TestServer;
+  let fieldwise: TestServer;
+  let fieldwiseJs: TestServer;
+
+  beforeAll(async () => {
+    db = await engine.create();
+    await seedDemoBook(db.ds, { clients: 120, seed: 42, asOf: "2026-11-27" });
+    const now = new Date("2026-11-27T08:00:00.000Z");
+    // Hundreds of large pages a minute: the throttle must not refuse one of the two being compared.
+    const env = { RATE_LIMIT_PER_MINUTE: "1000000000" };
+    planned = await startTestServer(db.ds, now, { ...env, READ_PLANNER: "on" });
+    plannedJs = await startTestServer(db.ds, now, { ...env, READ_PLANNER: "on", GRAPHQL_EXECUTOR: "graphql-js" });
+    fieldwise = await startTestServer(db.ds, now, { ...env, READ_PLANNER: "off" });
+    fieldwiseJs = await startTestServer(db.ds, now, { ...env, READ_PLANNER: "off", GRAPHQL_EXECUTOR: "graphql-js" });
+  }, 180_000);
+
+  afterAll(async () => {
+    await planned?.close();
+    await plannedJs?.close();
+    await fieldwise?.close();
+    await fieldwiseJs?.close();
+    await db?.drop();
+  });
+
+  const lastTrailId = async (): Promise<number> =>
+    Number(((await db.ds.query("SELECT MAX(`id`) AS n FROM `personal_data_access`")) as { n: unknown }[])[0]?.n ?? 0);
+
+  async function ask(
+    server: TestServer,
+    viewer: (typeof VIEWERS)[number],
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<Answer> {
+    const token = await server.token(viewer.role, { sub: "planner-test", branch: viewer.branch });
+    const before = await lastTrailId();
+    const { body } = await server.gql(token, query, variables);
+    // The cost report's throttle figures are each server's own bucket, not part of the answer.
+    delete body.extensions;
+    const statements = server.lastStatements();
+    const plannedPages = server.lastPlannedPages();
+    const trail = (
+      (await db.ds.query(
+        "SELECT `clientId`, `subject`, `fields` FROM `personal_data_access` WHERE `id` > ? ORDER BY `id`",
+        [before],
+      )) as TrailRow[]
+    )
+      .map((r) => ({ ...r, clientId: Number(r.clientId) }))
+      // One INSERT per request: the order of its rows follows the order in which concurrently resolved
+      // root fields (two pages in one query) reached the executor, on either path; the rows are compared.
+      .sort((a, b) => a.clientId - b.clientId);
+    return { body, trail, statements, plannedPages };
+  }
+
+  /**
+   * Asks each executor planned and field by field; the planned answer must equal the field-by-field
+   * one of the same executor (the executors themselves differ in which of two sibling errors under
+   * one nulled parent they report).
+   */
+  async function compare(query: string, variables: Record<string, unknown> = {}, plannable = true): Promise<void> {
+    for (const viewer of VIEWERS) {
+      for (const [server, reference] of [
+        [planned, fieldwise],
+        [plannedJs, fieldwiseJs],
+      ]) {
+        const expected = await ask(reference, viewer, query, variables);
+        expect(expected.plannedPages).toBe(0);
+        const got = await ask(server, viewer, query, variables);
+        expect({ viewer, query, body: got.body, trail: got.trail }).toEqual({
+          viewer,
+          query,
+          body: expected.body,
+          trail: expected.trail,
+        });
+        if (!plannable) expect(got.plannedPages).toBe(0);
+        // A page the viewer may not read at all (members for VIEWER) is refused before any planning.
+        else if (expected.body.errors === undefined)
+          expect({ query, planned: got.plannedPages }).toEqual({ query, planned: 1 });
+      }
+    }
+  }
+
+  it("answers the bench's page as the resolvers do, for every role, in at most 6 statements", async () => {
+    const query = benchPageQuery();
+    await compare(query, { first: 50 });
+    const viewer = { role: Role.RISK_OFFICER, branch: null };
+    const got = await ask(planned, viewer, query, { first: 50 });
+    const expected = await ask(fieldwise, viewer, query, { first: 50 });
+    expect((got.body.data as { clients: { nodes: unknown[] } }).clients.nodes).toHaveLength(50);
+    expect(got.statements).toBeLessThanOrEqual(6);
+    expect(got.statements).toBeLessThanOrEqual(expected.statements);
+  });
+
+  it("answers the README's client pages as the resolvers do, for every role", async () => {
+    const pages = readmeClientPages();
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const query of pages) await compare(query);
+  });
+
+  it("records the same access-trail rows as the resolvers when personal data is served in clear", async () => {
+    const query = `{ clients(first: 30) { nodes { clientNo name phone annualIncome portrait { annualIncome financialAssets } } } }`;
+    const viewer = { role: Role.COMPLIANCE, branch: null };
+    const got = await ask(planned, viewer, query);
+    expect(got.plannedPages).toBe(1);
+    expect(got.trail).toHaveLength(30);
+    expect(got.trail).toEqual((await ask(fieldwise, viewer, query)).trail);
+    const masked = await ask(planned, { role: Role.VIEWER, branch: null }, query);
+    expect(masked.trail).toEqual([]);
+  });
+
+  it.each([
+    [
+      "an alias naming two fields across nodes and edges",
+      `{ clients(first: 5) { nodes { x: portrait { asOf } } edges { node { x: reviews(first: 2) { totalCount } } } } }`,
+      0,
+    ],
+    [
+      "a nested page after a cursor",
+      `{ clients(first: 5) { nodes { clientNo reviews(first: 2, after: "WyJyZXZpZXciLCIyMDI2LTAxLTAxIiwxXQ") { totalCount } } } }`,
+      0,
+    ],
+    [
+      "a nested page size out of range",
+      `{ clients(first: 5) { nodes { clientNo productFits(first: 501) { score } } } }`,
+      0,
+    ],
+    [
+      "two pages in one query",
+      `{ a: clients(first: 4) { nodes { clientNo name } } b: clients(first: 3, orderBy: { field: OPENED_AT }) { edges { cursor node { phone portrait { annualIncome } } } } }`,
+      2,
+    ],
+    [
+      "a planned page beside a client read by id, which finds no primed partial row",
+      `{ clients(first: 3) { nodes { id clientNo } } node(id: "Q2xpZW50OjE") { ... on Client { name idNumber phone annualIncome segment { score } } } }`,
+      1,
+    ],
+    [
+      "members of every segment, the plan shared by each",
+      `{ segments { code members(first: 4) { totalCount nodes { clientNo name segment { segment { code } } } } } }`,
+      -1,
+    ],
+  ])("answers %s as the resolvers do", async (_name, query, plannedPages) => {
+    for (const viewer of VIEWERS) {
+      const expected = await ask(fieldwise, viewer, query);
+      const got = await ask(planned, viewer, query);
+      expect({ viewer, body: got.body, trail: got.trail }).toEqual({
+        viewer,
+        body: expected.body,
+        trail: expected.trail,
+      });
+      if (plannedPages >= 0 && got.body.errors === undefined) expect(got.plannedPages).toBe(plannedPages);
+      if (plannedPages < 0 && got.body.errors === undefined) expect(got.plannedPages).toBeGreaterThan(1);
+    }
+  });
+
+  it.each(generatedQueries(60, 17).map((g, i) => [i, g] as const))(
+    "answers generated selection %i as the resolvers do",
+    async (_i, generated) => {
+      await compare(generated.query, generated.variables, generated.plannable);
+    },
+  );
+});

@@ -84,6 +84,23 @@ function bucketQuantiles(text: string, name: string): { p50: number; p99: number
   return { p50: at(0.5), p99: at(0.99), count };
 }
 
+/** The MariaDB server on the bench's port, if this machine runs it (its CPU is printed beside the API's). */
+function mariadbPid(): number | null {
+  const port = Number(new URL(DB).port || 3306);
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (!cmd.includes("mariadbd") && !cmd.includes("mysqld")) continue;
+      const portArg = /--port=(\d+)/.exec(cmd);
+      if (Number(portArg?.[1] ?? 3306) === port) return Number(entry);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}
+
 /** CPU seconds (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -221,6 +238,9 @@ async function main(): Promise<void> {
   const ticksPerSecond = RATE / PER_MUTATION;
   const loadStart = Date.now();
   const cpuStart = cpuSeconds(child.pid!);
+  const benchCpuStart = process.cpuUsage();
+  const mariadb = mariadbPid();
+  const mariadbStart = mariadb === null ? 0 : cpuSeconds(mariadb);
   for (let tick = 0; tick < ticks; tick += 1) {
     const due = loadStart + (tick * 1000) / ticksPerSecond;
     const wait = due - Date.now();
@@ -247,6 +267,9 @@ async function main(): Promise<void> {
   await sleep(2000);
   const loadSeconds = (Date.now() - loadStart) / 1000;
   const apiCpu = cpuSeconds(child.pid!) - cpuStart;
+  const benchUsage = process.cpuUsage(benchCpuStart);
+  const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
+  const mariadbCpu = mariadb === null ? NaN : cpuSeconds(mariadb) - mariadbStart;
   clearInterval(rssTimer);
 
   const serverSide = bucketQuantiles(await (await fetch(`${origin}/metrics`)).text(), "live_delivery_seconds");
@@ -273,6 +296,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `API CPU under load: ${apiCpu.toFixed(1)} s over ${loadSeconds.toFixed(1)} s (${((apiCpu / loadSeconds) * 100).toFixed(0)}% of one core); ${((apiCpu * 1e6) / Math.max(received, 1)).toFixed(0)} µs per delivered message, valuations included`,
+  );
+  console.log(
+    `the machine's other CPU over the same time: this bench client ${benchCpu.toFixed(1)} s, MariaDB ${mariadbCpu.toFixed(1)} s (of ${(os.cpus().length * loadSeconds).toFixed(0)} s of CPU the machine has)`,
   );
   console.log(`sockets closed early: ${closedEarly}; load average ${os.loadavg()[0].toFixed(1)}`);
   for (const ws of sockets) ws.close();

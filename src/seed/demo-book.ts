@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { insertRows, sqlInstant } from "../db/sql";
 import { seedCatalogue } from "./catalogue";
 import { seedClients } from "./clients";
+import { PhaseTimer, type SeedPhase } from "./phases";
 import { seedSegmentSnapshots } from "./tracking";
 
 /**
@@ -21,6 +22,8 @@ export interface SeedOptions {
 
 export interface SeedSummary {
   rows: Record<string, number>;
+  /** Where the time went, phase by phase (generating rows in Node, each table's INSERTs, the snapshots). */
+  phases: SeedPhase[];
   ms: number;
 }
 
@@ -33,10 +36,16 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
   const mysql = ds.options.type !== "better-sqlite3";
   const runner = ds.createQueryRunner("master");
   const rows: Record<string, number> = {};
+  const timer = new PhaseTimer();
+  let putMs = 0;
   const run = (sql: string, params: unknown[]) => runner.query(sql, params);
   const put = async (table: string, columns: readonly string[], values: unknown[][]) => {
     if (values.length === 0) return;
+    const started = performance.now();
     await insertRows(run, table, columns, values, mysql ? 2000 : 500);
+    const ms = performance.now() - started;
+    putMs += ms;
+    timer.add(`insert ${table}`, ms, values.length);
     rows[table] = (rows[table] ?? 0) + values.length;
   };
   try {
@@ -50,8 +59,11 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
       const count = Math.min(CHUNK, opts.clients - from);
       await runner.startTransaction();
       try {
+        const started = performance.now();
+        putMs = 0;
         await seedClients(put, opts, from, count, state);
-        await runner.commitTransaction();
+        timer.add("generate rows (Node)", performance.now() - started - putMs);
+        await timer.time("commit", () => runner.commitTransaction());
       } catch (err) {
         await runner.rollbackTransaction();
         throw err;
@@ -59,10 +71,14 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
       opts.onProgress?.(from + count, opts.clients);
     }
     // SPEC §13: the segment snapshots of the 13 month ends and of the as-of date, set-based.
-    rows.segment_snapshot = await seedSegmentSnapshots(ds, run, opts.asOf);
+    rows.segment_snapshot = await timer.time(
+      "segment snapshots",
+      () => seedSegmentSnapshots(ds, run, opts.asOf),
+      (n) => n,
+    );
   } finally {
     if (mysql) await runner.query("SET FOREIGN_KEY_CHECKS = 1, UNIQUE_CHECKS = 1").catch(() => undefined);
     await runner.release();
   }
-  return { rows, ms: Date.now() - started };
+  return { rows, phases: timer.list(), ms: Date.now() - started };
 }

@@ -13,7 +13,7 @@ import type { Draws } from "./history";
  * as-of date, a segment snapshot at each and at the as-of date, satisfaction answers with a different
  * NPS per segment, and a cohort portrait three month ends back so that creditModelPerformance has
  * clients to score. Per-client rows are drawn in Node with each client's own generator; the snapshots
- * are set-based INSERT … SELECTs, one per date.
+ * are set-based INSERT … SELECTs, one per date and chunk of clients.
  */
 
 /** The last day of each of the `n` months before the month of `asOf`, oldest first. */
@@ -99,17 +99,25 @@ export function seedSatisfaction(
  * factor (0.80–1.20, falling back 1.2 % a month), so clients near a threshold move between segments
  * from month to month; the as-of date places it by its portrait as it is, like snapshotSegments.
  * Writing a portrait per month end for every client would not fit §9's 60 s at 100,000 clients, so the
- * month-end rows carry no portraitId.
+ * month-end rows carry no portraitId. Returns the writer of the clients of ids [fromId, toId], called
+ * with each chunk in the chunk's transaction while its rows are still in the buffer pool: one
+ * INSERT … SELECT per date over all clients made the snapshots' secondary indexes 14 passes of
+ * scattered writes over the whole book.
  */
-export async function seedSegmentSnapshots(
+export async function segmentSnapshotWriter(
   ds: DataSource,
-  run: (sql: string, params: unknown[]) => Promise<unknown>,
   asOf: string,
-): Promise<number> {
+): Promise<
+  (
+    exec: (sql: string, params: unknown[]) => Promise<{ affected?: number }>,
+    fromId: number,
+    toId: number,
+  ) => Promise<number>
+> {
   const segments = await ds.getRepository(SegmentEntity).find({ order: { priority: "ASC", code: "ASC" } });
   const segmentCase = segmentCaseSql(activeSegments(segments), (s) => s.entity.id);
   const dates = [...monthEnds(asOf), asOf];
-  for (const [k, date] of dates.entries()) {
+  const statements = dates.map((date, k) => {
     const back = dates.length - 1 - k;
     const force = inForceAt("f", date);
     const drift = `((0.80 + ((c.\`id\` * 7919 + ${k * 104729}) % 41) / 100.0) * ${(1 - 0.012 * back).toFixed(3)})`;
@@ -123,17 +131,31 @@ export async function seedSegmentSnapshots(
         : ds.options.type === "better-sqlite3"
           ? `CAST(${rounded} AS NUMERIC)`
           : rounded;
-    await run(
-      `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
+    return {
+      sql: `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
        SELECT ?, c.\`id\`, ${segmentCase.sql.split("p.`avgDailyAssets20d`").join(avg)}, ${back === 0 ? "p.`id`" : "NULL"}, ${avg},
            COALESCE(fa.\`n\`, 0), COALESCE(fa.\`approved\`, 0)
          FROM \`client\` c JOIN \`portrait\` p ON p.\`id\` = c.\`latestPortraitId\`
          LEFT JOIN (SELECT f.\`clientId\`, COUNT(*) AS \`n\`, SUM(f.\`approvedLimit\`) AS \`approved\` FROM \`credit_facility\` f
-           WHERE ${force.sql} GROUP BY f.\`clientId\`) fa ON fa.\`clientId\` = c.\`id\`
-        WHERE c.\`openedAt\` <= ?`,
-      [date, ...segmentCase.params, ...force.params, date],
-    );
-  }
-  const [{ n }] = (await run("SELECT COUNT(*) AS n FROM `segment_snapshot`", [])) as { n: unknown }[];
-  return Number(n);
+           WHERE f.\`clientId\` BETWEEN ? AND ? AND ${force.sql} GROUP BY f.\`clientId\`) fa ON fa.\`clientId\` = c.\`id\`
+        WHERE c.\`id\` BETWEEN ? AND ? AND c.\`openedAt\` <= ?`,
+      params: (fromId: number, toId: number) => [
+        date,
+        ...segmentCase.params,
+        fromId,
+        toId,
+        ...force.params,
+        fromId,
+        toId,
+        date,
+      ],
+    };
+  });
+  return async (exec, fromId, toId) => {
+    let written = 0;
+    for (const statement of statements) {
+      written += (await exec(statement.sql, statement.params(fromId, toId))).affected ?? 0;
+    }
+    return written;
+  };
 }

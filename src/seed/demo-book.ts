@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { insertRows, sqlInstant } from "../db/sql";
 import { seedCatalogue } from "./catalogue";
 import { bookCalendar, CHUNK_TABLES, drawClients, emptyChunk, type ChunkRows } from "./clients";
+import { loadRows } from "./load-data";
 import { PhaseTimer, type SeedPhase } from "./phases";
 import type { SeedIds } from "./rows";
 import { segmentSnapshotWriter } from "./tracking";
@@ -49,7 +50,8 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
   const put = async (table: string, columns: readonly string[], values: unknown[][]) => {
     if (values.length === 0) return;
     const started = performance.now();
-    await insertRows(run, table, columns, values, mysql ? 5000 : 500);
+    if (mysql) await loadRows(runner, table, columns, values);
+    else await insertRows(run, table, columns, values, 500);
     timer.add(`insert ${table}`, performance.now() - started, values.length);
     rows[table] = (rows[table] ?? 0) + values.length;
   };

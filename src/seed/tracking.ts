@@ -13,7 +13,7 @@ import type { Draws } from "./history";
  * as-of date, a segment snapshot at each and at the as-of date, satisfaction answers with a different
  * NPS per segment, and a cohort portrait three month ends back so that creditModelPerformance has
  * clients to score. Per-client rows are drawn in Node with each client's own generator; the snapshots
- * are set-based INSERT … SELECTs, one per date and chunk of clients.
+ * a set-based INSERT … SELECT per chunk of clients.
  */
 
 /** The last day of each of the `n` months before the month of `asOf`, oldest first. */
@@ -117,45 +117,42 @@ export async function segmentSnapshotWriter(
   const segments = await ds.getRepository(SegmentEntity).find({ order: { priority: "ASC", code: "ASC" } });
   const segmentCase = segmentCaseSql(activeSegments(segments), (s) => s.entity.id);
   const dates = [...monthEnds(asOf), asOf];
-  const statements = dates.map((date, k) => {
-    const back = dates.length - 1 - k;
-    const force = inForceAt("f", date);
-    const drift = `((0.80 + ((c.\`id\` * 7919 + ${k * 104729}) % 41) / 100.0) * ${(1 - 0.012 * back).toFixed(3)})`;
-    // The portrait joined by its primary key, the drifted average written into the segment's CASE.
-    // SQLite compares a computed value with the thresholds (bound as text) only through NUMERIC affinity,
-    // which a CAST gives it; without it every month end fell in "no segment".
-    const rounded = `ROUND(p.\`avgDailyAssets20d\` * ${drift}, 2)`;
-    const avg =
-      back === 0
-        ? "p.`avgDailyAssets20d`"
-        : ds.options.type === "better-sqlite3"
-          ? `CAST(${rounded} AS NUMERIC)`
-          : rounded;
-    return {
-      sql: `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
-       SELECT ?, c.\`id\`, ${segmentCase.sql.split("p.`avgDailyAssets20d`").join(avg)}, ${back === 0 ? "p.`id`" : "NULL"}, ${avg},
-           COALESCE(fa.\`n\`, 0), COALESCE(fa.\`approved\`, 0)
-         FROM \`client\` c JOIN \`portrait\` p ON p.\`id\` = c.\`latestPortraitId\`
-         LEFT JOIN (SELECT f.\`clientId\`, COUNT(*) AS \`n\`, SUM(f.\`approvedLimit\`) AS \`approved\` FROM \`credit_facility\` f
-           WHERE f.\`clientId\` BETWEEN ? AND ? AND ${force.sql} GROUP BY f.\`clientId\`) fa ON fa.\`clientId\` = c.\`id\`
-        WHERE c.\`id\` BETWEEN ? AND ? AND c.\`openedAt\` <= ?`,
-      params: (fromId: number, toId: number) => [
-        date,
-        ...segmentCase.params,
-        fromId,
-        toId,
-        ...force.params,
-        fromId,
-        toId,
-        date,
-      ],
-    };
-  });
+  const last = dates.length - 1;
+  // Each date with its month's factor as a DECIMAL literal (a bound value would be text, which MariaDB
+  // multiplies in floating point), the as-of date last and undrifted.
+  const dated = dates
+    .map((_, k) => `SELECT ${k} AS \`k\`, ? AS \`asOf\`, ${(1 - 0.012 * (last - k)).toFixed(3)} AS \`factor\``)
+    .join(" UNION ALL ");
+  const drift = `((0.80 + ((c.\`id\` * 7919 + d.\`k\` * 104729) % 41) / 100.0) * d.\`factor\`)`;
+  // SQLite compares a computed value with the thresholds (bound as text) only through NUMERIC affinity,
+  // which a CAST gives it; without it every month end fell in "no segment".
+  const drifted = `CASE WHEN d.\`k\` = ${last} THEN p.\`avgDailyAssets20d\` ELSE ROUND(p.\`avgDailyAssets20d\` * ${drift}, 2) END`;
+  const avg = ds.options.type === "better-sqlite3" ? `CAST(${drifted} AS NUMERIC)` : drifted;
+  const forces = dates.map((date) => inForceAt("f", date));
+  const inForce = forces
+    .map(
+      (force, k) =>
+        `SELECT ${k} AS \`k\`, f.\`clientId\`, COUNT(*) AS \`n\`, SUM(f.\`approvedLimit\`) AS \`approved\` FROM \`credit_facility\` f
+          WHERE f.\`clientId\` BETWEEN ? AND ? AND ${force.sql} GROUP BY f.\`clientId\``,
+    )
+    .join(" UNION ALL ");
+  // The portrait joined by its primary key, the drifted average written into the segment's CASE; every
+  // date of a client from one read of its client and portrait rows.
+  const sql = `INSERT INTO \`segment_snapshot\` (\`asOf\`, \`clientId\`, \`segmentId\`, \`portraitId\`, \`avgDailyAssets20d\`, \`facilitiesInForce\`, \`approvedLimit\`)
+     SELECT d.\`asOf\`, c.\`id\`, ${segmentCase.sql.split("p.`avgDailyAssets20d`").join(avg)},
+         CASE WHEN d.\`k\` = ${last} THEN p.\`id\` END, ${avg}, COALESCE(fa.\`n\`, 0), COALESCE(fa.\`approved\`, 0)
+       FROM \`client\` c JOIN \`portrait\` p ON p.\`id\` = c.\`latestPortraitId\`
+       JOIN (${dated}) d ON c.\`openedAt\` <= d.\`asOf\`
+       LEFT JOIN (${inForce}) fa ON fa.\`clientId\` = c.\`id\` AND fa.\`k\` = d.\`k\`
+      WHERE c.\`id\` BETWEEN ? AND ?`;
   return async (exec, fromId, toId) => {
-    let written = 0;
-    for (const statement of statements) {
-      written += (await exec(statement.sql, statement.params(fromId, toId))).affected ?? 0;
-    }
-    return written;
+    const params = [
+      ...segmentCase.params,
+      ...dates,
+      ...forces.flatMap((force) => [fromId, toId, ...force.params]),
+      fromId,
+      toId,
+    ];
+    return (await exec(sql, params)).affected ?? 0;
   };
 }

@@ -186,6 +186,7 @@ export function drawClients(
       if (firstTrade === null || date < firstTrade) firstTrade = date;
       if (date > yearAgo) inYear += 1;
       trades.push([
+        ++state.tradeId,
         id,
         date,
         pick(SYMBOLS),
@@ -309,6 +310,6 @@ export function drawClients(
       createdAt,
       1,
     ]);
-    seedSatisfaction({ rnd, pick, between, instant }, id, segment, opts.asOf, satisfaction);
+    seedSatisfaction({ rnd, pick, between, instant }, id, segment, opts.asOf, state, satisfaction);
   }
 }

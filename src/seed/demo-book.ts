@@ -1,7 +1,14 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import { insertRows, sqlInstant } from "../db/sql";
 import { seedCatalogue } from "./catalogue";
 import { bookCalendar, CHUNK_TABLES, drawClients, emptyChunk, type ChunkRows } from "./clients";
+import {
+  DEFERRED_INDEX_TABLES,
+  dropIndexes,
+  restoreIndexes,
+  secondaryIndexes,
+  type DeferredIndex,
+} from "./deferred-indexes";
 import { loadRows } from "./load-data";
 import { PhaseTimer, type SeedPhase } from "./phases";
 import type { SeedIds } from "./rows";
@@ -35,27 +42,40 @@ export interface SeedSummary {
 
 /** Clients per transaction, each chunk with its segment snapshots. */
 const CHUNK = 2000;
-/** Clients drawn between two turns of the event loop, so the writes of the previous chunk keep going. */
+/** Clients drawn between two turns of the event loop, so the chunks being written keep going. */
 const SLICE = 50;
+/**
+ * Connections writing chunks at once on MariaDB, each chunk its own transaction on its own client ids
+ * (READ COMMITTED: a chunk's segment snapshots read its rows without locking the next chunk's gap).
+ * SQLite has one writer.
+ */
+const WRITERS = 2;
+
+/** One connection of the seed and what it writes with. */
+interface Writer {
+  runner: QueryRunner;
+  run: (sql: string, params: unknown[]) => Promise<unknown>;
+  /** The chunk it is writing, if any. */
+  busy: Promise<void> | null;
+}
 
 export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<SeedSummary> {
   const started = Date.now();
   const [{ n }] = (await ds.query("SELECT COUNT(*) AS n FROM `client`")) as { n: unknown }[];
   if (Number(n) > 0) throw new Error("The database already holds clients: the demo book seeds only an empty database");
   const mysql = ds.options.type !== "better-sqlite3";
-  const runner = ds.createQueryRunner("master");
+  const writers: Writer[] = [];
   const rows: Record<string, number> = {};
   const timer = new PhaseTimer();
-  const run = (sql: string, params: unknown[]) => runner.query(sql, params);
-  const put = async (table: string, columns: readonly string[], values: unknown[][]) => {
+  const put = async (writer: Writer, table: string, columns: readonly string[], values: unknown[][]) => {
     if (values.length === 0) return;
     const started = performance.now();
-    if (mysql) await loadRows(runner, table, columns, values);
-    else await insertRows(run, table, columns, values, 500);
+    if (mysql) await loadRows(writer.runner, table, columns, values);
+    else await insertRows(writer.run, table, columns, values, 500);
     timer.add(`insert ${table}`, performance.now() - started, values.length);
     rows[table] = (rows[table] ?? 0) + values.length;
   };
-  const inTransaction = async (work: () => Promise<void>) => {
+  const inTransaction = async ({ runner }: Writer, work: () => Promise<void>) => {
     await runner.startTransaction();
     try {
       await work();
@@ -65,45 +85,84 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
       throw err;
     }
   };
-  let writing: Promise<void> | null = null;
+  /** Every chunk written or failed, whatever happened: before indexes are built or connections released. */
+  const settled = () => Promise.all(writers.map((w) => w.busy?.catch(() => undefined)));
+  let deferred: DeferredIndex[] = [];
   try {
-    if (mysql) await runner.query("SET FOREIGN_KEY_CHECKS = 0, UNIQUE_CHECKS = 0");
+    for (let i = 0; i < (mysql ? WRITERS : 1); i += 1) {
+      const runner = ds.createQueryRunner("master");
+      writers.push({ runner, run: (sql, params) => runner.query(sql, params), busy: null });
+      if (mysql) {
+        await runner.query("SET FOREIGN_KEY_CHECKS = 0, UNIQUE_CHECKS = 0");
+        await runner.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      }
+    }
+    const [first] = writers;
+    if (mysql) {
+      deferred = await secondaryIndexes(first.run, DEFERRED_INDEX_TABLES);
+      await timer.time("drop secondary indexes", () => dropIndexes(first.run, deferred));
+    }
     const at = sqlInstant(new Date(`${opts.asOf}T01:00:00.000Z`));
-    await inTransaction(() => seedCatalogue(put, at));
+    await inTransaction(first, () => seedCatalogue((...args) => put(first, ...args), at));
     // SPEC §13: the segment snapshots of the 13 month ends and of the as-of date, set-based, per chunk.
     const snapshots = await segmentSnapshotWriter(ds, opts.asOf);
     const calendar = bookCalendar(opts.asOf);
-    const state: SeedIds = { facilityId: 0, alertId: 0, reviewId: 0, tradeId: 0, portraitId: opts.clients };
-    const write = (chunk: ChunkRows, from: number, count: number) =>
-      inTransaction(async () => {
-        for (const [table, columns] of CHUNK_TABLES) await put(table, columns, chunk[table]);
+    const state: SeedIds = {
+      facilityId: 0,
+      alertId: 0,
+      reviewId: 0,
+      tradeId: 0,
+      satisfactionId: 0,
+      portraitId: opts.clients,
+    };
+    let done = 0;
+    const write = (writer: Writer, chunk: ChunkRows, from: number, count: number) =>
+      inTransaction(writer, async () => {
+        for (const [table, columns] of CHUNK_TABLES) await put(writer, table, columns, chunk[table]);
         const written = await timer.time(
           "segment snapshots",
-          () => snapshots((sql, params) => runner.query(sql, params, true), from + 1, from + count),
+          () => snapshots((sql, params) => writer.runner.query(sql, params, true), from + 1, from + count),
           (n) => n,
         );
         rows.segment_snapshot = (rows.segment_snapshot ?? 0) + written;
-      }).then(() => opts.onProgress?.(from + count, opts.clients));
-    for (let from = 0; from < opts.clients; from += CHUNK) {
+      }).then(() => opts.onProgress?.((done += count), opts.clients));
+    for (let from = 0, k = 0; from < opts.clients; from += CHUNK, k += 1) {
       const count = Math.min(CHUNK, opts.clients - from);
       const chunk = emptyChunk();
-      for (let k = 0; k < count; k += SLICE) {
+      const writing = writers.some((w) => w.busy !== null);
+      for (let i = 0; i < count; i += SLICE) {
         const drawing = performance.now();
-        drawClients(chunk, opts, calendar, from + k, Math.min(SLICE, count - k), state);
+        drawClients(chunk, opts, calendar, from + i, Math.min(SLICE, count - i), state);
         timer.add("draw rows (Node)", performance.now() - drawing);
-        if (writing !== null) await new Promise((resolve) => setImmediate(resolve));
+        if (writing) await new Promise((resolve) => setImmediate(resolve));
       }
-      if (writing !== null) await writing;
-      writing = write(chunk, from, count);
-      // Awaited before the next chunk is written, or below; until then a failure must not go unhandled.
-      writing.catch(() => undefined);
+      const writer = writers[k % writers.length];
+      if (writer.busy !== null) await writer.busy;
+      writer.busy = write(writer, chunk, from, count);
+      // Awaited before this writer takes another chunk, or at the end; until then a failure must not go unhandled.
+      writer.busy.catch(() => undefined);
     }
-    if (writing !== null) await writing;
+    for (const writer of writers) if (writer.busy !== null) await writer.busy;
+    if (deferred.length > 0) {
+      await timer.time("build secondary indexes", () =>
+        restoreIndexes(
+          writers.map((w) => w.run),
+          deferred,
+        ),
+      );
+    }
+  } catch (err) {
+    // The schema as the migrations left it, even under a failed seed, once no chunk is being written any
+    // more (an ALTER TABLE would commit its transaction); the seed's own error is the one reported.
+    await settled();
+    if (deferred.length > 0) await restoreIndexes([writers[0].run], deferred).catch(() => undefined);
+    throw err;
   } finally {
-    // A chunk still being written when drawing failed: let it finish (or roll back) before releasing.
-    if (writing !== null) await writing.catch(() => undefined);
-    if (mysql) await runner.query("SET FOREIGN_KEY_CHECKS = 1, UNIQUE_CHECKS = 1").catch(() => undefined);
-    await runner.release();
+    await settled();
+    for (const { runner } of writers) {
+      if (mysql) await runner.query("SET FOREIGN_KEY_CHECKS = 1, UNIQUE_CHECKS = 1").catch(() => undefined);
+      await runner.release();
+    }
   }
   return { rows, phases: timer.list(), ms: Date.now() - started };
 }

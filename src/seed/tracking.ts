@@ -7,6 +7,7 @@ import { activeSegments } from "../services/fit/catalogue";
 import { segmentCaseSql } from "../repositories/segment-membership.sql";
 import { inForceAt } from "../repositories/tracking.sql";
 import type { Draws } from "./history";
+import type { SeedIds } from "./rows";
 
 /**
  * The demo book's history for SPEC §13 (§9, second revision): month ends of the 13 months before the
@@ -49,6 +50,7 @@ const COMMENTS = ["客户经理服务周到", "两融利率偏高", "App 追保�
 const CHANNELS = Object.values(SatisfactionChannel);
 
 export const SATISFACTION_COLUMNS = [
+  "id",
   "clientId",
   "surveyedOn",
   "score",
@@ -72,6 +74,7 @@ export function seedSatisfaction(
   id: number,
   segment: string | null,
   asOf: string,
+  ids: SeedIds,
   out: unknown[][],
 ): void {
   const { rnd, pick, between } = draw;
@@ -82,6 +85,7 @@ export function seedSatisfaction(
     u < promoters ? 9 + Math.floor(rnd() * 2) : u < passives ? 7 + Math.floor(rnd() * 2) : Math.floor(rnd() * 7);
   const surveyedOn = addDays(asOf, -Math.floor(between(1, 395)));
   out.push([
+    ++ids.satisfactionId,
     id,
     surveyedOn,
     score,

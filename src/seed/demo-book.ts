@@ -40,8 +40,11 @@ export interface SeedSummary {
   ms: number;
 }
 
-/** Clients per transaction, each chunk with its segment snapshots. */
-const CHUNK = 2000;
+/**
+ * Clients per transaction, each chunk with its segment snapshots: up to 2,000, and at least 8 chunks of a
+ * smaller book (100 clients or more each), so that a test's book too is written by chunks at once.
+ */
+const chunkSize = (clients: number) => Math.min(2000, Math.max(100, Math.ceil(clients / 8)));
 /** Clients drawn between two turns of the event loop, so the chunks being written keep going. */
 const SLICE = 50;
 /**
@@ -126,8 +129,9 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
         );
         rows.segment_snapshot = (rows.segment_snapshot ?? 0) + written;
       }).then(() => opts.onProgress?.((done += count), opts.clients));
-    for (let from = 0, k = 0; from < opts.clients; from += CHUNK, k += 1) {
-      const count = Math.min(CHUNK, opts.clients - from);
+    const size = chunkSize(opts.clients);
+    for (let from = 0, k = 0; from < opts.clients; from += size, k += 1) {
+      const count = Math.min(size, opts.clients - from);
       const chunk = emptyChunk();
       const writing = writers.some((w) => w.busy !== null);
       for (let i = 0; i < count; i += SLICE) {

@@ -167,7 +167,14 @@ export function drawClients(
       const [secText, totalText] = [centsText(sec), centsText(total)];
       if (snaps.length < 20) {
         sum20 += sec;
-        snaps.push({ date: days[d], securitiesAssets: new Decimal(secText), totalAssets: new Decimal(totalText) });
+        // The portrait reads the total of the newest snapshot alone.
+        snaps.push({
+          date: days[d],
+          securitiesAssets: new Decimal(secText),
+          get totalAssets() {
+            return new Decimal(totalText);
+          },
+        });
       }
       snapshots.push([id, days[d], totalText, secText, "0.00", createdAt]);
     }

@@ -141,7 +141,8 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
         if (writing) await new Promise((resolve) => setImmediate(resolve));
       }
       const writer = writers[k % writers.length];
-      if (writer.busy !== null) await writer.busy;
+      const busy = writer.busy;
+      if (busy !== null) await timer.time("wait for a free connection", () => busy);
       writer.busy = write(writer, chunk, from, count);
       // Awaited before this writer takes another chunk, or at the end; until then a failure must not go unhandled.
       writer.busy.catch(() => undefined);

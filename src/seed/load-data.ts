@@ -21,33 +21,40 @@ function field(value: unknown): string {
   throw new InvariantError(`the demo book loads numbers, text and NULL, not ${typeof value}`);
 }
 
-/**
- * Writes rows of one table on MariaDB with `LOAD DATA LOCAL INFILE` from memory, on the runner's
- * connection and so in its transaction: the server spends about half the CPU per row a multi-row
- * INSERT costs it, and Node skips escaping every value into SQL. LOCAL turns bad values and duplicate
- * keys into warnings and skipped rows, so anything but every row loaded without a warning is an error.
- */
-export async function loadRows(
-  runner: QueryRunner,
-  table: string,
-  columns: readonly string[],
-  rows: readonly unknown[][],
-): Promise<void> {
-  const connection = (await runner.connect()) as InfileConnection;
+/** Rows in LOAD DATA's text format, one line each. */
+export function loadText(rows: readonly unknown[][]): Buffer {
   let text = "";
   for (const row of rows) {
     for (let i = 0; i < row.length; i += 1) text += i === 0 ? field(row[i]) : `\t${field(row[i])}`;
     text += "\n";
   }
+  return Buffer.from(text, "utf8");
+}
+
+/**
+ * Writes rows of one table on MariaDB with `LOAD DATA LOCAL INFILE` from memory (`loadText`'s parts, in
+ * order), on the runner's connection and so in its transaction: the server spends about half the CPU per
+ * row a multi-row INSERT costs it, and Node skips escaping every value into SQL. LOCAL turns bad values
+ * and duplicate keys into warnings and skipped rows, so anything but every row loaded without a warning
+ * is an error.
+ */
+export async function loadRows(
+  runner: QueryRunner,
+  table: string,
+  columns: readonly string[],
+  parts: readonly Buffer[],
+  rows: number,
+): Promise<void> {
+  const connection = (await runner.connect()) as InfileConnection;
   const sql = `LOAD DATA LOCAL INFILE 'demo-book' INTO TABLE \`${table}\` CHARACTER SET utf8mb4 (${columns.map((c) => `\`${c}\``).join(", ")})`;
   const result = await new Promise<{ affectedRows: number; warningStatus: number }>((resolve, reject) =>
-    connection.query({ sql, infileStreamFactory: () => Readable.from([Buffer.from(text, "utf8")]) }, (err, res) =>
+    connection.query({ sql, infileStreamFactory: () => Readable.from(parts) }, (err, res) =>
       err ? reject(err) : resolve(res),
     ),
   );
-  if (result.affectedRows !== rows.length || result.warningStatus !== 0) {
+  if (result.affectedRows !== rows || result.warningStatus !== 0) {
     throw new InvariantError(
-      `LOAD DATA into ${table} wrote ${result.affectedRows} of ${rows.length} rows with ${result.warningStatus} warnings`,
+      `LOAD DATA into ${table} wrote ${result.affectedRows} of ${rows} rows with ${result.warningStatus} warnings`,
     );
   }
 }

@@ -54,7 +54,7 @@ const SLICE = 50;
  */
 const WRITERS = 2;
 
-/** A chunk's rows as drawn (SQLite), or as LOAD DATA text by slice of clients and their count (MariaDB). */
+/** A chunk's rows as drawn (SQLite; MySQL without local_infile), or as LOAD DATA text by slice of clients and their count. */
 interface Chunk {
   rows: ChunkRows;
   parts: Record<ChunkTable, Buffer[]>;
@@ -82,14 +82,18 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
   const [{ n }] = (await ds.query("SELECT COUNT(*) AS n FROM `client`")) as { n: unknown }[];
   if (Number(n) > 0) throw new Error("The database already holds clients: the demo book seeds only an empty database");
   const mysql = ds.options.type !== "better-sqlite3";
+  // LOAD DATA LOCAL needs the server's local_infile (MySQL 8 turns it off by default): without it, the
+  // rows go in as multi-row INSERTs.
+  const infile =
+    mysql && Number(((await ds.query("SELECT @@GLOBAL.local_infile AS v")) as { v: unknown }[])[0].v) === 1;
   const writers: Writer[] = [];
   const rows: Record<string, number> = {};
   const timer = new PhaseTimer();
   const put = async (writer: Writer, table: string, columns: readonly string[], values: unknown[][]) => {
     if (values.length === 0) return;
     const started = performance.now();
-    if (mysql) await loadRows(writer.runner, table, columns, [loadText(values)], values.length);
-    else await insertRows(writer.run, table, columns, values, 500);
+    if (infile) await loadRows(writer.runner, table, columns, [loadText(values)], values.length);
+    else await insertRows(writer.run, table, columns, values, mysql ? 2000 : 500);
     timer.add(`insert ${table}`, performance.now() - started, values.length);
     rows[table] = (rows[table] ?? 0) + values.length;
   };
@@ -144,7 +148,7 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
     const write = (writer: Writer, chunk: Chunk, from: number, count: number) =>
       inTransaction(writer, async () => {
         for (const [table, columns] of CHUNK_TABLES) {
-          if (mysql) await load(writer, table, columns, chunk.parts[table], chunk.counts[table]);
+          if (infile) await load(writer, table, columns, chunk.parts[table], chunk.counts[table]);
           else await put(writer, table, columns, chunk.rows[table]);
         }
         const written = await timer.time(
@@ -163,7 +167,7 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
         const drawing = performance.now();
         drawClients(chunk.rows, opts, calendar, from + i, Math.min(SLICE, count - i), state);
         timer.add("draw rows (Node)", performance.now() - drawing);
-        if (mysql) {
+        if (infile) {
           const formatting = performance.now();
           // A slice's rows become LOAD DATA text at once: arrays that die young cost the garbage collector
           // far less than a chunk's 50,000 arrays living until the chunk is written.

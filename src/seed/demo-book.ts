@@ -105,7 +105,8 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
     rows[table] = (rows[table] ?? 0) + n;
   };
   const inTransaction = async ({ runner }: Writer, work: () => Promise<void>) => {
-    await runner.startTransaction();
+    // Per transaction, so the pooled connections go back to the application at its own isolation level.
+    await runner.startTransaction(mysql ? "READ COMMITTED" : undefined);
     try {
       await work();
       await timer.time("commit", () => runner.commitTransaction());
@@ -123,7 +124,6 @@ export async function seedDemoBook(ds: DataSource, opts: SeedOptions): Promise<S
       writers.push({ runner, run: (sql, params) => runner.query(sql, params), busy: null });
       if (mysql) {
         await runner.query("SET FOREIGN_KEY_CHECKS = 0, UNIQUE_CHECKS = 0");
-        await runner.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
       }
     }
     const [first] = writers;

@@ -17,6 +17,23 @@ import { DomainError } from "../errors";
  */
 
 export const NONCE_BYTES = 12;
+/**
+ * Random bytes for 341 nonces drawn at once: a call into the CSPRNG per value was a third of the cost of
+ * sealing the demo book's 450,000 values. Each nonce is still fresh randomness used once (the pool is
+ * replaced, never refilled in place, so a nonce handed out is never rewritten).
+ */
+const NONCE_POOL_BYTES = NONCE_BYTES * 341;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
+function freshNonce(): Buffer {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_POOL_BYTES);
+    nonceOffset = 0;
+  }
+  nonceOffset += NONCE_BYTES;
+  return noncePool.subarray(nonceOffset - NONCE_BYTES, nonceOffset);
+}
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const VERSION = /^[A-Za-z0-9]{1,16}$/;
@@ -145,7 +162,7 @@ export class KeyRing {
 
   /** Seals a clear value under the first key, with a fresh nonce. */
   seal(clear: string): string {
-    const nonce = randomBytes(NONCE_BYTES);
+    const nonce = freshNonce();
     const cipher = createCipheriv("aes-256-gcm", this.current, nonce);
     cipher.setAAD(Buffer.from(this.currentVersion, "latin1"));
     const body = Buffer.concat([cipher.update(clear, "utf8"), cipher.final(), cipher.getAuthTag()]);

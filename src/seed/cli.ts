@@ -48,7 +48,10 @@ async function run(): Promise<void> {
     console.log(
       `seeded ${clients} clients as of ${asOf} (seed ${seed}) in ${seconds.toFixed(1)} s (${Math.round(clients / Math.max(seconds, 0.001))} clients/s)`,
     );
-    for (const [table, n] of Object.entries(summary.rows)) console.log(`  ${table.padEnd(18)} ${n}`);
+    for (const [table, n] of Object.entries(summary.rows)) console.log(`  ${table.padEnd(21)} ${n}`);
+    console.log("phases (s, rows):");
+    for (const p of summary.phases)
+      console.log(`  ${p.phase.padEnd(32)} ${(p.ms / 1000).toFixed(1).padStart(6)} ${p.rows > 0 ? p.rows : ""}`);
   } finally {
     await ds.destroy();
   }

@@ -32,9 +32,9 @@ import {
   REVIEW_COLUMNS,
   SNAPSHOT_COLUMNS,
   TRADE_COLUMNS,
-  type Put,
   type SeedIds,
 } from "./rows";
+import { centsAverage, centsOf, centsText, centsTimes } from "./cents";
 
 const isWeekday = (d: string) => {
   const day = new Date(`${d}T00:00:00.000Z`).getUTCDay();
@@ -48,26 +48,67 @@ function tradingDays(asOf: string, n: number): string[] {
   return out;
 }
 
-/** One chunk of clients with their snapshots, trades, assessment, facility history and portrait. */
-export async function seedClients(
-  put: Put,
+/** The rows of a chunk of clients, table by table in the order they are written (references first). */
+export const CHUNK_TABLES = [
+  ["client", CLIENT_COLUMNS],
+  ["risk_assessment", ASSESSMENT_COLUMNS],
+  ["asset_snapshot", SNAPSHOT_COLUMNS],
+  ["trade", TRADE_COLUMNS],
+  ["portrait", ["id", ...PORTRAIT_COLUMNS]],
+  ["credit_facility", FACILITY_COLUMNS],
+  ["alert", ALERT_COLUMNS],
+  ["post_loan_review", REVIEW_COLUMNS],
+  ["facility_valuation", VALUATION_COLUMNS],
+  ["satisfaction_response", SATISFACTION_COLUMNS],
+] as const;
+
+export type ChunkTable = (typeof CHUNK_TABLES)[number][0];
+export type ChunkRows = Record<ChunkTable, unknown[][]>;
+
+export function emptyChunk(): ChunkRows {
+  return Object.fromEntries(CHUNK_TABLES.map(([table]) => [table, []])) as unknown as ChunkRows;
+}
+
+/** The dates a book draws from, worked out once: the trading days ending at asOf and asOf minus n days. */
+export interface BookCalendar {
+  tradingDays: string[];
+  daysBefore: (n: number) => string;
+}
+
+export function bookCalendar(asOf: string): BookCalendar {
+  const before: string[] = [];
+  return {
+    tradingDays: tradingDays(asOf, 25),
+    daysBefore: (n) => (before[n] ??= addDays(asOf, -n)),
+  };
+}
+
+/**
+ * Draws clients [from + 1, from + count] with their snapshots, trades, assessment, facility history and
+ * portrait into `out`; synchronous, so a caller can write one chunk while it draws the next.
+ */
+export function drawClients(
+  out: ChunkRows,
   opts: SeedOptions,
+  calendar: BookCalendar,
   from: number,
   count: number,
   state: SeedIds,
-): Promise<void> {
-  const clients: unknown[][] = [];
-  const snapshots: unknown[][] = [];
-  const trades: unknown[][] = [];
-  const assessments: unknown[][] = [];
-  const portraits: unknown[][] = [];
-  const facilities: unknown[][] = [];
-  const alerts: unknown[][] = [];
-  const reviews: unknown[][] = [];
-  const valuations: unknown[][] = [];
-  const satisfaction: unknown[][] = [];
+): void {
+  const {
+    client: clients,
+    asset_snapshot: snapshots,
+    trade: trades,
+    risk_assessment: assessments,
+    portrait: portraits,
+    credit_facility: facilities,
+    alert: alerts,
+    post_loan_review: reviews,
+    facility_valuation: valuations,
+    satisfaction_response: satisfaction,
+  } = out;
   const asOfStart = new Date(`${opts.asOf}T00:00:00.000Z`);
-  const days = tradingDays(opts.asOf, 25);
+  const { tradingDays: days, daysBefore } = calendar;
 
   for (let k = 0; k < count; k += 1) {
     const id = from + k + 1;
@@ -90,7 +131,7 @@ export async function seedClients(
             ? between(500_000, 1_000_000)
             : between(30_000, 500_000);
     const professional = rnd() < 0.05;
-    const openedAt = addDays(opts.asOf, -Math.floor(between(60, 4000)));
+    const openedAt = daysBefore(Math.floor(between(60, 4000)));
     const tradingSince = rnd() < 0.85 ? addDays(openedAt, -Math.floor(between(0, 3000))) : null;
     let name: string;
     let idNumber: string;
@@ -114,38 +155,55 @@ export async function seedClients(
     const financialAssets = rnd() < 0.3 ? null : new Decimal(Math.round(base * between(1, 2.5)));
     const createdAt = sqlInstant(instant(Math.floor(between(1, 30))));
 
-    // Snapshots: 22–25 weekdays, now and then a missing day.
+    // Snapshots: 22–25 weekdays, now and then a missing day. In cents (see cents.ts): the portrait reads
+    // only the newest 20, which alone become Decimals.
     const snaps: PortraitInput["snapshots"] = [];
+    let sum20 = 0;
     const nDays = 22 + Math.floor(rnd() * 4);
     for (let d = 0; d < nDays; d += 1) {
       if (rnd() < 0.03) continue;
-      const sec = new Decimal(base * between(0.92, 1.08)).toDecimalPlaces(2);
-      const total = sec.times(between(1.02, 1.3)).toDecimalPlaces(2);
-      snaps.push({ date: days[d], securitiesAssets: sec, totalAssets: total });
-      snapshots.push([id, days[d], money(total), money(sec), "0.00", createdAt]);
+      const sec = centsOf(base * between(0.92, 1.08));
+      const total = centsTimes(sec, between(1.02, 1.3));
+      const [secText, totalText] = [centsText(sec), centsText(total)];
+      if (snaps.length < 20) {
+        sum20 += sec;
+        // The portrait reads the total of the newest snapshot alone.
+        snaps.push({
+          date: days[d],
+          securitiesAssets: new Decimal(secText),
+          get totalAssets() {
+            return new Decimal(totalText);
+          },
+        });
+      }
+      snapshots.push([id, days[d], totalText, secText, "0.00", createdAt]);
     }
 
     // Trades over ~15 months.
     let firstTrade: string | null = null;
-    let amount365 = new Decimal(0);
-    const yearAgo = addDays(opts.asOf, -365);
+    const yearAgo = daysBefore(365);
     const nTrades = 3 + Math.floor(rnd() * 18);
     const turnover = between(0.5, 30);
+    // Every trade of a client is of the same amount.
+    const amount = new Decimal((base * turnover) / nTrades).toDecimalPlaces(2);
+    const amountText = money(amount);
+    let inYear = 0;
     for (let t = 0; t < nTrades; t += 1) {
-      const date = addDays(opts.asOf, -Math.floor(between(0, 450)));
-      const amount = new Decimal((base * turnover) / nTrades).toDecimalPlaces(2);
+      const date = daysBefore(Math.floor(between(0, 450)));
       if (firstTrade === null || date < firstTrade) firstTrade = date;
-      if (date > yearAgo) amount365 = amount365.plus(amount);
+      if (date > yearAgo) inYear += 1;
       trades.push([
+        ++state.tradeId,
         id,
         date,
         pick(SYMBOLS),
         rnd() < 0.55 ? TradeSide.BUY : TradeSide.SELL,
         100 * (1 + Math.floor(rnd() * 50)),
-        money(amount),
+        amountText,
         createdAt,
       ]);
     }
+    const amount365 = amount.times(inYear);
 
     // A real questionnaire: richer clients tend to answer higher.
     const lean = Math.min(1, Math.log10(base) / 7.5);
@@ -175,11 +233,7 @@ export async function seedClients(
     ]);
 
     // The segment by the default thresholds, on the same average the portrait will compute.
-    const avg = snaps
-      .slice(0, 20)
-      .reduce((s, x) => s.plus(x.securitiesAssets), new Decimal(0))
-      .div(20)
-      .toDecimalPlaces(2);
+    const avg = new Decimal(centsText(centsAverage(sum20, 20)));
     const segment = avg.gte(10_000_000) ? "A" : avg.gte(1_000_000) ? "B" : avg.gte(500_000) ? "C" : null;
     const valid = isAssessmentValidAt({ validUntil }, asOfStart);
     const portraitOf = (marginCallsLast12m: number, defaultsCount: number) =>
@@ -263,16 +317,6 @@ export async function seedClients(
       createdAt,
       1,
     ]);
-    seedSatisfaction({ rnd, pick, between, instant }, id, segment, opts.asOf, satisfaction);
+    seedSatisfaction({ rnd, pick, between, instant }, id, segment, opts.asOf, state, satisfaction);
   }
-  await put("client", CLIENT_COLUMNS, clients);
-  await put("risk_assessment", ASSESSMENT_COLUMNS, assessments);
-  await put("asset_snapshot", SNAPSHOT_COLUMNS, snapshots);
-  await put("trade", TRADE_COLUMNS, trades);
-  await put("portrait", ["id", ...PORTRAIT_COLUMNS], portraits);
-  await put("credit_facility", FACILITY_COLUMNS, facilities);
-  await put("alert", ALERT_COLUMNS, alerts);
-  await put("post_loan_review", REVIEW_COLUMNS, reviews);
-  await put("facility_valuation", VALUATION_COLUMNS, valuations);
-  await put("satisfaction_response", SATISFACTION_COLUMNS, satisfaction);
 }

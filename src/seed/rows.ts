@@ -8,7 +8,9 @@ export interface SeedIds {
   facilityId: number;
   alertId: number;
   reviewId: number;
+  /** Trades and satisfaction answers get their ids here too, not from AUTO_INCREMENT: chunks are written concurrently. */
   tradeId: number;
+  satisfactionId: number;
   /** Portraits beyond the one per client (ids from `clients + 1`): the cohort portraits of SPEC §13. */
   portraitId: number;
 }
@@ -37,7 +39,7 @@ export const CLIENT_COLUMNS = [
   "version",
 ];
 export const SNAPSHOT_COLUMNS = ["clientId", "date", "totalAssets", "securitiesAssets", "liabilities", "recordedAt"];
-export const TRADE_COLUMNS = ["clientId", "tradeDate", "symbol", "side", "quantity", "amount", "recordedAt"];
+export const TRADE_COLUMNS = ["id", "clientId", "tradeDate", "symbol", "side", "quantity", "amount", "recordedAt"];
 export const ASSESSMENT_COLUMNS = [
   "id",
   "clientId",

@@ -120,12 +120,18 @@ describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => 
    * one of the same executor (the executors themselves differ in which of two sibling errors under
    * one nulled parent they report).
    */
-  async function compare(query: string, variables: Record<string, unknown> = {}, plannable = true): Promise<void> {
+  async function compare(
+    query: string,
+    variables: Record<string, unknown> = {},
+    plannable = true,
+    executors: "both" | "jit" = "both",
+  ): Promise<void> {
     for (const viewer of VIEWERS) {
-      for (const [server, reference] of [
+      const pairs = [
         [planned, fieldwise],
         [plannedJs, fieldwiseJs],
-      ]) {
+      ];
+      for (const [server, reference] of executors === "both" ? pairs : pairs.slice(0, 1)) {
         const expected = await ask(reference, viewer, query, variables);
         expect(expected.plannedPages).toBe(0);
         const got = await ask(server, viewer, query, variables);
@@ -219,7 +225,8 @@ describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => 
   it.each(generatedQueries(24, 17).map((g, i) => [i, g] as const))(
     "answers generated selection %i as the resolvers do",
     async (_i, generated) => {
-      await compare(generated.query, generated.variables, generated.plannable);
+      // graphql-jit only (the production executor): the README's and the bench's pages cover graphql-js.
+      await compare(generated.query, generated.variables, generated.plannable, "jit");
     },
   );
 });

@@ -5,6 +5,10 @@
  *
  *   npm run bench:subscriptions -- [--subscribers 1000] [--rate 100] [--seconds 20] [--officers 50]
  *                                  [--db mysql://root@127.0.0.1:3306/margin_bench_live]
+ *                                  [--workers 1] [--redis redis://127.0.0.1:6379]
+ *
+ * `--workers N` runs the API at WORKERS=N (node:cluster, events between the workers through Redis at
+ * `--redis`); RSS and CPU are then the sums over the primary and its workers.
  *
  * The database is created afresh and the API seeds its 2,000-client demo book into it. Subscribers are
  * relationship managers spread over the book's branches (each hears its branch's alerts only) and
@@ -37,6 +41,8 @@ const option = (name: string, fallback: string): string => {
 };
 const SUBSCRIBERS = Number(option("subscribers", "1000"));
 const OFFICERS = Number(option("officers", "50"));
+const WORKERS = Number(option("workers", "1"));
+const REDIS = option("redis", "redis://127.0.0.1:6379");
 const RATE = Number(option("rate", "100"));
 const SECONDS = Number(option("seconds", "20"));
 const DB = option("db", "mysql://root@127.0.0.1:3306/margin_bench_live");
@@ -101,6 +107,27 @@ function mariadbPid(): number | null {
   return null;
 }
 
+/** A process and its descendants (the cluster's workers), from /proc. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  for (const queue = [root]; queue.length > 0;) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
 /** CPU seconds (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -143,6 +170,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
       MAX_WS_CONNECTIONS_PER_SUBJECT: "10",
       MAX_CONCURRENT_REQUESTS: "8",
+      ...(WORKERS > 1 ? { WORKERS: String(WORKERS), REDIS_URL: REDIS } : {}),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -159,8 +187,11 @@ async function main(): Promise<void> {
   let peakRss = 0;
   const rssTimer = setInterval(() => {
     try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      let kb = 0;
+      for (const pid of processTree(child.pid!)) {
+        const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+        kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      }
       peakRss = Math.max(peakRss, kb / 1024);
     } catch {
       /* exited */
@@ -237,7 +268,15 @@ async function main(): Promise<void> {
   const inflight: Promise<unknown>[] = [];
   const ticksPerSecond = RATE / PER_MUTATION;
   const loadStart = Date.now();
-  const cpuStart = cpuSeconds(child.pid!);
+  const treeCpu = () =>
+    processTree(child.pid!).reduce((sum, pid) => {
+      try {
+        return sum + cpuSeconds(pid);
+      } catch {
+        return sum; // exited meanwhile
+      }
+    }, 0);
+  const cpuStart = treeCpu();
   const benchCpuStart = process.cpuUsage();
   const mariadb = mariadbPid();
   const mariadbStart = mariadb === null ? 0 : cpuSeconds(mariadb);
@@ -266,7 +305,7 @@ async function main(): Promise<void> {
   await Promise.all(inflight);
   await sleep(2000);
   const loadSeconds = (Date.now() - loadStart) / 1000;
-  const apiCpu = cpuSeconds(child.pid!) - cpuStart;
+  const apiCpu = treeCpu() - cpuStart;
   const benchUsage = process.cpuUsage(benchCpuStart);
   const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   const mariadbCpu = mariadb === null ? NaN : cpuSeconds(mariadb) - mariadbStart;
@@ -292,7 +331,7 @@ async function main(): Promise<void> {
     `delivery after commit (the API's live_delivery_seconds, bucket bounds): p50 ≤ ${serverSide.p50} ms, p99 ≤ ${serverSide.p99} ms over ${serverSide.count} messages`,
   );
   console.log(
-    `API RSS: ${rssBefore.toFixed(0)} MB with ${SUBSCRIBERS} subscribers idle, peak ${peakRss.toFixed(0)} MB under load  [target < 300 MB]`,
+    `API RSS${WORKERS > 1 ? ` (primary and ${WORKERS} workers)` : ""}: ${rssBefore.toFixed(0)} MB with ${SUBSCRIBERS} subscribers idle, peak ${peakRss.toFixed(0)} MB under load  [target < 300 MB]`,
   );
   console.log(
     `API CPU under load: ${apiCpu.toFixed(1)} s over ${loadSeconds.toFixed(1)} s (${((apiCpu / loadSeconds) * 100).toFixed(0)}% of one core); ${((apiCpu * 1e6) / Math.max(received, 1)).toFixed(0)} µs per delivered message, valuations included`,

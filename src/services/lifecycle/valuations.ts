@@ -101,9 +101,10 @@ export class ValuationService {
       );
       // Each valuation's decision first; then the writes, a constant number of statements for the
       // batch plus one versioned UPDATE per facility (and a resolution per facility leaving MARGIN_CALL).
-      const decided = order.map(({ v, i }) =>
-        decide(locked.get(v.facilityId!)!, products.get(locked.get(v.facilityId!)!.productId)!, v, i, now),
-      );
+      const decided = order.map(({ v, i }) => {
+        const f = locked.get(v.facilityId!)!;
+        return decide(f, products.get(f.productId)!, v, i, now);
+      });
       for (const d of decided) {
         if (d.resolveMarginCall)
           await resolveOpenAlerts(manager, { facilityId: d.facility.id, kind: AlertKind.MARGIN_CALL }, now);
@@ -222,7 +223,11 @@ function decide(
  */
 async function recordValuationHistory(manager: EntityManager, decided: readonly Decision[], now: Date): Promise<void> {
   const byDate = new Map<string, number[]>();
-  for (const d of decided) byDate.set(d.valuation.asOf, [...(byDate.get(d.valuation.asOf) ?? []), d.facility.id]);
+  for (const d of decided) {
+    const ids = byDate.get(d.valuation.asOf);
+    if (ids === undefined) byDate.set(d.valuation.asOf, [d.facility.id]);
+    else ids.push(d.facility.id);
+  }
   for (const [asOf, ids] of byDate) {
     for (let i = 0; i < ids.length; i += 1000)
       await manager.delete(FacilityValuationEntity, { asOf, facilityId: In(ids.slice(i, i + 1000)) });

@@ -100,3 +100,39 @@ describe("SPEC §10 authentication: subjects compare case-insensitively after tr
     },
   );
 });
+
+describe("SPEC §10 authentication: a token verified once is checked again at every use", () => {
+  it("refuses a remembered token once it has expired, at the clock of that use", async () => {
+    const token = await sign({ ...base, exp: NOW + 100 });
+    await expect(verifyToken(SECRET, token, NOW_MS)).resolves.toMatchObject({ subject: "rt-ro-alice" });
+    await expect(verifyToken(SECRET, token, NOW_MS + 100_000)).rejects.toThrow(UnauthenticatedError);
+    await expect(verifyToken(SECRET, token, NOW_MS + 99_000)).resolves.toBeDefined();
+  });
+
+  it("refuses a remembered token whose iat or nbf is ahead of that use's clock", async () => {
+    const early = await sign({ ...base, iat: NOW + 60 });
+    await expect(verifyToken(SECRET, early, NOW_MS)).resolves.toBeDefined();
+    await expect(verifyToken(SECRET, early, NOW_MS - 10_000)).rejects.toThrow(UnauthenticatedError);
+    const notYet = await sign({ ...base, nbf: NOW + 100 });
+    await expect(verifyToken(SECRET, notYet, NOW_MS)).rejects.toThrow(UnauthenticatedError);
+    await expect(verifyToken(SECRET, notYet, NOW_MS + 200_000)).resolves.toBeDefined();
+    await expect(verifyToken(SECRET, notYet, NOW_MS)).rejects.toThrow(UnauthenticatedError);
+  });
+
+  it("refuses a token remembered under one secret when verified with another", async () => {
+    const token = await sign(base);
+    await expect(verifyToken(SECRET, token, NOW_MS)).resolves.toBeDefined();
+    await expect(verifyToken("u".repeat(40), token, NOW_MS)).rejects.toThrow(UnauthenticatedError);
+  });
+
+  it("hands each use its own viewer", async () => {
+    const token = await sign(base);
+    const first = await verifyToken(SECRET, token, NOW_MS);
+    first.roles.push(Role.ADMIN);
+    await expect(verifyToken(SECRET, token, NOW_MS)).resolves.toEqual({
+      subject: "rt-ro-alice",
+      roles: [Role.RISK_OFFICER],
+      branch: null,
+    });
+  });
+});

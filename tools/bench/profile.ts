@@ -8,6 +8,7 @@ export const PHASES = [
   "execute: GraphQL machinery (graphql-jit, graphql, type-graphql, dataloader, Apollo)",
   "SQL driver (mysql2: protocol, rows)",
   "SQL → entities (TypeORM)",
+  "plan (resolvers/planned: the selection read, nodes built)",
   "fits (services/matching, services/fit, decimal.js there)",
   "app code (resolvers, loaders, presenters, repositories; the floor's reads)",
   "sealed personal data (open: AES-GCM)",
@@ -30,6 +31,7 @@ function phaseOf(url: string, name: string): Phase | null {
     return "execute: GraphQL machinery (graphql-jit, graphql, type-graphql, dataloader, Apollo)";
   if (/node_modules\/mysql2\//.test(url)) return "SQL driver (mysql2: protocol, rows)";
   if (/node_modules\/typeorm\//.test(url)) return "SQL → entities (TypeORM)";
+  if (/\/src\/resolvers\/planned\//.test(url)) return "plan (resolvers/planned: the selection read, nodes built)";
   if (/\/services\/(matching|fit)\//.test(url)) return "fits (services/matching, services/fit, decimal.js there)";
   if (/\/src\/crypto\//.test(url) || url.startsWith("node:internal/crypto"))
     return "sealed personal data (open: AES-GCM)";

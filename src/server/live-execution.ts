@@ -108,6 +108,9 @@ export function createLiveSubscribe(hooks: LiveHooks) {
         group.taken = true;
         try {
           await deliver(group);
+        } catch (err) {
+          // Never a rejection nobody handles: the subscriptions this event was for end with an error.
+          for (const m of group.members) m.end(err);
         } finally {
           for (const m of group.members) m.stream.handled();
         }

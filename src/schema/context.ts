@@ -20,6 +20,13 @@ export interface Context {
     ended(reason: "overflow" | "shutdown"): void;
     /** Which subscribers share each event's execution (server/live-execution.ts shareKey). */
     shareKey: string;
+    /** The subscription's id on its socket (graphql-ws), which each of its messages names. */
+    id: string;
+    /**
+     * Sends one whole protocol message (already serialised) on the subscription's socket; false when it
+     * was not sent: the subscription was completed, the socket closed, or it was cut as too slow.
+     */
+    send(message: string): boolean;
     /** When the transaction of the event being resolved committed (ms), for the delivery metric. */
     committedAt?: number;
   };

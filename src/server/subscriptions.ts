@@ -98,12 +98,42 @@ export function attachSubscriptions(opts: {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols });
 
   const refuse = (reason: string) => metrics.wsRefusals.inc({ reason });
+  // An error without a path that wraps another (a live delivery's access trail failing, or a stream's
+  // failure as graphql-ws wraps it) is formatted as that error: coded when it is a domain error, masked
+  // otherwise (its message is not the client's to read).
   const formatted = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((e) => formatError(e.toJSON(), e));
+    errors.map((e) => {
+      const cause = e.path === undefined && e.originalError !== undefined ? e.originalError : e;
+      return formatError(e.toJSON(), cause instanceof GraphQLError ? e : cause);
+    });
+
+  /**
+   * A message to a socket; false when it was not sent. A subscriber that cannot keep up is cut, never
+   * buffered without bound: what was handed to the socket and not yet taken by the peer is bounded by
+   * maxBufferedBytes.
+   */
+  function sendTo(socket: WebSocket, data: string): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      refuse("too_slow");
+      socket.close(WS_CLOSE.TOO_SLOW, "Too slow: the subscriber fell behind");
+      return false;
+    }
+    sendCoalesced(socket, data);
+    return true;
+  }
 
   const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>({
     schema,
-    subscribe: createLiveSubscribe(() => metrics.liveExecutions.inc()),
+    subscribe: createLiveSubscribe({
+      executed: () => metrics.liveExecutions.inc(),
+      sent(count, committedAt) {
+        metrics.wsMessages.inc(count);
+        const seconds = Math.max(0, Date.now() - committedAt) / 1000;
+        for (let i = 0; i < count; i += 1) metrics.liveDelivery.observe(seconds);
+      },
+      format: formatted,
+    }),
     connectionInitWaitTimeout: 3_000,
     async onConnect(ctx: Ctx) {
       const { socket } = ctx.extra;
@@ -201,6 +231,10 @@ export function attachSubscriptions(opts: {
         trail: new AccessTrail(viewer, `ws:${_id}`.slice(0, 64)),
         live: {
           shareKey: shareKey(viewer, payload.query, payload.operationName, variables),
+          id: _id,
+          // Messages a class of subscribers sends directly (live-execution.ts), while graphql-ws holds
+          // the subscription (not after the client's `complete`).
+          send: (message) => _id in ctx.subscriptions && sendTo(socket, message),
           ended(reason) {
             if (reason === "overflow") {
               refuse("too_slow");
@@ -219,7 +253,7 @@ export function attachSubscriptions(opts: {
       } satisfies ExecutionArgs;
     },
     onNext(_ctx, _id, _payload, args, result) {
-      // The event's access trail was written before it got here (live-execution.ts deliver).
+      // A stream other than the feed's (live-execution.ts iterate): its access trail was written before it got here.
       metrics.wsMessages.inc();
       const committedAt = (args.contextValue as Context).live?.committedAt;
       if (committedAt !== undefined) metrics.liveDelivery.observe(Math.max(0, Date.now() - committedAt) / 1000);
@@ -264,17 +298,7 @@ export function attachSubscriptions(opts: {
     const closed = graphqlWs.opened(
       {
         protocol: socket.protocol,
-        send: (data) => {
-          if (socket.readyState !== socket.OPEN) return;
-          // A subscriber that cannot keep up is cut, never buffered without bound: what was handed to
-          // the socket and not yet taken by the peer is bounded by maxBufferedBytes.
-          if (socket.bufferedAmount > limits.maxBufferedBytes) {
-            refuse("too_slow");
-            socket.close(WS_CLOSE.TOO_SLOW, "Too slow: the subscriber fell behind");
-            return;
-          }
-          sendCoalesced(socket, data);
-        },
+        send: (data) => void sendTo(socket, data),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on("message", (data) => {
@@ -318,17 +342,24 @@ export function attachSubscriptions(opts: {
   };
 }
 
+/** Sockets corked by sendCoalesced in this turn, uncorked together at its end. */
+const corked: Duplex[] = [];
+
+function uncorkAll(): void {
+  for (const raw of corked.splice(0)) raw.uncork();
+}
+
 /**
  * Sends a message, holding the socket's writes until the end of this turn of the event loop, so the
  * messages a subscriber gets in one burst leave in one write to the kernel instead of one each (on a
  * loaded instance the per-message write was the largest cost of delivery). `ws` corks the same socket
- * around each frame; this widens it to the burst.
+ * around each frame; this widens it to the burst. One setImmediate per turn uncorks every socket.
  */
 function sendCoalesced(socket: WebSocket, data: string): void {
   const raw = (socket as unknown as { _socket?: Duplex })._socket;
   if (raw !== undefined && raw.writableCorked === 0) {
     raw.cork();
-    setImmediate(() => raw.uncork());
+    if (corked.push(raw) === 1) setImmediate(uncorkAll);
   }
   socket.send(data);
 }

@@ -3,6 +3,7 @@ import { createDataSource } from "../../src/db/data-source";
 import { Role } from "../../src/domain/enums";
 import { toGlobalId } from "../../src/domain/global-id";
 import type { ClientEntity, CreditFacilityEntity, ProductEntity } from "../../src/entities";
+import { AccessTrailUnavailableError } from "../../src/services/access/access-trail";
 import { mintToken } from "../../src/services/access/tokens";
 import { clientWith, defaultSegments, plainProduct } from "../lifecycle/helpers";
 import { ENGINES, type TestDatabase } from "../support/engines";
@@ -211,6 +212,95 @@ describe.each(ENGINES)("subscriptions on $name (SPEC §12)", (engine) => {
       { subject: "rm-share-a", fields: "name,idNumber,phone", requestId: "ws:shared" },
       { subject: "rm-share-b", fields: "name,idNumber,phone", requestId: "ws:shared" },
     ]);
+  });
+
+  it("SPEC §12: the subscribers of a class get the event's one serialisation under their own subscription ids, in commit order; a completed subscription gets nothing more", async () => {
+    const [f1, f2, f3] = [
+      await buildFacility(db.ds, pudong, product),
+      await buildFacility(db.ds, pudong, product),
+      await buildFacility(db.ds, pudong, product),
+    ];
+    const a = await ready(await server.token(Role.RELATIONSHIP_MANAGER, { sub: "rm-order-a", branch: PUDONG }));
+    const b = await ready(await server.token(Role.RELATIONSHIP_MANAGER, { sub: "rm-order-b", branch: PUDONG }));
+    // One document, one view: one class, whose members name their subscriptions differently.
+    a.subscribe("order", ALERT_SUB);
+    b.subscribe('b-7f3c"quoted"', ALERT_SUB);
+    await settle();
+    expect((await value([valuation(f1, "1000000", "1200000"), valuation(f2, "1000000", "1200000")])).alertsRaised).toBe(
+      2,
+    );
+    const fromA = [await a.next("order"), await a.next("order")];
+    const fromB = [await b.next('b-7f3c"quoted"'), await b.next('b-7f3c"quoted"')];
+    for (const m of fromA) expect(Object.keys(m!)).toEqual(["id", "type", "payload"]);
+    expect(fromA.map((m) => [m?.id, m?.type])).toEqual([
+      ["order", "next"],
+      ["order", "next"],
+    ]);
+    expect(fromB.map((m) => [m?.id, m?.type])).toEqual([
+      ['b-7f3c"quoted"', "next"],
+      ['b-7f3c"quoted"', "next"],
+    ]);
+    // The same payload for both, in the order the valuations raised the alerts, in clear for the branch.
+    expect(fromB.map((m) => m?.payload)).toEqual(fromA.map((m) => m?.payload));
+    const alerts = fromA.map((m) => dataOf(m)!.alertRaised as { facility: { id: string }; client: { name: string } });
+    expect(alerts.map((x) => x.facility.id)).toEqual([f1, f2].map((f) => toGlobalId("CreditFacility", f.id)));
+    expect(alerts.map((x) => x.client.name)).toEqual([NAME, NAME]);
+
+    a.complete("order");
+    await settle();
+    expect((await value([valuation(f3, "1000000", "1200000")])).alertsRaised).toBe(1);
+    const third = dataOf(await b.next('b-7f3c"quoted"'))!.alertRaised as { facility: { id: string } };
+    expect(third.facility.id).toBe(toGlobalId("CreditFacility", f3.id));
+    expect(await a.next("order", 300)).toBeNull();
+  });
+
+  it("SPEC §12, §14: a subscriber's access-trail rows are written before its message leaves; when they cannot be written it gets SERVICE_UNAVAILABLE instead of the data, and later events as usual", async () => {
+    const [f1, f2, f3] = [
+      await buildFacility(db.ds, pudong, product),
+      await buildFacility(db.ds, pudong, product),
+      await buildFacility(db.ds, pudong, product),
+    ];
+    const trailRows = async () =>
+      (
+        (await db.ds.query(
+          "SELECT `requestId` FROM `personal_data_access` WHERE `subject` = 'rm-trail' AND `clientId` = ?",
+          [pudong.id],
+        )) as unknown[]
+      ).length;
+    const service = server.services.accessTrail;
+    const original = service.deliver.bind(service);
+    // The trail's INSERT is slowed down: a message sent before it is written would arrive without its rows.
+    const deliver = jest.spyOn(service, "deliver").mockImplementation(async (viewer, requestId, records) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return original(viewer, requestId, records);
+    });
+    try {
+      const ws = await ready(await server.token(Role.RELATIONSHIP_MANAGER, { sub: "rm-trail", branch: PUDONG }));
+      ws.subscribe("t", ALERT_SUB);
+      await settle();
+      expect((await value([valuation(f1, "1000000", "1200000")])).alertsRaised).toBe(1);
+      const first = await ws.next("t");
+      expect(await trailRows()).toBe(1);
+      expect((dataOf(first)!.alertRaised as { client: { name: string } }).client.name).toBe(NAME);
+
+      deliver.mockImplementation(() => Promise.reject(new AccessTrailUnavailableError("the trail is down")));
+      expect((await value([valuation(f2, "1000000", "1200000")])).alertsRaised).toBe(1);
+      const refused = await ws.next("t");
+      expect(refused).toMatchObject({ id: "t", type: "next" });
+      expect(dataOf(refused)).toBeUndefined();
+      expect(errorsOf(refused)).toEqual([
+        { message: expect.stringContaining("access trail"), extensions: { code: "SERVICE_UNAVAILABLE" } },
+      ]);
+      expect(JSON.stringify(refused)).not.toContain(NAME);
+      expect(JSON.stringify(refused)).not.toContain("the trail is down");
+
+      deliver.mockRestore();
+      expect((await value([valuation(f3, "1000000", "1200000")])).alertsRaised).toBe(1);
+      expect((dataOf(await ws.next("t"))!.alertRaised as { client: { name: string } }).client.name).toBe(NAME);
+      expect(await trailRows()).toBe(2);
+    } finally {
+      deliver.mockRestore();
+    }
   });
 
   it("SPEC §12: facilityChanged and reviewChanged follow one client, and a refused (rolled-back) write publishes nothing", async () => {

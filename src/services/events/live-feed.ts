@@ -82,16 +82,53 @@ export function liveKindOf(e: Pick<CommittedEvent, "type" | "aggregateType">): L
   return KIND_OF_AGGREGATE[e.aggregateType] ?? null;
 }
 
-interface Subscriber {
-  kind: LiveKind;
-  viewer: Viewer;
-  /** The viewer's branch scope, worked out once (its token does not change while subscribed). */
+/**
+ * The subscribers of a kind with one branch scope and the same criteria: an event is matched once
+ * for all of them (the bench's 1,000 subscribers of alertRaised are 9 cohorts).
+ */
+interface Cohort {
+  key: string;
+  /** The viewers' branch scope, worked out once (a token does not change while subscribed). */
   scope: BranchScope;
   criteria: LiveCriteria;
+  members: Set<Subscriber>;
+}
+
+interface Subscriber {
+  kind: LiveKind;
+  cohort: Cohort;
+  viewer: Viewer;
   queue: LiveItem[];
   wake: (() => void) | null;
   ended: LiveEnd | "closed" | null;
   onEnd: (reason: LiveEnd) => void;
+  /** A direct subscriber's consumer (LiveStream.direct); null while it reads the queue with next(). */
+  direct: DirectSink | null;
+  /** A direct subscriber's events handed over and not yet handled: bounded by the queue limit. */
+  pending: number;
+}
+
+/** Where a direct subscriber's events go as they are matched (server/live-execution.ts). */
+export interface DirectSink {
+  /** One event for this subscriber, in order. */
+  take(item: LiveItem): void;
+  /** The feed ended the subscription (it fell behind, shutdown) or it was returned: nothing more comes. */
+  closed(): void;
+}
+
+/**
+ * A subscription to the feed: an async iterator of its events, or (`direct`) a consumer the feed hands
+ * each event to as it matches it, with no promise per event. A direct consumer calls `handled` once per
+ * event it has sent or dropped; events handed over and not yet handled count against the queue limit,
+ * as queued ones do.
+ */
+export interface LiveStream extends AsyncIterableIterator<LiveItem> {
+  direct(sink: DirectSink): void;
+  handled(): void;
+}
+
+export function isLiveStream(value: unknown): value is LiveStream {
+  return typeof (value as Partial<LiveStream> | null)?.direct === "function";
 }
 
 /**
@@ -102,17 +139,18 @@ interface Subscriber {
  * hands each row to the subscribers whose branch scope sees its client and whose criteria it meets —
  * the same rules as the alerts, facilities and reviews queries (policy.ts canSeeClient, its scope
  * worked out once per subscriber); masking is
- * the presenter's, per subscriber, as for a query. Each subscriber has a bounded queue: one that
- * falls `queueLimit` events behind (LIVE_QUEUE_LIMIT) is ended (`onEnd("overflow")`), never buffered without
- * bound. Live delivery is at most once (an instance down misses what it would have delivered); the
+ * the presenter's, per subscriber, as for a query. Subscribers with one scope and the same criteria
+ * are matched once per event (a cohort). Each subscriber has a bounded queue (events queued for next(),
+ * or handed to its direct consumer and not yet handled): one that falls `queueLimit` events behind
+ * (LIVE_QUEUE_LIMIT) is ended (`onEnd("overflow")`), never buffered without bound. Live delivery is at most once (an instance down misses what it would have delivered); the
  * outbox and RabbitMQ are the at-least-once stream.
  */
 export class LiveFeed {
   private readonly subscribers = new Set<Subscriber>();
-  private readonly byKind: Record<LiveKind, Set<Subscriber>> = {
-    alert: new Set(),
-    facility: new Set(),
-    review: new Set(),
+  private readonly byKind: Record<LiveKind, Map<string, Cohort>> = {
+    alert: new Map(),
+    facility: new Map(),
+    review: new Map(),
   };
   private readonly counts: Record<LiveKind, number> = { alert: 0, facility: 0, review: 0 };
   private backlog: Announced[] = [];
@@ -220,29 +258,47 @@ export class LiveFeed {
    * Follows `kind` for `viewer`: an iterator of the rows the viewer may see that meet `criteria`.
    * `onEnd` is told when the feed ends it (the subscriber fell behind, or shutdown).
    */
-  subscribe(
-    kind: LiveKind,
-    viewer: Viewer,
-    criteria: LiveCriteria,
-    onEnd: (reason: LiveEnd) => void,
-  ): AsyncIterableIterator<LiveItem> {
+  subscribe(kind: LiveKind, viewer: Viewer, criteria: LiveCriteria, onEnd: (reason: LiveEnd) => void): LiveStream {
+    const scope = branchScope(viewer);
+    const key = JSON.stringify([scope, criteria]);
+    let cohort = this.byKind[kind].get(key);
+    if (cohort === undefined) {
+      cohort = { key, scope, criteria, members: new Set() };
+      this.byKind[kind].set(key, cohort);
+    }
     const s: Subscriber = {
       kind,
+      cohort,
       viewer,
-      scope: branchScope(viewer),
-      criteria,
       queue: [],
       wake: null,
       ended: null,
       onEnd,
+      direct: null,
+      pending: 0,
     };
     this.subscribers.add(s);
-    this.byKind[kind].add(s);
+    cohort.members.add(s);
     this.counts[kind] += 1;
     const close = () => this.remove(s, "closed");
-    const iterator: AsyncIterableIterator<LiveItem> = {
+    const iterator: LiveStream = {
       [Symbol.asyncIterator]() {
         return iterator;
+      },
+      direct(sink: DirectSink): void {
+        if (s.ended !== null) {
+          sink.closed();
+          return;
+        }
+        s.direct = sink;
+        // What was matched before the consumer attached, in order.
+        for (const item of s.queue.splice(0)) {
+          s.pending += 1;
+          sink.take(item);
+        }
+      },
+      handled(): void {
+        if (s.pending > 0) s.pending -= 1;
       },
       async next(): Promise<IteratorResult<LiveItem>> {
         for (;;) {
@@ -264,9 +320,15 @@ export class LiveFeed {
   private remove(s: Subscriber, reason: LiveEnd | "closed"): void {
     if (s.ended === null) s.ended = reason;
     s.queue.length = 0;
-    this.byKind[s.kind].delete(s);
+    s.cohort.members.delete(s);
+    if (s.cohort.members.size === 0 && this.byKind[s.kind].get(s.cohort.key) === s.cohort) {
+      this.byKind[s.kind].delete(s.cohort.key);
+    }
     if (this.subscribers.delete(s)) this.counts[s.kind] -= 1;
     s.wake?.();
+    const direct = s.direct;
+    s.direct = null;
+    direct?.closed();
   }
 
   private end(s: Subscriber, reason: LiveEnd): void {
@@ -370,23 +432,30 @@ export class LiveFeed {
           : { kind, row, client, committedAt }
       ) as LiveItem;
       let delivered = 0;
-      for (const s of this.byKind[kind]) {
-        if (!accepts(s, item)) continue;
-        if (s.queue.length >= this.queueLimit) {
-          this.end(s, "overflow");
-          continue;
+      for (const cohort of this.byKind[kind].values()) {
+        if (!accepts(cohort, item)) continue;
+        for (const s of cohort.members) {
+          if (s.queue.length + s.pending >= this.queueLimit) {
+            this.end(s, "overflow");
+            continue;
+          }
+          delivered += 1;
+          if (s.direct !== null) {
+            s.pending += 1;
+            s.direct.take(item);
+            continue;
+          }
+          s.queue.push(item);
+          s.wake?.();
         }
-        s.queue.push(item);
-        s.wake?.();
-        delivered += 1;
       }
       if (delivered > 0) this.opts.observer?.delivered(kind, delivered);
     }
   }
 }
 
-/** The matching query's rules for one subscriber: its branch scope, then its arguments. */
-function accepts(s: Subscriber, item: LiveItem): boolean {
+/** The matching query's rules for a cohort of subscribers: their branch scope, then their arguments. */
+function accepts(s: Pick<Cohort, "scope" | "criteria">, item: LiveItem): boolean {
   if (!scopeSeesClient(s.scope, item.client)) return false;
   const c = s.criteria;
   if (c.clientId != null && item.row.clientId !== c.clientId) return false;

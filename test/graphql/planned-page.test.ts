@@ -271,7 +271,7 @@ describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => 
   const oneClientQuery = (name: string, selection: string, fragment = "", declared: string[] = []) =>
     `query ${name}(${["$id: ID", "$clientNo: String", ...declared].join(", ")}) { client(id: $id, clientNo: $clientNo) { ${selection} } } ${fragment}`;
 
-  it("answers the bench's fit of one client as the resolvers do, however the client is named, in at most 4 statements", async () => {
+  it("answers the bench's fit of one client as the resolvers do, however the client is named, in at most 4 statements by number or id", async () => {
     const fit = benchFitQuery();
     for (const [, which] of whichClients().filter(([name]) => name.startsWith("by clientNo"))) {
       await compare(fit, which);
@@ -287,6 +287,12 @@ describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => 
     expect(got.plannedPages).toBe(1);
     expect(got.statements).toBeLessThanOrEqual(4);
     expect(got.statements).toBeLessThanOrEqual(expected.statements);
+    // By id, field by field, the client, its portrait and its latest assessment each take a statement (6).
+    const byId = oneClientQuery("BenchFitById", selection);
+    const id = { id: toGlobalId("Client", inBranch.id) };
+    const gotById = await ask(planned, viewer, byId, id);
+    expect(gotById.body).toEqual((await ask(fieldwise, viewer, byId, id)).body);
+    expect(gotById.statements).toBeLessThanOrEqual(4);
   });
 
   it("answers `client` without id or clientNo with the resolvers' error, unplanned", async () => {

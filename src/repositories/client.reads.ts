@@ -55,11 +55,35 @@ export async function clientsByIds(db: ReadPool, ids: readonly number[], scope: 
   return db.rows(ClientEntity, `SELECT c.* FROM \`client\` c ${where.sql()}`, where.params);
 }
 
-/** One client by number, with its latest portrait and assessment validity (as a page brings them). */
-export async function clientByNo(db: ReadPool, clientNo: string, scope: BranchScope): Promise<ClientRows> {
+/**
+ * One client by number, with its latest portrait and assessment validity (as a page brings them);
+ * `columns` narrows what its row reads (a planned `client`: resolvers/planned/).
+ */
+export async function clientByNo(
+  db: ReadPool,
+  clientNo: string,
+  scope: BranchScope,
+  columns: ClientColumns | null = null,
+): Promise<ClientRows> {
   const where = new Where().add("c.`clientNo` = ?", clientNo);
   scopeClause(where, scope, "c.`branch`");
-  const { rows } = await clientsWithPortraits(db, "", where, "c.`clientNo`", 1);
+  const { rows } = await clientsWithPortraits(db, "", where, "c.`clientNo`", 1, columns);
+  return rows;
+}
+
+/**
+ * One client by id as clientByNo reads it, under the same scope rule as clientsByIds (the client
+ * loader's): no row outside the scope.
+ */
+export async function clientById(
+  db: ReadPool,
+  id: number,
+  scope: BranchScope,
+  columns: ClientColumns | null = null,
+): Promise<ClientRows> {
+  const where = new Where().add("c.`id` = ?", id);
+  scopeClause(where, scope, "c.`branch`");
+  const { rows } = await clientsWithPortraits(db, "", where, "c.`id`", 1, columns);
   return rows;
 }
 

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Info, Query, Resolver } from "type-graphql";
-import { clientConnection, planClientPage } from "./planned";
+import { clientConnection, planClientPage, plannedClient, planOneClient } from "./planned";
 import { ArrayMaxSize, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { primeClientRows } from "../loaders";
@@ -204,19 +204,24 @@ export class QueryResolver {
   })
   async client(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg("id", () => ID, { description: "Global ID.", nullable: true }) id?: string | null,
     @Arg("clientNo", () => String, { description: "Client number.", nullable: true }) clientNo?: string | null,
   ): Promise<ClientGql | null> {
     if ((id ?? null) === null && (clientNo ?? null) === null) {
       throw new BadInputError("Give id or clientNo");
     }
+    const planned = planOneClient(ctx, info);
     if (id !== null && id !== undefined) {
       const dbId = idOf(id, "Client");
+      if (planned !== null) return plannedClient(ctx, planned, { by: "id", id: dbId, clientNo: clientNo ?? null });
       const c = dbId === null ? null : await ctx.loaders.client.load(dbId);
       if (c === null || (clientNo != null && c.clientNo !== clientNo)) return null;
       return presentClient(c, ctx);
     }
-    const found = await ctx.services.reads.client(String(clientNo).slice(0, 64), ctx.scope);
+    const number = String(clientNo).slice(0, 64);
+    if (planned !== null) return plannedClient(ctx, planned, { by: "clientNo", clientNo: number });
+    const found = await ctx.services.reads.client(number, ctx.scope);
     const c = found.rows[0];
     if (c === undefined) return null;
     primeClientRows(ctx.loaders, found);

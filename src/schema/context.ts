@@ -40,7 +40,7 @@ export interface Context {
   meta: {
     cost?: { requestedNodes: number; limit: number; throttle?: { capacity: number; remaining: number } };
     operationName?: string;
-    /** Client pages the read planner answered (resolvers/planned/), for the request's log line. */
+    /** Client pages and `client` reads the read planner answered (resolvers/planned/), for the log line. */
     plannedPages?: number;
     /** The codes of the errors the client received, once the response is formatted. */
     errorCodes?: string[];

@@ -97,15 +97,49 @@ export const CLIENT_FIELDS = {
 
 export type ClientField = keyof typeof CLIENT_FIELDS;
 
-/** Personal data passes through the masking policy (CLIENT_FIELDS); clear fields are watched by the trail. */
+const CLIENT_PLAIN = (Object.keys(CLIENT_FIELDS) as ClientField[]).filter(
+  (f) => !(CLIENT_PERSONAL as readonly string[]).includes(f),
+);
+
+/**
+ * Personal data passes through the masking policy (CLIENT_FIELDS). The personal fields are sealed at
+ * rest, so each one is opened only when the executor reads it (a query that selects none opens
+ * none); in clear, it is then noted on the trail when not null, as AccessTrail.watch notes a watched
+ * field.
+ */
 export function presentClient(c: ClientEntity, reader: Reader): ClientGql {
   const clear = canReadPersonalData(reader.viewer, c);
   const out = new ClientGql();
   const values = out as unknown as Record<ClientField, unknown>;
-  for (const field of Object.keys(CLIENT_FIELDS) as ClientField[]) values[field] = CLIENT_FIELDS[field](c, clear);
+  for (const field of CLIENT_PLAIN) values[field] = CLIENT_FIELDS[field](c, clear);
+  for (const field of CLIENT_PERSONAL) sealedField(out, field, c, clear, reader.trail);
   out.dbId = c.id;
   out.latestPortraitId = c.latestPortraitId;
-  return clear ? reader.trail.watch(out, c.id, CLIENT_PERSONAL) : out;
+  return out;
+}
+
+/** A personal field of a presented client as a getter that opens it on first read (presentClient). */
+function sealedField(
+  out: ClientGql,
+  field: (typeof CLIENT_PERSONAL)[number],
+  c: ClientEntity,
+  clear: boolean,
+  trail: AccessTrail,
+): void {
+  let value: unknown;
+  let opened = false;
+  Object.defineProperty(out, field, {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      if (!opened) {
+        value = CLIENT_FIELDS[field](c, clear);
+        opened = true;
+      }
+      if (clear && value !== null && value !== undefined) trail.note(c.id, field);
+      return value;
+    },
+  });
 }
 
 export function presentAssetSnapshot(s: AssetSnapshotEntity): AssetSnapshotGql {

@@ -27,7 +27,7 @@ export interface RequestObservation {
   requestId: string;
   status: number;
   sqlStatements: number;
-  /** Client pages answered by the read planner (resolvers/planned/) rather than field by field. */
+  /** Client pages and `client` reads answered by the read planner (resolvers/planned/) rather than field by field. */
   plannedPages: number;
   ms: number;
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Role } from "../../src/domain/enums";
+import { toGlobalId } from "../../src/domain/global-id";
 import { seedDemoBook } from "../../src/seed/demo-book";
 import { generatedQueries } from "../support/client-selections";
 import { ENGINES, type TestDatabase } from "../support/engines";
@@ -13,6 +14,14 @@ function benchPageQuery(): string {
   const source = fs.readFileSync(path.join(root, "tools/bench/workloads.ts"), "utf8");
   const m = /const PAGE_QUERY = `([\s\S]*?)`;/.exec(source);
   if (m === null) throw new Error("tools/bench/workloads.ts has no PAGE_QUERY");
+  return m[1];
+}
+
+/** The bench's one-client fit query, as tools/bench/workloads.ts sends it. */
+function benchFitQuery(): string {
+  const source = fs.readFileSync(path.join(root, "tools/bench/workloads.ts"), "utf8");
+  const m = /const FIT_QUERY = `([\s\S]*?)`;/.exec(source);
+  if (m === null) throw new Error("tools/bench/workloads.ts has no FIT_QUERY");
   return m[1];
 }
 
@@ -66,9 +75,20 @@ describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => 
   let fieldwise: TestServer;
   let fieldwiseJs: TestServer;
 
+  /** A client of the branch-scoped relationship manager's branch, and one of another branch. */
+  let inBranch: { id: number; clientNo: string };
+  let otherBranch: { id: number; clientNo: string };
+
   beforeAll(async () => {
     db = await engine.create();
     await seedDemoBook(db.ds, { clients: 120, seed: 42, asOf: "2026-11-27" });
+    const clients = (
+      (await db.ds.query(
+        "SELECT `id`, `clientNo`, `branch` FROM `client` WHERE `latestPortraitId` IS NOT NULL ORDER BY `id`",
+      )) as { id: unknown; clientNo: string; branch: string }[]
+    ).map((c) => ({ id: Number(c.id), clientNo: c.clientNo, branch: c.branch }));
+    inBranch = clients.find((c) => c.branch === "SH-PUDONG")!;
+    otherBranch = clients.find((c) => c.branch !== "SH-PUDONG")!;
     const now = new Date("2026-11-27T08:00:00.000Z");
     // Hundreds of large pages a minute: the throttle must not refuse one of the two being compared.
     const env = { RATE_LIMIT_PER_MINUTE: "1000000000" };
@@ -227,6 +247,90 @@ describe.each(ENGINES)("a planned client page on $name (issue 17)", (engine) => 
     async (_i, generated) => {
       // graphql-jit only (the production executor): the README's and the bench's pages cover graphql-js.
       await compare(generated.query, generated.variables, generated.plannable, "jit");
+    },
+  );
+
+  /**
+   * The ways of naming one client to `client(id, clientNo)`: in the relationship manager's branch
+   * (in scope for every viewer who reads clients at all), in another branch (out of scope for the
+   * branch-scoped one), absent, an ID with another client's number, an ID of another type.
+   */
+  const whichClients = (): [string, Record<string, unknown>][] => [
+    ["by clientNo, in scope", { clientNo: inBranch.clientNo }],
+    ["by id, in scope", { id: toGlobalId("Client", inBranch.id) }],
+    ["by id with its own clientNo", { id: toGlobalId("Client", inBranch.id), clientNo: inBranch.clientNo }],
+    ["by clientNo, out of the branch", { clientNo: otherBranch.clientNo }],
+    ["by id, out of the branch", { id: toGlobalId("Client", otherBranch.id) }],
+    ["by clientNo, absent", { clientNo: "NO-SUCH-CLIENT" }],
+    ["by id, absent", { id: toGlobalId("Client", 987654) }],
+    ["by id with another client's clientNo", { id: toGlobalId("Client", inBranch.id), clientNo: otherBranch.clientNo }],
+    ["by an ID of another type", { id: toGlobalId("Segment", 1) }],
+  ];
+
+  /** A selection of one client asked through `client`, by id, clientNo or both as the variables say. */
+  const oneClientQuery = (name: string, selection: string, fragment = "", declared: string[] = []) =>
+    `query ${name}(${["$id: ID", "$clientNo: String", ...declared].join(", ")}) { client(id: $id, clientNo: $clientNo) { ${selection} } } ${fragment}`;
+
+  it("answers the bench's fit of one client as the resolvers do, however the client is named, in at most 4 statements by number or id", async () => {
+    const fit = benchFitQuery();
+    for (const [, which] of whichClients().filter(([name]) => name.startsWith("by clientNo"))) {
+      await compare(fit, which);
+    }
+    const selection = /client\(clientNo: \$clientNo\) \{([\s\S]*)\}\s*\}\s*$/.exec(fit)![1];
+    for (const [, which] of whichClients()) await compare(oneClientQuery("BenchFitAnyhow", selection), which);
+
+    const viewer = { role: Role.RISK_OFFICER, branch: null };
+    const got = await ask(planned, viewer, fit, { clientNo: inBranch.clientNo });
+    const expected = await ask(fieldwise, viewer, fit, { clientNo: inBranch.clientNo });
+    const answered = (got.body.data as { client: { productFits: unknown[] } | null }).client;
+    expect(answered?.productFits.length).toBeGreaterThan(0);
+    expect(got.plannedPages).toBe(1);
+    expect(got.statements).toBeLessThanOrEqual(4);
+    expect(got.statements).toBeLessThanOrEqual(expected.statements);
+    // By id, field by field, the client, its portrait and its latest assessment each take a statement (6).
+    const byId = oneClientQuery("BenchFitById", selection);
+    const id = { id: toGlobalId("Client", inBranch.id) };
+    const gotById = await ask(planned, viewer, byId, id);
+    expect(gotById.body).toEqual((await ask(fieldwise, viewer, byId, id)).body);
+    expect(gotById.statements).toBeLessThanOrEqual(4);
+  });
+
+  it("answers `client` without id or clientNo with the resolvers' error, unplanned", async () => {
+    const query = `{ client { clientNo name } }`;
+    const viewer = { role: Role.COMPLIANCE, branch: null };
+    const got = await ask(planned, viewer, query);
+    expect(got.body).toEqual((await ask(fieldwise, viewer, query)).body);
+    expect(got.body.errors).toHaveLength(1);
+    expect(got.plannedPages).toBe(0);
+  });
+
+  it("records the same access-trail rows for one client read in clear, and opens nothing unselected", async () => {
+    const viewer = { role: Role.COMPLIANCE, branch: null };
+    for (const selection of [
+      "clientNo name phone annualIncome portrait { annualIncome }",
+      "clientNo segment { score }",
+    ]) {
+      const query = oneClientQuery("Trail", selection);
+      for (const which of [{ clientNo: inBranch.clientNo }, { id: toGlobalId("Client", otherBranch.id) }]) {
+        const got = await ask(planned, viewer, query, which);
+        const expected = await ask(fieldwise, viewer, query, which);
+        expect(got.plannedPages).toBe(1);
+        expect({ body: got.body, trail: got.trail }).toEqual({ body: expected.body, trail: expected.trail });
+        expect(got.trail).toHaveLength(selection.includes("name") ? 1 : 0);
+      }
+    }
+  });
+
+  it.each(generatedQueries(24, 17).map((g, i) => [i, g] as const))(
+    "answers generated selection %i of one client through `client` as the resolvers do",
+    async (i, generated) => {
+      const { selection, fragment, declared } = generated.client;
+      const query = oneClientQuery(`GeneratedClient${i}`, selection, fragment, declared);
+      const ways = whichClients();
+      // Both ways of naming a client in scope, and one of the others in turn.
+      for (const [, which] of [ways[0], ways[1], ways[3 + (i % (ways.length - 3))]]) {
+        await compare(query, { ...generated.variables, ...which }, generated.plannable, "jit");
+      }
     },
   );
 });

@@ -10,6 +10,8 @@ export interface GeneratedQuery {
   query: string;
   variables: Record<string, unknown>;
   plannable: boolean;
+  /** The same selection of one client (`client(...)`): its fields, its fragment, its variables' declarations. */
+  client: { selection: string; fragment: string; declared: string[] };
 }
 
 const CLIENT_SCALARS = [
@@ -212,7 +214,12 @@ function generate(rnd: () => number, n: number): GeneratedQuery {
     ? `segment(code: "B") { code members(first: ${first}) { ${container.join(" ")} } }`
     : `clients(first: ${first}${listArgs(rnd)}) { ${container.join(" ")} }`;
   const declared = "fits" in variables ? "($fits: Int!)" : "";
-  return { query: `query Generated${n}${declared} { ${root} } ${fragment}`, variables, plannable };
+  return {
+    query: `query Generated${n}${declared} { ${root} } ${fragment}`,
+    variables,
+    plannable,
+    client: { selection, fragment, declared: "fits" in variables ? ["$fits: Int!"] : [] },
+  };
 }
 
 function listArgs(rnd: () => number): string {

@@ -6,7 +6,7 @@ import { ClientConnection, type ClientGql } from "../../schema/types/client";
 import { toConnection } from "../../schema/types/connection";
 import type { ClientPage } from "../../services/read/read-service";
 import { plannedNodes, plannedPage, type PlannedPage } from "./nodes";
-import { planOf } from "./plan";
+import { planOf, planOfClient } from "./plan";
 
 export { servePlannedClients } from "./serve";
 export type { PlannedPage };
@@ -20,6 +20,42 @@ export function planClientPage(ctx: Context, info: GraphQLResolveInfo): PlannedP
   if (!ctx.services.config.readPlanner) return null;
   const plan = planOf(info);
   return plan && plannedPage(plan, info.variableValues);
+}
+
+/**
+ * The plan of one client (`client(id | clientNo)`) for this request, as a page's node is planned;
+ * null as for a page, and the client is then read and presented field by field.
+ */
+export function planOneClient(ctx: Context, info: GraphQLResolveInfo): PlannedPage | null {
+  if (!ctx.services.config.readPlanner) return null;
+  const plan = planOfClient(info);
+  return plan && plannedPage(plan, info.variableValues);
+}
+
+/**
+ * Which client `client` asks for: by id (null for an ID of another type; `clientNo`, when also given,
+ * must equal its number), or by number (as the statement compares it, in the column's collation).
+ */
+export type OneClient = { by: "id"; id: number | null; clientNo: string | null } | { by: "clientNo"; clientNo: string };
+
+/**
+ * One planned client, read with the plan's columns only (so not primed into the loaders) by id under
+ * the client loader's scope rule, or by number, and built as a planned page's node. Null when it does
+ * not exist or is outside the viewer's scope, as field by field.
+ */
+export async function plannedClient(ctx: Context, planned: PlannedPage, which: OneClient): Promise<ClientGql | null> {
+  const { reads } = ctx.services;
+  const { columns } = planned.plan;
+  ctx.meta.plannedPages = (ctx.meta.plannedPages ?? 0) + 1;
+  if (which.by === "id" && which.id === null) return null;
+  const found =
+    which.by === "id"
+      ? await reads.clientById(which.id!, ctx.scope, columns)
+      : await reads.client(which.clientNo, ctx.scope, columns);
+  const c = found.rows[0];
+  if (c === undefined || (which.by === "id" && which.clientNo !== null && c.clientNo !== which.clientNo)) return null;
+  const [node] = await plannedNodes(ctx, planned, found);
+  return node as unknown as ClientGql;
 }
 
 /**

@@ -61,13 +61,35 @@ const plans = new WeakMap<FieldNode, ClientPagePlan | null>();
 
 /** The plan of a client connection field (`clients`, `Segment.members`), cached per document. */
 export function planOf(info: GraphQLResolveInfo): ClientPagePlan | null {
+  return cachedPlan(info, planConnection);
+}
+
+/**
+ * The plan of a field that answers one client (`client`), cached per document: the same plan as a
+ * page's node, of the field's own selection sets.
+ */
+export function planOfClient(info: GraphQLResolveInfo): ClientPagePlan | null {
+  return cachedPlan(info, planOne);
+}
+
+function cachedPlan(
+  info: GraphQLResolveInfo,
+  planner: (info: GraphQLResolveInfo) => ClientPagePlan | null,
+): ClientPagePlan | null {
   const key = info.fieldNodes[0];
   let plan = plans.get(key);
   if (plan === undefined) {
-    plan = planConnection(info);
+    plan = planner(info);
     plans.set(key, plan);
   }
   return plan;
+}
+
+function planOne(info: GraphQLResolveInfo): ClientPagePlan | null {
+  const clientType = getNamedType(info.returnType);
+  if (!isObjectType(clientType)) return null;
+  const picks = collectPicks(clientType, subSets(info.fieldNodes), info.fragments);
+  return picks === null ? null : planClient(picks);
 }
 
 function planConnection(info: GraphQLResolveInfo): ClientPagePlan | null {

@@ -6,6 +6,7 @@ import { auditByIds, listAudit, type AuditListFilter } from "../../repositories/
 import * as catalogue from "../../repositories/catalogue.reads";
 import { listEvents, type EventListFilter } from "../../repositories/event.reads";
 import {
+  clientById,
   clientByNo,
   listClients,
   type ClientColumns,
@@ -44,9 +45,20 @@ export class ReadService {
     private readonly bulk: ReadPool,
   ) {}
 
-  /** One client by number, with its latest portrait and assessment validity. */
-  client(clientNo: string, scope: BranchScope): Promise<ClientRows> {
-    return clientByNo(this.primary, clientNo, scope);
+  /**
+   * One client by number, with its latest portrait and assessment validity; `columns` narrows what
+   * its row reads (a planned `client`).
+   */
+  client(clientNo: string, scope: BranchScope, columns: ClientColumns | null = null): Promise<ClientRows> {
+    return clientByNo(this.primary, clientNo, scope, columns);
+  }
+
+  /**
+   * One client by id as `client` reads it by number, on the primary as the client loader reads (so a
+   * planned `client(id:)` sees what the loader would have), under the same scope.
+   */
+  clientById(id: number, scope: BranchScope, columns: ClientColumns | null = null): Promise<ClientRows> {
+    return clientById(this.primary, id, scope, columns);
   }
 
   /**

@@ -135,3 +135,47 @@ export function summariseProfile(file: string, top = 20) {
     >,
   };
 }
+
+interface HeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapProfileNode[];
+}
+
+/**
+ * Where the bytes were allocated, from a sampling heap profile that kept the samples of collected
+ * objects (profiler.ts): each node's selfSize is V8's estimate of the bytes its frame allocated. A
+ * sample's phase is its frame's, or the nearest caller's that has one, as for CPU samples.
+ */
+export function summariseAllocation(file: string, top = 12) {
+  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as { head: HeapProfileNode };
+  const phaseBytes = new Map<Phase, number>();
+  const selfBytes = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapProfileNode, inherited: Phase): void => {
+    const f = node.callFrame;
+    const phase = phaseOf(f.url, f.functionName) ?? inherited;
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      phaseBytes.set(phase, (phaseBytes.get(phase) ?? 0) + node.selfSize);
+      const where =
+        f.url === "" ? "" : ` ${f.url.replace(`file://${ROOT}/`, "").replace(`${ROOT}/`, "")}:${f.lineNumber + 1}`;
+      const key = `${f.functionName === "" ? "(anonymous)" : f.functionName}${where}`;
+      selfBytes.set(key, (selfBytes.get(key) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child, phase);
+  };
+  walk(profile.head, "other libraries and native");
+  return {
+    file: path.relative(ROOT, file),
+    /** Share of the allocated bytes by phase (0–1). */
+    phases: Object.fromEntries(PHASES.map((p) => [p, (phaseBytes.get(p) ?? 0) / Math.max(total, 1)])) as Record<
+      Phase,
+      number
+    >,
+    topFunctions: [...selfBytes]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, bytes]) => ({ name, percentOfBytes: (bytes / Math.max(total, 1)) * 100 })),
+  };
+}

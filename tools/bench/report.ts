@@ -5,7 +5,8 @@ import path from "node:path";
 import { ROOT } from "../root";
 import { adminConfig } from "./database";
 import type { ExportResult } from "./export";
-import { PHASES, summariseProfile } from "./profile";
+import { PHASES, summariseAllocation, summariseProfile } from "./profile";
+import { heapProfileFile } from "./profiler";
 import { fmt, MB, w0, type Settings } from "./settings";
 import type { Verification } from "./verification";
 import type { GqlWorkload, Summary } from "./workloads";
@@ -269,7 +270,8 @@ export function report(o: Outcome): void {
   if (!apiExitedOnSigterm) out.push("Note: the API child did not exit within 10 s of SIGTERM and was killed.");
   let profile: ReturnType<typeof summariseProfile> | null = null;
   let floorProfile: ReturnType<typeof summariseProfile> | null = null;
-  let phases: { phase: string; apiMs: number; floorMs: number }[] | null = null;
+  let phases: { phase: string; apiMs: number; floorMs: number; apiKb: number | null; floorKb: number | null }[] | null =
+    null;
   if (s.cpuProfile) {
     const file = profileFile;
     if (fs.existsSync(file)) {
@@ -288,31 +290,56 @@ export function report(o: Outcome): void {
       if (sw !== undefined && fs.existsSync(o.floorProfileFile)) {
         floorProfile = summariseProfile(o.floorProfileFile);
         const fp = floorProfile;
+        // Allocation by phase: each heap profile's share of the sampled bytes × the server's KB/req.
+        const apiHeap = fs.existsSync(heapProfileFile(file)) ? summariseAllocation(heapProfileFile(file)) : null;
+        const floorHeapFile = heapProfileFile(o.floorProfileFile);
+        const floorHeap = fs.existsSync(floorHeapFile) ? summariseAllocation(floorHeapFile) : null;
+        const kb = (share: number | undefined, perRequest: number) =>
+          share === undefined || !Number.isFinite(perRequest) ? null : share * perRequest;
         phases = PHASES.map((phase) => ({
           phase,
           apiMs: profile!.phases[phase] * sw.api.cpuMsPerRequest,
           floorMs: fp.phases[phase] * sw.floor.cpuMsPerRequest,
+          apiKb: kb(apiHeap?.phases[phase], sw.api.allocKbPerRequest),
+          floorKb: kb(floorHeap?.phases[phase], sw.floor.allocKbPerRequest),
         }));
         out.push("");
         out.push(
-          `CPU per ${w0(s)} request by phase (each profile's share of busy samples × the server's CPU ms/req; ` +
-            `alloc/req: API ${fmt(sw.api.allocKbPerRequest, 0)} KB, floor ${fmt(sw.floor.allocKbPerRequest, 0)} KB):`,
+          `CPU and allocation per ${w0(s)} request by phase (each CPU profile's share of busy samples × the ` +
+            `server's CPU ms/req; each heap profile's share of sampled bytes × its alloc KB/req; GC allocates nothing):`,
         );
+        const k = (v: number | null) => (v === null || !Number.isFinite(v) ? "-" : fmt(v, 0));
         out.push(
           table(
-            ["phase", "", "API ms", "floor ms", "API − floor"],
+            ["phase", "", "API ms", "floor ms", "API − floor", "API KB", "floor KB", "API − floor KB"],
             [
-              ...phases.map((p) => [p.phase, "", fmt(p.apiMs, 2), fmt(p.floorMs, 2), fmt(p.apiMs - p.floorMs, 2)]),
+              ...phases.map((p) => [
+                p.phase,
+                "",
+                fmt(p.apiMs, 2),
+                fmt(p.floorMs, 2),
+                fmt(p.apiMs - p.floorMs, 2),
+                k(p.apiKb),
+                k(p.floorKb),
+                p.apiKb === null || p.floorKb === null ? "-" : fmt(p.apiKb - p.floorKb, 0),
+              ]),
               [
                 "total",
                 "",
                 fmt(sw.api.cpuMsPerRequest, 2),
                 fmt(sw.floor.cpuMsPerRequest, 2),
                 fmt(sw.api.cpuMsPerRequest - sw.floor.cpuMsPerRequest, 2),
+                k(sw.api.allocKbPerRequest),
+                k(sw.floor.allocKbPerRequest),
+                k(sw.api.allocKbPerRequest - sw.floor.allocKbPerRequest),
               ],
             ],
           ),
         );
+        if (apiHeap !== null) {
+          out.push(`API allocation during the ${w0(s)} rounds (${apiHeap.file}), top frames by bytes:`);
+          out.push(...apiHeap.topFunctions.map((f) => `  ${fmt(f.percentOfBytes, 1).padStart(5)} %  ${f.name}`));
+        }
       }
     } else out.push(`(no CPU profile found at ${file})`);
   }

@@ -56,34 +56,20 @@ export async function clientsByIds(db: ReadPool, ids: readonly number[], scope: 
 }
 
 /**
- * One client by number, with its latest portrait and assessment validity (as a page brings them);
+ * One client by number or by id, with its latest portrait and assessment validity (as a page brings
+ * them), under the same scope rule as clientsByIds (the client loader's): no row outside the scope.
  * `columns` narrows what its row reads (a planned `client`: resolvers/planned/).
  */
-export async function clientByNo(
+export async function oneClient(
   db: ReadPool,
-  clientNo: string,
+  by: { clientNo: string } | { id: number },
   scope: BranchScope,
   columns: ClientColumns | null = null,
 ): Promise<ClientRows> {
-  const where = new Where().add("c.`clientNo` = ?", clientNo);
+  const key = "id" in by ? "c.`id`" : "c.`clientNo`";
+  const where = new Where().add(`${key} = ?`, "id" in by ? by.id : by.clientNo);
   scopeClause(where, scope, "c.`branch`");
-  const { rows } = await clientsWithPortraits(db, "", where, "c.`clientNo`", 1, columns);
-  return rows;
-}
-
-/**
- * One client by id as clientByNo reads it, under the same scope rule as clientsByIds (the client
- * loader's): no row outside the scope.
- */
-export async function clientById(
-  db: ReadPool,
-  id: number,
-  scope: BranchScope,
-  columns: ClientColumns | null = null,
-): Promise<ClientRows> {
-  const where = new Where().add("c.`id` = ?", id);
-  scopeClause(where, scope, "c.`branch`");
-  const { rows } = await clientsWithPortraits(db, "", where, "c.`id`", 1, columns);
+  const { rows } = await clientsWithPortraits(db, "", where, key, 1, columns);
   return rows;
 }
 

@@ -6,8 +6,7 @@ import { auditByIds, listAudit, type AuditListFilter } from "../../repositories/
 import * as catalogue from "../../repositories/catalogue.reads";
 import { listEvents, type EventListFilter } from "../../repositories/event.reads";
 import {
-  clientById,
-  clientByNo,
+  oneClient,
   listClients,
   type ClientColumns,
   type ClientListFilter,
@@ -50,7 +49,7 @@ export class ReadService {
    * its row reads (a planned `client`).
    */
   client(clientNo: string, scope: BranchScope, columns: ClientColumns | null = null): Promise<ClientRows> {
-    return clientByNo(this.primary, clientNo, scope, columns);
+    return oneClient(this.primary, { clientNo }, scope, columns);
   }
 
   /**
@@ -58,7 +57,7 @@ export class ReadService {
    * planned `client(id:)` sees what the loader would have), under the same scope.
    */
   clientById(id: number, scope: BranchScope, columns: ClientColumns | null = null): Promise<ClientRows> {
-    return clientById(this.primary, id, scope, columns);
+    return oneClient(this.primary, { id }, scope, columns);
   }
 
   /**

@@ -1,5 +1,5 @@
 import Decimal from "decimal.js";
-import type { DataSource, DeepPartial, EntityTarget, ObjectLiteral } from "typeorm";
+import type { DataSource, DeepPartial, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import {
   AlertEntity,
   ClientEntity,
@@ -64,8 +64,11 @@ export function validResidentId(n: number): string {
 
 let clients = 0;
 
+/** Where a factory writes: the data source, or a transaction's manager (many rows in one commit). */
+type Writer = DataSource | EntityManager;
+
 async function save<T extends ObjectLiteral>(
-  ds: DataSource,
+  ds: Writer,
   target: EntityTarget<T>,
   row: DeepPartial<NoInfer<T>>,
 ): Promise<T> {
@@ -85,7 +88,7 @@ export type ClientSpec = Omit<
   financialAssets?: Decimal | null;
 };
 
-export function buildClient(ds: DataSource, o: ClientSpec = {}): Promise<ClientEntity> {
+export function buildClient(ds: Writer, o: ClientSpec = {}): Promise<ClientEntity> {
   const n = next();
   const clear = {
     name: "王小明",
@@ -135,7 +138,7 @@ export function buildAssessment(ds: DataSource, client: ClientEntity, o: Partial
   });
 }
 
-export async function buildPortrait(ds: DataSource, client: ClientEntity, o: Partial<PortraitEntity> = {}) {
+export async function buildPortrait(ds: Writer, client: ClientEntity, o: Partial<PortraitEntity> = {}) {
   const p = await save(ds, PortraitEntity, {
     clientId: client.id,
     asOf: "2026-11-26",

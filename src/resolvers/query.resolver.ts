@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Info, Query, Resolver } from "type-graphql";
-import { clientConnection, planClientPage, plannedClient, planOneClient } from "./planned";
+import { clientConnection, planClientPage, planOneClient, readPlannedClient } from "./planned";
 import { ArrayMaxSize, ValidateNested } from "class-validator";
 import type { Context } from "../schema/context";
 import { primeClientRows } from "../loaders";
@@ -214,13 +214,13 @@ export class QueryResolver {
     const planned = planOneClient(ctx, info);
     if (id !== null && id !== undefined) {
       const dbId = idOf(id, "Client");
-      if (planned !== null) return plannedClient(ctx, planned, { by: "id", id: dbId, clientNo: clientNo ?? null });
+      if (planned !== null) return readPlannedClient(ctx, planned, { by: "id", id: dbId, clientNo: clientNo ?? null });
       const c = dbId === null ? null : await ctx.loaders.client.load(dbId);
       if (c === null || (clientNo != null && c.clientNo !== clientNo)) return null;
       return presentClient(c, ctx);
     }
     const number = String(clientNo).slice(0, 64);
-    if (planned !== null) return plannedClient(ctx, planned, { by: "clientNo", clientNo: number });
+    if (planned !== null) return readPlannedClient(ctx, planned, { by: "clientNo", clientNo: number });
     const found = await ctx.services.reads.client(number, ctx.scope);
     const c = found.rows[0];
     if (c === undefined) return null;

@@ -43,15 +43,17 @@ export type OneClient = { by: "id"; id: number | null; clientNo: string | null }
  * the client loader's scope rule, or by number, and built as a planned page's node. Null when it does
  * not exist or is outside the viewer's scope, as field by field.
  */
-export async function plannedClient(ctx: Context, planned: PlannedPage, which: OneClient): Promise<ClientGql | null> {
+export async function readPlannedClient(
+  ctx: Context,
+  planned: PlannedPage,
+  which: OneClient,
+): Promise<ClientGql | null> {
   const { reads } = ctx.services;
   const { columns } = planned.plan;
   ctx.meta.plannedPages = (ctx.meta.plannedPages ?? 0) + 1;
   if (which.by === "id" && which.id === null) return null;
-  const found =
-    which.by === "id"
-      ? await reads.clientById(which.id!, ctx.scope, columns)
-      : await reads.client(which.clientNo, ctx.scope, columns);
+  const by = which.by === "id" ? { id: which.id! } : { clientNo: which.clientNo };
+  const found = await reads.oneClient(by, ctx.scope, columns);
   const c = found.rows[0];
   if (c === undefined || (which.by === "id" && which.clientNo !== null && c.clientNo !== which.clientNo)) return null;
   const [node] = await plannedNodes(ctx, planned, found);

@@ -44,20 +44,21 @@ export class ReadService {
     private readonly bulk: ReadPool,
   ) {}
 
-  /**
-   * One client by number, with its latest portrait and assessment validity; `columns` narrows what
-   * its row reads (a planned `client`).
-   */
-  client(clientNo: string, scope: BranchScope, columns: ClientColumns | null = null): Promise<ClientRows> {
-    return oneClient(this.primary, { clientNo }, scope, columns);
+  /** One client by number, with its latest portrait and assessment validity. */
+  client(clientNo: string, scope: BranchScope): Promise<ClientRows> {
+    return oneClient(this.primary, { clientNo }, scope);
   }
 
   /**
-   * One client by id as `client` reads it by number, on the primary as the client loader reads (so a
-   * planned `client(id:)` sees what the loader would have), under the same scope.
+   * One client by number or by id, on the primary as the client loader reads (so a planned
+   * `client(id:)` sees what the loader would have), under the viewer's scope; `columns` narrows what its row reads (a planned `client`).
    */
-  clientById(id: number, scope: BranchScope, columns: ClientColumns | null = null): Promise<ClientRows> {
-    return oneClient(this.primary, { id }, scope, columns);
+  oneClient(
+    by: { clientNo: string } | { id: number },
+    scope: BranchScope,
+    columns: ClientColumns | null = null,
+  ): Promise<ClientRows> {
+    return oneClient(this.primary, by, scope, columns);
   }
 
   /**

@@ -5,7 +5,10 @@
  *
  *   npm run bench:subscriptions -- [--subscribers 1000] [--rate 100] [--seconds 20] [--officers 50]
  *                                  [--db mysql://root@127.0.0.1:3306/margin_bench_live]
- *                                  [--workers 1] [--redis redis://127.0.0.1:6379]
+ *                                  [--workers 1] [--redis redis://127.0.0.1:6379] [--warmup 3]
+ *
+ * `--warmup S` first runs S seconds of the same load (0: none), printed apart: like the main bench's
+ * BENCH_WARMUP, the figures are those of a process that has run this load before, not its first seconds.
  *
  * `--workers N` runs the API at WORKERS=N (node:cluster, events between the workers through Redis at
  * `--redis`); RSS and CPU are then the sums over the primary and its workers.
@@ -45,6 +48,7 @@ const WORKERS = Number(option("workers", "1"));
 const REDIS = option("redis", "redis://127.0.0.1:6379");
 const RATE = Number(option("rate", "100"));
 const SECONDS = Number(option("seconds", "20"));
+const WARMUP = Number(option("warmup", "3"));
 const DB = option("db", "mysql://root@127.0.0.1:3306/margin_bench_live");
 const PER_MUTATION = 5;
 const SUBSCRIPTION = `subscription { alertRaised { id kind severity message raisedAt client { clientNo branch } facility { id status maintenanceRatio } } }`;
@@ -79,12 +83,23 @@ async function widenBook(db: mysql.Connection, schema: string, wanted: number): 
   );
 }
 
-/** The p50 and p99 of a Prometheus histogram as the upper bounds (ms) of the buckets that hold them. */
-function bucketQuantiles(text: string, name: string): { p50: number; p99: number; count: number } {
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
+/** A Prometheus histogram's cumulative buckets: upper bound (ms) and count. */
+function histogram(text: string, name: string): { le: number; n: number }[] {
+  return [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map((m) => ({
     le: m[1] === "+Inf" ? Infinity : Number(m[1]) * 1000,
     n: Number(m[2]),
   }));
+}
+
+/**
+ * The p50 and p99 of what a histogram counted between two readings, as the upper bounds (ms) of the
+ * buckets that hold them.
+ */
+function bucketQuantiles(
+  before: { le: number; n: number }[],
+  after: { le: number; n: number }[],
+): { p50: number; p99: number; count: number } {
+  const buckets = after.map((b, i) => ({ le: b.le, n: b.n - (before[i]?.n ?? 0) }));
   const count = buckets.length > 0 ? buckets[buckets.length - 1].n : 0;
   const at = (q: number) => buckets.find((b) => b.n >= q * count)?.le ?? NaN;
   return { p50: at(0.5), p99: at(0.99), count };
@@ -132,6 +147,17 @@ function processTree(root: number): number[] {
 function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** Write system calls (socket writes included) of a process and its descendants, from /proc. */
+function treeWrites(root: number): number {
+  return processTree(root).reduce((sum, pid) => {
+    try {
+      return sum + Number(/^syscw: (\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+    } catch {
+      return sum; // exited meanwhile
+    }
+  }, 0);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -210,8 +236,8 @@ async function main(): Promise<void> {
   console.log(`${branches.length} branches, ${facilityRows.length} active facilities`);
 
   // Subscribers: RMs round-robin over the branches, then the officers.
-  const latencies: number[] = [];
-  let received = 0;
+  // What subscribers received in the current phase (the warm-up, then the measured load).
+  let phase = { latencies: [] as number[], received: 0 };
   let closedEarly = 0;
   const sockets: WebSocket[] = [];
   const started = Date.now();
@@ -237,9 +263,9 @@ async function main(): Promise<void> {
           const at = data.indexOf(RAISED_AT);
           if (at >= 0) {
             const start = at + RAISED_AT.length;
-            latencies.push(Date.now() - Date.parse(data.toString("latin1", start, start + 24)));
+            phase.latencies.push(Date.now() - Date.parse(data.toString("latin1", start, start + 24)));
           }
-          received += 1;
+          phase.received += 1;
         } else if (data.indexOf(ACK) >= 0) {
           ws.send(JSON.stringify({ id: "a", type: "subscribe", payload: { query: SUBSCRIPTION } }));
           resolve();
@@ -261,12 +287,57 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query, variables }),
     }).then((r) => r.json() as Promise<{ data?: { recordFacilityValuations?: { alertsRaised: number } } }>);
   const pool = facilityRows.map((f) => ({ id: f.id, used: Number(f.usedAmount) || 500_000 }));
-  const ticks = Math.min(SECONDS * (RATE / PER_MUTATION), Math.floor(pool.length / PER_MUTATION));
-  let raised = 0;
-  const roundTrips: number[] = [];
-  const asOf = new Date().toISOString().slice(0, 10);
-  const inflight: Promise<unknown>[] = [];
   const ticksPerSecond = RATE / PER_MUTATION;
+  const ticks = Math.min(SECONDS * ticksPerSecond, Math.floor(pool.length / PER_MUTATION));
+  const asOf = new Date().toISOString().slice(0, 10);
+  const valuate = (batch: { id: number; used: number }[], times: number) =>
+    gql(VALUATIONS, {
+      input: {
+        valuations: batch.map((f) => ({
+          facilityId: toGlobalId("CreditFacility", f.id),
+          asOf,
+          usedAmount: f.used.toFixed(2),
+          collateralValue: (f.used * times).toFixed(2),
+        })),
+      },
+    });
+  /** `count` requests at the rate, each valuing PER_MUTATION facilities of `facilities` below their margin-call line. */
+  async function drive(facilities: { id: number; used: number }[], count: number) {
+    const out = { raised: 0, roundTrips: [] as number[] };
+    const inflight: Promise<unknown>[] = [];
+    const start = Date.now();
+    for (let tick = 0; tick < count; tick += 1) {
+      const wait = start + (tick * 1000) / ticksPerSecond - Date.now();
+      if (wait > 0) await sleep(wait);
+      const sent = Date.now();
+      inflight.push(
+        valuate(facilities.slice(tick * PER_MUTATION, (tick + 1) * PER_MUTATION), 1.2).then((r) => {
+          out.roundTrips.push(Date.now() - sent);
+          out.raised += r.data?.recordFacilityValuations?.alertsRaised ?? 0;
+        }),
+      );
+    }
+    await Promise.all(inflight);
+    return out;
+  }
+
+  // Warm-up: the same load on the same subscribers for WARMUP seconds, on the pool's last facilities,
+  // which are then valued back up (ACTIVE again, their alerts resolved) to be valued down again at the
+  // end of the measured load. A fresh process runs its first seconds of this load cold (code not yet
+  // compiled, the pool's connections not yet open); those figures are printed apart.
+  let warm: { raised: number; roundTrips: number[]; latencies: number[] } | null = null;
+  if (WARMUP > 0) {
+    const warmTicks = Math.min(WARMUP * ticksPerSecond, Math.floor(pool.length / PER_MUTATION / 2));
+    const warmPool = pool.slice(pool.length - warmTicks * PER_MUTATION);
+    const driven = await drive(warmPool, warmTicks);
+    await sleep(1000);
+    warm = { ...driven, latencies: [...phase.latencies].sort((a, b) => a - b) };
+    const back = (await valuate(warmPool, 3)) as { errors?: unknown[] };
+    if (back.errors) throw new Error("the warm-up facilities could not be valued back up");
+    await sleep(1000);
+    phase = { latencies: [], received: 0 };
+  }
+
   const loadStart = Date.now();
   const treeCpu = () =>
     processTree(child.pid!).reduce((sum, pid) => {
@@ -276,42 +347,25 @@ async function main(): Promise<void> {
         return sum; // exited meanwhile
       }
     }, 0);
+  const metrics = async () => (await fetch(`${origin}/metrics`)).text();
+  const deliveryBefore = histogram(await metrics(), "live_delivery_seconds");
   const cpuStart = treeCpu();
+  const writesStart = treeWrites(child.pid!);
   const benchCpuStart = process.cpuUsage();
   const mariadb = mariadbPid();
   const mariadbStart = mariadb === null ? 0 : cpuSeconds(mariadb);
-  for (let tick = 0; tick < ticks; tick += 1) {
-    const due = loadStart + (tick * 1000) / ticksPerSecond;
-    const wait = due - Date.now();
-    if (wait > 0) await sleep(wait);
-    const batch = pool.slice(tick * PER_MUTATION, (tick + 1) * PER_MUTATION);
-    const sent = Date.now();
-    inflight.push(
-      gql(VALUATIONS, {
-        input: {
-          valuations: batch.map((f) => ({
-            facilityId: toGlobalId("CreditFacility", f.id),
-            asOf,
-            usedAmount: f.used.toFixed(2),
-            collateralValue: (f.used * 1.2).toFixed(2),
-          })),
-        },
-      }).then((r) => {
-        roundTrips.push(Date.now() - sent);
-        raised += r.data?.recordFacilityValuations?.alertsRaised ?? 0;
-      }),
-    );
-  }
-  await Promise.all(inflight);
+  const { raised, roundTrips } = await drive(pool, ticks);
   await sleep(2000);
   const loadSeconds = (Date.now() - loadStart) / 1000;
   const apiCpu = treeCpu() - cpuStart;
+  const apiWrites = treeWrites(child.pid!) - writesStart;
   const benchUsage = process.cpuUsage(benchCpuStart);
   const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   const mariadbCpu = mariadb === null ? NaN : cpuSeconds(mariadb) - mariadbStart;
   clearInterval(rssTimer);
 
-  const serverSide = bucketQuantiles(await (await fetch(`${origin}/metrics`)).text(), "live_delivery_seconds");
+  const serverSide = bucketQuantiles(deliveryBefore, histogram(await metrics(), "live_delivery_seconds"));
+  const { latencies, received } = phase;
   const sorted = [...latencies].sort((a, b) => a - b);
   const rt = [...roundTrips].sort((a, b) => a - b);
   const expectedPerAlert = OFFICERS + (SUBSCRIBERS - OFFICERS) / branches.length;
@@ -323,6 +377,13 @@ async function main(): Promise<void> {
   console.log(
     `deliveries: ${received} (≈ ${expectedPerAlert.toFixed(0)} subscribers in scope per alert, ${(raised * expectedPerAlert).toFixed(0)} expected)`,
   );
+  if (warm !== null) {
+    const rt = [...warm.roundTrips].sort((a, b) => a - b);
+    const w = warm.latencies;
+    console.log(
+      `warm-up (the first ${WARMUP} s of load on the fresh process, not in the figures below): ${warm.raised} alerts, delivery p50 ${percentile(w, 50)} ms, p99 ${percentile(w, 99)} ms, max ${w[w.length - 1]} ms; valuation round trip p99 ${percentile(rt, 99)} ms`,
+    );
+  }
   console.log(`valuation round trip (5 per request): p50 ${percentile(rt, 50)} ms, p99 ${percentile(rt, 99)} ms`);
   console.log(
     `delivery latency (alert raisedAt → subscriber received): p50 ${percentile(sorted, 50)} ms, p95 ${percentile(sorted, 95)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted[sorted.length - 1]} ms  [target p99 < 200 ms]`,
@@ -335,6 +396,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `API CPU under load: ${apiCpu.toFixed(1)} s over ${loadSeconds.toFixed(1)} s (${((apiCpu / loadSeconds) * 100).toFixed(0)}% of one core); ${((apiCpu * 1e6) / Math.max(received, 1)).toFixed(0)} µs per delivered message, valuations included`,
+  );
+  console.log(
+    `API write system calls under load: ${apiWrites} (${(received / Math.max(apiWrites, 1)).toFixed(2)} messages per write: one write per socket and burst)`,
   );
   console.log(
     `the machine's other CPU over the same time: this bench client ${benchCpu.toFixed(1)} s, MariaDB ${mariadbCpu.toFixed(1)} s (of ${(os.cpus().length * loadSeconds).toFixed(0)} s of CPU the machine has)`,

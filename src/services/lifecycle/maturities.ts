@@ -22,9 +22,11 @@ const ASSESSMENT_EXPIRING_DAYS = 30;
 
 /** The daily maturity run: matured and maturing facilities, expiring and expired assessments. */
 export class MaturityService {
+  /** `batchSize`: facilities (or clients) per transaction, JOB_BATCH unless a test asks for fewer. */
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly batchSize = JOB_BATCH,
   ) {}
 
   /**
@@ -38,13 +40,13 @@ export class MaturityService {
       const horizon = addDays(asOf, 14);
       const ids = await listFacilitiesInForce(this.ds, horizon);
       let changes = 0;
-      for (let i = 0; i < ids.length; i += JOB_BATCH) {
-        const batch = ids.slice(i, i + JOB_BATCH);
+      for (let i = 0; i < ids.length; i += this.batchSize) {
+        const batch = ids.slice(i, i + this.batchSize);
         changes += await inTransaction(this.ds, (manager) => this.maturities(manager, viewer, asOf, batch));
       }
       const clientIds = await listClientsWithOpenFacilities(this.ds);
-      for (let i = 0; i < clientIds.length; i += JOB_BATCH) {
-        const batch = clientIds.slice(i, i + JOB_BATCH);
+      for (let i = 0; i < clientIds.length; i += this.batchSize) {
+        const batch = clientIds.slice(i, i + this.batchSize);
         changes += await inTransaction(this.ds, async (manager) => {
           await lockClients(manager, batch);
           const n = await this.assessmentAlerts(manager, asOf, batch);

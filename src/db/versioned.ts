@@ -50,7 +50,7 @@ const ROWS_PER_UPDATE = 200;
  * matches only `(id = … AND version = …) OR …` at the versions the caller read. Fewer rows matched than
  * given means someone else wrote one of them first: CONFLICT, and the transaction rolls back. Values go
  * through each column's transformer and the driver's conversion, as in a one-row update. Rows are
- * updated in place, as updateVersioned does.
+ * updated in place, as updateVersioned does. Each row appears once.
  */
 export async function updateVersionedMany<T extends ObjectLiteral & { id: number; version: number }>(
   manager: EntityManager,
@@ -61,6 +61,7 @@ export async function updateVersionedMany<T extends ObjectLiteral & { id: number
     await updateVersioned(manager, target, items[0].row, items[0].row.version, items[0].changes);
     return;
   }
+  if (new Set(items.map(({ row }) => row.id)).size !== items.length) throw new Error("one change per row");
   const metadata = manager.connection.getMetadata(target);
   const driver = manager.connection.driver;
   const column = (property: string) => {

@@ -70,7 +70,11 @@ function childPages<T extends PostLoanReviewEntity | AlertEntity>(
   const counts = new DataLoader<{ parentId: number; filter: string }, number, string>(
     async (keys) => {
       const groups = new Map<string, number[]>();
-      for (const k of keys) groups.set(k.filter, [...(groups.get(k.filter) ?? []), k.parentId]);
+      for (const k of keys) {
+        const ids = groups.get(k.filter);
+        if (ids === undefined) groups.set(k.filter, [k.parentId]);
+        else ids.push(k.parentId);
+      }
       const results = new Map<string, number>();
       for (const [filter, ids] of groups) {
         const map = await reads.childCounts(kind, ids, filter);
@@ -86,7 +90,9 @@ function childPages<T extends PostLoanReviewEntity | AlertEntity>(
       const groups = new Map<string, ChildPageKey[]>();
       for (const k of keys) {
         const g = `${k.first}|${k.after ?? ""}|${k.filter}|${k.columns ?? ""}`;
-        groups.set(g, [...(groups.get(g) ?? []), k]);
+        const group = groups.get(g);
+        if (group === undefined) groups.set(g, [k]);
+        else group.push(k);
       }
       const pages = new Map<string, Page<T>>();
       for (const group of groups.values()) {

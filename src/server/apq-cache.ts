@@ -35,10 +35,12 @@ export interface PersistedQueryCache {
 export function redisPersistedQueryCache(url: string, timeoutMs = 250): PersistedQueryCache {
   const redis = new Redis(url, {
     lazyConnect: false,
+    // While not connected every command fails at once (a miss): no request waits for the connection,
+    // so connecting may take its time on a busy instance instead of giving up and retrying 2 s later.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
+    connectTimeout: 2_000,
     retryStrategy: () => 2000,
   });
   // Connection errors are reported through misses; the event must have a listener to not crash.

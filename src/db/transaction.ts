@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { ServiceUnavailableError } from "../errors";
 import { cancellable } from "./cancellation";
 
@@ -21,6 +21,45 @@ const ambient = new AsyncLocalStorage<Ambient>();
  */
 const announcements = new WeakMap<EntityManager, unknown[]>();
 const commitListeners = new WeakMap<DataSource, Set<(items: readonly unknown[]) => void>>();
+
+/**
+ * Rows a top-level transaction inserts right before its COMMIT (insertBeforeCommit), in the order they
+ * were given: the outbox rows of a request's several changes go in one INSERT instead of one each.
+ */
+const deferredInserts = new WeakMap<EntityManager, { target: EntityTarget<ObjectLiteral>; row: ObjectLiteral }[]>();
+
+/**
+ * Queues `rows` of `target` to be inserted by the transaction of `manager` right before it commits,
+ * in order, with the rest of its queued rows (one INSERT per table and 1,000 rows). Returns false when
+ * `manager` is not a top-level transaction's that takes them (the caller then inserts them itself).
+ * Rows queued in a savepoint that rolls back are dropped with it; a rolled-back transaction inserts none.
+ */
+export function insertBeforeCommit(
+  manager: EntityManager,
+  target: EntityTarget<ObjectLiteral>,
+  rows: readonly ObjectLiteral[],
+): boolean {
+  const queued = deferredInserts.get(manager);
+  if (queued === undefined) return false;
+  for (const row of rows) queued.push({ target, row });
+  return true;
+}
+
+async function insertQueued(manager: EntityManager): Promise<void> {
+  const queued = deferredInserts.get(manager);
+  deferredInserts.delete(manager);
+  if (queued === undefined) return;
+  for (let i = 0; i < queued.length;) {
+    const target = queued[i].target;
+    let end = i;
+    while (end < queued.length && end - i < 1000 && queued[end].target === target) end += 1;
+    await manager.insert(
+      target,
+      queued.slice(i, end).map((q) => q.row),
+    );
+    i = end;
+  }
+}
 
 /** Listens to what committed transactions of `ds` announced (afterCommit); returns the unsubscribe. */
 export function onCommitted(ds: DataSource, listener: (items: readonly unknown[]) => void): () => void {
@@ -128,12 +167,15 @@ export async function inTransaction<T>(ds: DataSource, fn: (manager: EntityManag
     // still undoes this part only; a deadlock dooms the whole request, which is run again as a whole.
     const pending = announcements.get(outer.manager);
     const mark = pending?.length ?? 0;
+    const queued = deferredInserts.get(outer.manager);
+    const queuedMark = queued?.length ?? 0;
     try {
       return await outer.manager.transaction(fn);
     } catch (err) {
       if (retryReason(err) !== null) outer.doomed = err;
-      // The savepoint rolled back: what it announced did not happen.
+      // The savepoint rolled back: what it announced did not happen, what it queued is not inserted.
       pending?.splice(mark);
+      queued?.splice(queuedMark);
       throw err;
     }
   }
@@ -150,7 +192,12 @@ async function topLevel<T>(ds: DataSource, body: (manager: EntityManager) => Pro
     // Each attempt starts with nothing to announce; only the one that commits is announced.
     pending = [];
     announcements.set(manager, pending);
-    return cancellable(manager, body);
+    deferredInserts.set(manager, []);
+    return cancellable(manager, async (m) => {
+      const result = await body(m);
+      await insertQueued(m);
+      return result;
+    });
   };
   const committed = (result: T) => {
     announce(ds, pending);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { In, IsNull, type EntityManager } from "typeorm";
 import { EventEntity } from "../entities";
-import { afterCommit } from "../db/transaction";
+import { afterCommit, insertBeforeCommit } from "../db/transaction";
 
 /** One domain event as its writer knows it; the payload must already be free of personal data. */
 export interface NewEvent {
@@ -28,9 +28,10 @@ export function isCommittedEvent(item: unknown): item is CommittedEvent {
 
 /**
  * Appends events to the outbox in the caller's transaction (SPEC §12): they commit with the change
- * or not at all. Each gets a fresh UUID; the table's sequence gives their order. Once the transaction
- * commits, each is announced to the live feed (db/transaction.ts afterCommit); a rollback announces
- * nothing.
+ * or not at all. Each gets a fresh UUID; the table's sequence gives their order. In a top-level
+ * transaction the rows are inserted right before its COMMIT, with the transaction's other events, in
+ * one INSERT (db/transaction.ts insertBeforeCommit); elsewhere at once. Once the transaction commits,
+ * each is announced to the live feed (afterCommit); a rollback announces nothing.
  */
 export async function appendEvents(manager: EntityManager, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -44,7 +45,9 @@ export async function appendEvents(manager: EntityManager, events: readonly NewE
     sentAt: null,
   }));
   // 1,000 rows (7,000 parameters) per INSERT: within SQLite's 32,766 and MySQL's 65,535.
-  for (let i = 0; i < rows.length; i += 1000) await manager.insert(EventEntity, rows.slice(i, i + 1000));
+  if (!insertBeforeCommit(manager, EventEntity, rows)) {
+    for (let i = 0; i < rows.length; i += 1000) await manager.insert(EventEntity, rows.slice(i, i + 1000));
+  }
   afterCommit(
     manager,
     rows.map(({ id, type, aggregateType, aggregateId }): CommittedEvent => ({ id, type, aggregateType, aggregateId })),

@@ -221,19 +221,9 @@ function decide(
 
 /**
  * The history SPEC §13 reads utilization and interest from: one row per facility and date, a second
- * valuation of a date replacing the first. One DELETE per date valued and one INSERT per 1,000 rows.
+ * valuation of a date replacing the first. One upsert on the (facility, date) key per 1,000 rows.
  */
 async function recordValuationHistory(manager: EntityManager, decided: readonly Decision[], now: Date): Promise<void> {
-  const byDate = new Map<string, number[]>();
-  for (const d of decided) {
-    const ids = byDate.get(d.valuation.asOf);
-    if (ids === undefined) byDate.set(d.valuation.asOf, [d.facility.id]);
-    else ids.push(d.facility.id);
-  }
-  for (const [asOf, ids] of byDate) {
-    for (let i = 0; i < ids.length; i += 1000)
-      await manager.delete(FacilityValuationEntity, { asOf, facilityId: In(ids.slice(i, i + 1000)) });
-  }
   const rows = decided.map(({ facility, valuation: v, changes }) => ({
     facilityId: facility.id,
     asOf: v.asOf,
@@ -242,5 +232,10 @@ async function recordValuationHistory(manager: EntityManager, decided: readonly 
     maintenanceRatio: changes.maintenanceRatio ?? null,
     recordedAt: now,
   }));
-  for (let i = 0; i < rows.length; i += 1000) await manager.insert(FacilityValuationEntity, rows.slice(i, i + 1000));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await manager.upsert(FacilityValuationEntity, rows.slice(i, i + 1000), {
+      conflictPaths: ["facilityId", "asOf"],
+      skipUpdateIfNoValuesChanged: false,
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
-import type { DataSource } from "typeorm";
 import { FacilityStatus, ReviewOutcome, ReviewStatus, ReviewTrigger, UserErrorCode } from "../../../src/domain/enums";
-import { AlertEntity, type CreditFacilityEntity } from "../../../src/entities";
+import { In, type DataSource } from "typeorm";
+import { AlertEntity, FacilityValuationEntity, type CreditFacilityEntity } from "../../../src/entities";
 import { withSqlTally } from "../../../src/db/sql-counter";
 import { toGlobalId } from "../../../src/domain/global-id";
 import { ENGINES, type TestDatabase } from "../../support/engines";
@@ -175,6 +175,37 @@ describe.each(ENGINES)("valuations on $name (service tier)", (engine) => {
     const items = Array.from({ length: 5001 }, () => item(facility.id, "1000000", "1000000"));
     expect(await refusalCodes(svc.monitoring.recordValuations(LI, items))).toEqual([UserErrorCode.INVALID]);
     expect(await footprint(db.ds)).toEqual(before);
+  });
+
+  it("SPEC §13 valuation history: one row per facility and date, a second valuation of a date replacing the first", async () => {
+    const a = await withFacility(db.ds);
+    const b = await withFacility(db.ds);
+    await svc.monitoring.recordValuations(LI, [
+      item(a.facility.id, "1000000", "1600000", "2026-11-25"),
+      item(b.facility.id, "500000", "900000", "2026-11-25"),
+    ]);
+    await svc.monitoring.recordValuations(LI, [
+      item(a.facility.id, "1000000", "1700000", "2026-11-26"),
+      item(b.facility.id, "400000", "1000000", "2026-11-25"),
+    ]);
+    await value(a.facility.id, "900000", "1800000", "2026-11-26");
+    const history = await db.ds.manager.find(FacilityValuationEntity, {
+      where: { facilityId: In([a.facility.id, b.facility.id]) },
+      order: { facilityId: "ASC", asOf: "ASC" },
+    });
+    expect(
+      history.map((h) => [
+        h.facilityId,
+        h.asOf,
+        h.usedAmount.toFixed(2),
+        h.collateralValue.toFixed(2),
+        h.maintenanceRatio?.toFixed(4),
+      ]),
+    ).toEqual([
+      [a.facility.id, "2026-11-25", "1000000.00", "1600000.00", "1.6000"],
+      [a.facility.id, "2026-11-26", "900000.00", "1800000.00", "2.0000"],
+      [b.facility.id, "2026-11-25", "400000.00", "1000000.00", "2.5000"],
+    ]);
   });
 
   it("SPEC §5 valuations: a batch writes every item, one alert each at most", async () => {

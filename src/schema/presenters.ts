@@ -104,42 +104,19 @@ const CLIENT_PLAIN = (Object.keys(CLIENT_FIELDS) as ClientField[]).filter(
 /**
  * Personal data passes through the masking policy (CLIENT_FIELDS). The personal fields are sealed at
  * rest, so each one is opened only when the executor reads it (a query that selects none opens
- * none); in clear, it is then noted on the trail when not null, as AccessTrail.watch notes a watched
- * field.
+ * none); in clear, it is then noted on the trail when not null (AccessTrail.watchOpening).
  */
 export function presentClient(c: ClientEntity, reader: Reader): ClientGql {
   const clear = canReadPersonalData(reader.viewer, c);
   const out = new ClientGql();
   const values = out as unknown as Record<ClientField, unknown>;
   for (const field of CLIENT_PLAIN) values[field] = CLIENT_FIELDS[field](c, clear);
-  for (const field of CLIENT_PERSONAL) sealedField(out, field, c, clear, reader.trail);
+  for (const field of CLIENT_PERSONAL) {
+    reader.trail.watchOpening(out, c.id, field, () => CLIENT_FIELDS[field](c, clear), clear);
+  }
   out.dbId = c.id;
   out.latestPortraitId = c.latestPortraitId;
   return out;
-}
-
-/** A personal field of a presented client as a getter that opens it on first read (presentClient). */
-function sealedField(
-  out: ClientGql,
-  field: (typeof CLIENT_PERSONAL)[number],
-  c: ClientEntity,
-  clear: boolean,
-  trail: AccessTrail,
-): void {
-  let value: unknown;
-  let opened = false;
-  Object.defineProperty(out, field, {
-    configurable: true,
-    enumerable: true,
-    get: () => {
-      if (!opened) {
-        value = CLIENT_FIELDS[field](c, clear);
-        opened = true;
-      }
-      if (clear && value !== null && value !== undefined) trail.note(c.id, field);
-      return value;
-    },
-  });
 }
 
 export function presentAssetSnapshot(s: AssetSnapshotEntity): AssetSnapshotGql {

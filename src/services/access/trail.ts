@@ -45,17 +45,31 @@ export class AccessTrail {
     const values = target as Record<string, unknown>;
     for (const field of fields) {
       const value = values[field];
-      if (value === null || value === undefined) continue;
-      Object.defineProperty(target, field, {
-        configurable: true,
-        enumerable: true,
-        get: () => {
-          this.note(clientId, field);
-          return value;
-        },
-      });
+      if (value !== null && value !== undefined) this.watchOpening(target, clientId, field, () => value, true);
     }
     return target;
+  }
+
+  /**
+   * Makes `field` of a presented object a getter that works its value out on first read (`open`: a
+   * sealed value is opened only when the executor reads it) and, when it is served in clear and not
+   * null, notes it as watch does.
+   */
+  watchOpening(target: object, clientId: number, field: PersonalField, open: () => unknown, clear: boolean): void {
+    let value: unknown;
+    let opened = false;
+    Object.defineProperty(target, field, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        if (!opened) {
+          value = open();
+          opened = true;
+        }
+        if (clear && value !== null && value !== undefined) this.note(clientId, field);
+        return value;
+      },
+    });
   }
 
   /** The records to write, one per client, fields in PERSONAL_FIELDS order; empty when nothing was served in clear. */

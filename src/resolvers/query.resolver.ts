@@ -221,7 +221,7 @@ export class QueryResolver {
     }
     const number = String(clientNo).slice(0, 64);
     if (planned !== null) return readPlannedClient(ctx, planned, { by: "clientNo", clientNo: number });
-    const found = await ctx.services.reads.client(number, ctx.scope);
+    const found = await ctx.services.reads.oneClient({ clientNo: number }, ctx.scope);
     const c = found.rows[0];
     if (c === undefined) return null;
     primeClientRows(ctx.loaders, found);

@@ -44,14 +44,10 @@ export class ReadService {
     private readonly bulk: ReadPool,
   ) {}
 
-  /** One client by number, with its latest portrait and assessment validity. */
-  client(clientNo: string, scope: BranchScope): Promise<ClientRows> {
-    return oneClient(this.primary, { clientNo }, scope);
-  }
-
   /**
-   * One client by number or by id, on the primary as the client loader reads (so a planned
-   * `client(id:)` sees what the loader would have), under the viewer's scope; `columns` narrows what its row reads (a planned `client`).
+   * One client by number or by id, with its latest portrait and assessment validity, on the primary as
+   * the client loader reads (so a planned `client(id:)` sees what the loader would have), under the
+   * viewer's scope; `columns` narrows what its row reads (a planned `client`).
    */
   oneClient(
     by: { clientNo: string } | { id: number },

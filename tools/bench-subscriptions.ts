@@ -149,11 +149,16 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
 }
 
-/** Write system calls (socket writes included) of a process and its descendants, from /proc. */
-function treeWrites(root: number): number {
+/** Write system calls (socket writes included) a process has made, from /proc. */
+function writeCalls(pid: number): number {
+  return Number(/^syscw: (\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+}
+
+/** A figure summed over a process and its descendants (the cluster's workers). */
+function treeSum(root: number, figure: (pid: number) => number): number {
   return processTree(root).reduce((sum, pid) => {
     try {
-      return sum + Number(/^syscw: (\d+)/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+      return sum + figure(pid);
     } catch {
       return sum; // exited meanwhile
     }
@@ -339,26 +344,18 @@ async function main(): Promise<void> {
   }
 
   const loadStart = Date.now();
-  const treeCpu = () =>
-    processTree(child.pid!).reduce((sum, pid) => {
-      try {
-        return sum + cpuSeconds(pid);
-      } catch {
-        return sum; // exited meanwhile
-      }
-    }, 0);
   const metrics = async () => (await fetch(`${origin}/metrics`)).text();
   const deliveryBefore = histogram(await metrics(), "live_delivery_seconds");
-  const cpuStart = treeCpu();
-  const writesStart = treeWrites(child.pid!);
+  const cpuStart = treeSum(child.pid!, cpuSeconds);
+  const writesStart = treeSum(child.pid!, writeCalls);
   const benchCpuStart = process.cpuUsage();
   const mariadb = mariadbPid();
   const mariadbStart = mariadb === null ? 0 : cpuSeconds(mariadb);
   const { raised, roundTrips } = await drive(pool, ticks);
   await sleep(2000);
   const loadSeconds = (Date.now() - loadStart) / 1000;
-  const apiCpu = treeCpu() - cpuStart;
-  const apiWrites = treeWrites(child.pid!) - writesStart;
+  const apiCpu = treeSum(child.pid!, cpuSeconds) - cpuStart;
+  const apiWrites = treeSum(child.pid!, writeCalls) - writesStart;
   const benchUsage = process.cpuUsage(benchCpuStart);
   const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   const mariadbCpu = mariadb === null ? NaN : cpuSeconds(mariadb) - mariadbStart;

@@ -6,9 +6,14 @@
  *   npm run bench:subscriptions -- [--subscribers 1000] [--rate 100] [--seconds 20] [--officers 50]
  *                                  [--db mysql://root@127.0.0.1:3306/margin_bench_live]
  *                                  [--workers 1] [--redis redis://127.0.0.1:6379] [--warmup 3]
+ *                                  [--contend 0]
  *
  * `--warmup S` first runs S seconds of the same load (0: none), printed apart: like the main bench's
  * BENCH_WARMUP, the figures are those of a process that has run this load before, not its first seconds.
+ *
+ * `--contend N` keeps N other processes busy (a loop each, at the API's priority) from the warm-up to the
+ * end of the measured load: the API then shares the machine's cores with them as well as with MariaDB and
+ * this client, as on a host whose cores are busy with other work or slower than this one.
  *
  * `--workers N` runs the API at WORKERS=N (node:cluster, events between the workers through Redis at
  * `--redis`); RSS and CPU are then the sums over the primary and its workers.
@@ -49,6 +54,7 @@ const REDIS = option("redis", "redis://127.0.0.1:6379");
 const RATE = Number(option("rate", "100"));
 const SECONDS = Number(option("seconds", "20"));
 const WARMUP = Number(option("warmup", "3"));
+const CONTEND = Number(option("contend", "0"));
 const DB = option("db", "mysql://root@127.0.0.1:3306/margin_bench_live");
 const PER_MUTATION = 5;
 const SUBSCRIPTION = `subscription { alertRaised { id kind severity message raisedAt client { clientNo branch } facility { id status maintenanceRatio } } }`;
@@ -330,6 +336,10 @@ async function main(): Promise<void> {
   // which are then valued back up (ACTIVE again, their alerts resolved) to be valued down again at the
   // end of the measured load. A fresh process runs its first seconds of this load cold (code not yet
   // compiled, the pool's connections not yet open); those figures are printed apart.
+  const contenders = Array.from({ length: CONTEND }, () =>
+    spawn(process.execPath, ["-e", "for (;;);"], { stdio: "ignore" }),
+  );
+  process.once("exit", () => contenders.forEach((c) => c.kill("SIGKILL"))); // a failed run leaves none behind
   let warm: { raised: number; roundTrips: number[]; latencies: number[] } | null = null;
   if (WARMUP > 0) {
     const warmTicks = Math.min(WARMUP * ticksPerSecond, Math.floor(pool.length / PER_MUTATION / 2));
@@ -359,6 +369,8 @@ async function main(): Promise<void> {
   const benchUsage = process.cpuUsage(benchCpuStart);
   const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   const mariadbCpu = mariadb === null ? NaN : cpuSeconds(mariadb) - mariadbStart;
+  const contenderCpu = contenders.reduce((sum, c) => sum + treeSum(c.pid!, cpuSeconds), 0);
+  for (const c of contenders) c.kill("SIGKILL");
   clearInterval(rssTimer);
 
   const serverSide = bucketQuantiles(deliveryBefore, histogram(await metrics(), "live_delivery_seconds"));
@@ -400,6 +412,11 @@ async function main(): Promise<void> {
   console.log(
     `the machine's other CPU over the same time: this bench client ${benchCpu.toFixed(1)} s, MariaDB ${mariadbCpu.toFixed(1)} s (of ${(os.cpus().length * loadSeconds).toFixed(0)} s of CPU the machine has)`,
   );
+  if (CONTEND > 0) {
+    console.log(
+      `contention: ${CONTEND} busy process${CONTEND > 1 ? "es" : ""} beside the API, ${contenderCpu.toFixed(1)} s of CPU since the warm-up began`,
+    );
+  }
   console.log(`sockets closed early: ${closedEarly}; load average ${os.loadavg()[0].toFixed(1)}`);
   for (const ws of sockets) ws.close();
   await db.end();

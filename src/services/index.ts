@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
+import { deploymentName } from "../db/deployment";
 import type { Clock } from "../domain/clock";
 import { CatalogueAdminService } from "./catalogue/catalogue-admin";
 import { HealthService } from "./health";
@@ -87,7 +88,9 @@ export function createServices(
     satisfaction: new SatisfactionService(dataSource, clock),
     snapshots: new SegmentSnapshotService(dataSource, clock),
     tracking: new TrackingService(bulk, clock),
-    rateLimiter: config.redisUrl ? new RedisRateLimiter(config.redisUrl) : new MemoryRateLimiter(),
+    rateLimiter: config.redisUrl
+      ? new RedisRateLimiter(config.redisUrl, { namespace: deploymentName(dataSource) })
+      : new MemoryRateLimiter(),
     accessTrail,
     copies: new ClientCopyService(primary, accessTrail, clock),
     live: new LiveFeed(dataSource, batchReads, config.redisUrl, config.liveQueueLimit),

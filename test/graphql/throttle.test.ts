@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { deploymentName } from "../../src/db/deployment";
 import { Role } from "../../src/domain/enums";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { buildClient } from "../support/factories";
@@ -56,7 +57,8 @@ describe.each(ENGINES.slice(0, 1))("the rate limit (SPEC §7)", (engine) => {
   it("shares one bucket between two API instances through Redis", async () => {
     const redis = new Redis(REDIS_URL);
     const subject = `shared-${process.pid}-${Date.now()}`;
-    await redis.del(`margin:throttle:${subject}`);
+    const key = `margin:throttle:${deploymentName(db.ds)}:${subject}`;
+    await redis.del(key);
     const env = { RATE_LIMIT_PER_MINUTE: "100", REDIS_URL };
     const one: TestServer = await startTestServer(db.ds, undefined, env);
     const two: TestServer = await startTestServer(db.ds, undefined, env);
@@ -67,12 +69,42 @@ describe.each(ENGINES.slice(0, 1))("the rate limit (SPEC §7)", (engine) => {
       const third = await one.gql(token, QUERY);
       expect(third.status).toBe(429);
       expect(third.body.errors?.[0].extensions?.code).toBe("THROTTLED");
-      expect(Number(await redis.hget(`margin:throttle:${subject}`, "tokens"))).toBeLessThan(40);
+      expect(Number(await redis.hget(key, "tokens"))).toBeLessThan(40);
     } finally {
       await one.close();
       await two.close();
-      await redis.del(`margin:throttle:${subject}`);
+      await redis.del(key);
       redis.disconnect();
+    }
+  });
+
+  it("keeps two deployments' buckets apart when they share one Redis (named after their databases)", async () => {
+    const elsewhere = await engine.create();
+    expect(deploymentName(elsewhere.ds)).not.toBe(deploymentName(db.ds));
+    const subject = `apart-${process.pid}-${Date.now()}`;
+    const env = { RATE_LIMIT_PER_MINUTE: "100", REDIS_URL };
+    const one: TestServer = await startTestServer(db.ds, undefined, env);
+    const other: TestServer = await startTestServer(elsewhere.ds, undefined, env);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const token = await one.token(Role.ANALYST, { sub: subject });
+      expect((await one.gql(token, QUERY)).status).toBe(200);
+      expect((await one.gql(token, QUERY)).status).toBe(200);
+      expect((await one.gql(token, QUERY)).status).toBe(429);
+      // The same subject on the other deployment starts with a full bucket of its own.
+      const there = await other.gql(token, QUERY);
+      expect(there.status).toBe(200);
+      expect((there.body as { extensions: { cost: { throttle: unknown } } }).extensions.cost.throttle).toEqual({
+        capacity: 100,
+        remaining: 60,
+      });
+    } finally {
+      await one.close();
+      await other.close();
+      await redis.del(`margin:throttle:${deploymentName(db.ds)}:${subject}`);
+      await redis.del(`margin:throttle:${deploymentName(elsewhere.ds)}:${subject}`);
+      redis.disconnect();
+      await elsewhere.drop();
     }
   });
 });

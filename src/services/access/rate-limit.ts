@@ -87,8 +87,14 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly breaker: CircuitBreaker;
   private readonly local = new MemoryRateLimiter();
   private readonly counts = { redis: 0, local: 0, timeout: 0, error: 0 };
+  private readonly prefix: string;
 
-  constructor(url: string, opts: { timeoutMs?: number; openMs?: number; now?: () => number } = {}) {
+  /**
+   * `namespace` names the deployment (db/deployment.ts): its instances share a subject's bucket, and
+   * another deployment using the same Redis keeps its own.
+   */
+  constructor(url: string, opts: { namespace?: string; timeoutMs?: number; openMs?: number; now?: () => number } = {}) {
+    this.prefix = `margin:throttle:${opts.namespace === undefined ? "" : `${opts.namespace.slice(0, 200)}:`}`;
     const timeoutMs = opts.timeoutMs ?? 500;
     this.breaker = new CircuitBreaker(opts.openMs ?? 5000, opts.now);
     this.redis = new Redis(url, {
@@ -148,7 +154,7 @@ export class RedisRateLimiter implements RateLimiter {
   private async call(subject: string, capacity: number, cost: number, nowMs: number): Promise<[number, string]> {
     return (await (
       this.redis as unknown as { takeTokens(k: string, c: number, n: number, t: number): Promise<[number, string]> }
-    ).takeTokens(`margin:throttle:${subject}`, capacity, cost, nowMs)) as [number, string];
+    ).takeTokens(`${this.prefix}${subject}`, capacity, cost, nowMs)) as [number, string];
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import Redis from "ioredis";
 import type { DataSource } from "typeorm";
+import { deploymentName } from "../../db/deployment";
 import { onCommitted } from "../../db/transaction";
 import type { AlertEntity, ClientEntity, CreditFacilityEntity, PostLoanReviewEntity } from "../../entities";
 import type { AlertKind, AlertSeverity } from "../../domain/enums";
@@ -49,17 +50,7 @@ export interface LiveFeedObserver {
  * after their database, so deployments sharing a Redis never hear each other's ids.
  */
 export function liveChannel(ds: DataSource): string {
-  const o = ds.options as { url?: unknown; database?: unknown };
-  let where = String(o.database ?? "");
-  if (typeof o.url === "string") {
-    try {
-      const u = new URL(o.url);
-      where = `${u.host}${u.pathname}`; // never the credentials
-    } catch {
-      where = "unparsed";
-    }
-  }
-  return `margin:live:${where}`.slice(0, 200);
+  return `margin:live:${deploymentName(ds)}`.slice(0, 200);
 }
 
 /** Events a subscriber may have waiting, by default, before it counts as unable to keep up. */

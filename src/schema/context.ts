@@ -27,8 +27,6 @@ export interface Context {
      * was not sent: the subscription was completed, the socket closed, or it was cut as too slow.
      */
     send(message: string): boolean;
-    /** When the transaction of the event being resolved committed (ms), for the delivery metric. */
-    committedAt?: number;
   };
   /** Awaits a call to another service (Redis) without holding an execution slot meanwhile. */
   outsideSlot<T>(wait: () => Promise<T>): Promise<T>;

@@ -219,47 +219,11 @@ export function createLiveSubscribe(hooks: LiveHooks) {
     if (!isAsyncIterable(stream)) return stream;
     const iterable = stream[Symbol.asyncIterator]();
     if (isLiveStream(iterable) && (args.contextValue as Context).live !== undefined) return direct(args, iterable);
-    return iterate(args, iterable as AsyncIterator<LiveItem>, hooks);
+    // Every subscription field follows the feed (services/events/live-feed.ts); one that does not is a
+    // wiring fault, answered as one rather than delivered some other way.
+    await iterable.return?.();
+    return { errors: [new GraphQLError("Internal server error", { extensions: { code: "INTERNAL_SERVER_ERROR" } })] };
   };
-}
-
-/**
- * A stream other than the feed's (no subscription field has one today): each event executed for this
- * subscriber alone and handed to graphql-ws, which serialises and sends it (onNext counts it).
- */
-function iterate(
-  args: ExecutionArgs,
-  events: AsyncIterator<LiveItem>,
-  hooks: LiveHooks,
-): AsyncIterableIterator<ExecutionResult> {
-  const ctx = args.contextValue as Context;
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    [Symbol.asyncIterator]: () => iterator,
-    async next() {
-      const step = await events.next();
-      if (step.done) return DONE;
-      const { result, records } = await executeOnce(args, step.value);
-      hooks.executed();
-      if (ctx.live) ctx.live.committedAt = step.value.committedAt;
-      if (records.length > 0) {
-        try {
-          await ctx.services.accessTrail.deliver(ctx.viewer, ctx.requestId, records);
-        } catch (err) {
-          return { value: { errors: [asGraphQLError(err)] }, done: false };
-        }
-      }
-      return { value: result, done: false };
-    },
-    async return() {
-      await events.return?.();
-      return DONE;
-    },
-    async throw(err: unknown) {
-      await events.return?.();
-      throw err;
-    },
-  };
-  return iterator;
 }
 
 /** An error as graphql-ws and formatError take it (its code is the domain error's). */

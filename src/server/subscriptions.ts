@@ -252,11 +252,10 @@ export function attachSubscriptions(opts: {
         contextValue,
       } satisfies ExecutionArgs;
     },
-    onNext(_ctx, _id, _payload, args, result) {
-      // A stream other than the feed's (live-execution.ts iterate): its access trail was written before it got here.
+    onNext(_ctx, _id, _payload, _args, result) {
+      // Only a subscription refused as it starts gets here (its one result); events go out through their
+      // class (live-execution.ts), which counts them.
       metrics.wsMessages.inc();
-      const committedAt = (args.contextValue as Context).live?.committedAt;
-      if (committedAt !== undefined) metrics.liveDelivery.observe(Math.max(0, Date.now() - committedAt) / 1000);
       if (!result.errors) return result;
       return { ...result, errors: formatted(result.errors) } as never;
     },

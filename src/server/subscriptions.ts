@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import {
   GraphQLError,
   getOperationAST,
+  getVariableValues,
   parse,
   specifiedRules,
   validate,
@@ -194,6 +195,19 @@ export function attachSubscriptions(opts: {
         return [coded("Only subscriptions travel over WebSocket; send queries and mutations over HTTP", "BAD_REQUEST")];
       }
       const variables = payload.variables ?? {};
+      // As over HTTP: a variable that does not coerce is the client's mistake, coded, its value never
+      // quoted back (formatError scrubs the message and names the field).
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 5 });
+      if (coerced.errors) {
+        return coerced.errors.map(
+          (e) =>
+            new GraphQLError(e.message, {
+              nodes: e.nodes,
+              originalError: e.originalError,
+              extensions: { code: "BAD_USER_INPUT" },
+            }),
+        );
+      }
       const cost = estimateCost(schema, document, payload.operationName, variables);
       const figures = { requestedNodes: cost.requestedNodes, limit: config.maxQueryNodes };
       const tooComplex = (message: string) => {

@@ -374,6 +374,17 @@ describe.each(ENGINES)("subscriptions on $name (SPEC §12)", (engine) => {
     expect(text).not.toContain("<script>");
     expect(["error", "next"]).toContain(badId?.type);
     expect(errorsOf(badId)[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+    // A value that does not coerce at all (an object for an ID) is refused before the subscription
+    // starts, coded and naming the variable, as over HTTP; graphql-js's own message would quote it.
+    ws.subscribe("object-id", FACILITY_SUB, { clientId: { evil: "<script>alert(1)</script>" } });
+    const objectId = await ws.next("object-id");
+    expect(objectId?.type).toBe("error");
+    expect(JSON.stringify(objectId)).not.toMatch(/script|evil/);
+    expect(errorsOf(objectId)).toEqual([
+      expect.objectContaining({
+        extensions: { code: "BAD_USER_INPUT", fields: [{ path: ["clientId"], reason: "ID cannot represent value." }] },
+      }),
+    ]);
     const deep = `subscription { facilityChanged { ${"client { facilities { ".repeat(7)} id ${"} } ".repeat(7)} } }`;
     ws.subscribe("deep", deep);
     expect(errorsOf(await ws.next("deep"))[0].extensions?.code).toBe("QUERY_TOO_COMPLEX");

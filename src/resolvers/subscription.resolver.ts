@@ -1,4 +1,14 @@
-import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { validate } from "class-validator";
+import {
+  Arg,
+  ArgumentValidationError,
+  Ctx,
+  ID,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from "type-graphql";
 import { idOf } from "../domain/global-id";
 import { BadInputError } from "../errors";
 import type { Context } from "../schema/context";
@@ -15,6 +25,19 @@ function clientIdOf(id: string | null | undefined): number | null {
   const dbId = idOf(id, "Client");
   if (dbId === null) throw new BadInputError("clientId is not a client's ID", "clientId");
   return dbId;
+}
+
+/**
+ * An argument checked as the resolver would check it (class-validator), but as the subscription starts:
+ * a filter breaking its rules is refused there, as the matching query would be, not at every event.
+ */
+async function checked<T extends object>(input: new () => T, value: T | null | undefined): Promise<T | null> {
+  if (value === null || value === undefined) return null;
+  const instance = Object.assign(new input(), value);
+  // The options type-graphql validates arguments with (schema/build.ts `validate`, and absent fields skipped).
+  const errors = await validate(instance, { forbidUnknownValues: false, skipMissingProperties: true });
+  if (errors.length > 0) throw new ArgumentValidationError(errors);
+  return instance;
 }
 
 function follow(context: Context, kind: LiveKind, criteria: LiveCriteria): AsyncIterable<LiveItem> {
@@ -41,12 +64,17 @@ function asQuery(ctx: Context, item: LiveItem): void {
 export class SubscriptionResolver {
   @Subscription(() => AlertGql, {
     description: "Alerts as they are raised, scoped and masked as the alerts query.",
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: AlertFilterInput | null }, Context>) =>
-      follow(context, "alert", {
-        kinds: args.filter?.kinds,
-        severities: args.filter?.severities,
-        openOnly: args.filter?.openOnly,
-      }),
+    subscribe: async ({
+      args,
+      context,
+    }: SubscribeResolverData<unknown, { filter?: AlertFilterInput | null }, Context>) => {
+      const filter = await checked(AlertFilterInput, args.filter);
+      return follow(context, "alert", {
+        kinds: filter?.kinds,
+        severities: filter?.severities,
+        openOnly: filter?.openOnly,
+      });
+    },
   })
   alertRaised(
     @Root() item: Item<"alert">,

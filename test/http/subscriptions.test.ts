@@ -385,6 +385,18 @@ describe.each(ENGINES)("subscriptions on $name (SPEC §12)", (engine) => {
         extensions: { code: "BAD_USER_INPUT", fields: [{ path: ["clientId"], reason: "ID cannot represent value." }] },
       }),
     ]);
+    // An argument breaking its input rules (class-validator: at most 7 kinds) is refused as the
+    // subscription starts, as the alerts query would refuse it, not at every event.
+    ws.subscribe(
+      "eight-kinds",
+      `subscription { alertRaised(filter: { kinds: [${Array(8).fill("MARGIN_CALL")}] }) { id } }`,
+    );
+    const eight = await ws.next("eight-kinds", 2_000);
+    expect(errorsOf(eight)[0]?.extensions).toEqual({
+      code: "BAD_USER_INPUT",
+      fields: [{ field: "kinds", rules: ["arrayMaxSize"] }],
+    });
+    expect((await ws.next("eight-kinds", 2_000))?.type).toBe("complete");
     const deep = `subscription { facilityChanged { ${"client { facilities { ".repeat(7)} id ${"} } ".repeat(7)} } }`;
     ws.subscribe("deep", deep);
     expect(errorsOf(await ws.next("deep"))[0].extensions?.code).toBe("QUERY_TOO_COMPLEX");

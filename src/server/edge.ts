@@ -25,6 +25,12 @@ export class HttpError extends Error {
 
 export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    // A compressed body would be read as garbage (and inflating one is a bomb to bound): refused by name.
+    const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+    if (encoding !== "identity" && encoding !== "") {
+      reject(new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body without a content-encoding"));
+      return;
+    }
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > MAX_BODY_BYTES) {
       reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than 1 MB"));

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { buildSchema, parse } from "graphql";
 import fs from "node:fs";
 import path from "node:path";
@@ -143,7 +144,7 @@ describe.each(ENGINES)("protection over HTTP on $name (SPEC §7)", (engine) => {
     await db?.drop();
   });
 
-  const post = (body: string, headers: Record<string, string> = {}) =>
+  const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
     fetch(server.url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
@@ -205,7 +206,7 @@ describe.each(ENGINES)("protection over HTTP on $name (SPEC §7)", (engine) => {
     });
   });
 
-  it("refuses batched operations, invalid JSON and bodies over 1 MB", async () => {
+  it("refuses batched operations, invalid JSON, bodies over 1 MB and compressed bodies", async () => {
     const batch = await post(
       JSON.stringify([{ query: "{ viewer { subject } }" }, { query: "{ viewer { subject } }" }]),
     );
@@ -214,6 +215,14 @@ describe.each(ENGINES)("protection over HTTP on $name (SPEC §7)", (engine) => {
     expect(invalid.status).toBe(400);
     const huge = await post(JSON.stringify({ query: `{ viewer { subject } } # ${"x".repeat(1024 * 1024)}` }));
     expect(huge.status).toBe(413);
+    // A compressed body is refused by name, not read as text and called invalid JSON.
+    const gzipped = await post(gzipSync(JSON.stringify({ query: "{ viewer { subject } }" })), {
+      "content-encoding": "gzip",
+    });
+    expect(gzipped.status).toBe(415);
+    expect(((await gzipped.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
   });
 
   it("never echoes an input value in a validation error", async () => {

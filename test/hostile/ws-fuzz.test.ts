@@ -8,9 +8,9 @@ import { Rng, snapshotTables, truncate, type TableSnapshot } from "./support";
 
 /**
  * Hostile traffic over the subscription socket (SPEC §7, §12), as fuzz.test.ts is over HTTP: the
- * three subscription fields with wrong types, injection strings, 100 KB strings, over-long lists and
+ * three subscription fields with wrong types, injection strings, 48 KB strings, over-long lists and
  * unknown keys, as variables and as literals; unknown fields and operation names; and protocol
- * garbage (not JSON, unknown types, missing payloads, binary frames, duplicate and huge ids).
+ * garbage (not JSON, unknown types, missing payloads, binary frames, huge ids, messages over 64 KB).
  * Deterministic: one seed, one run. Every refusal must be coded, none may quote what was sent, none
  * may be an unexpected failure, and nothing may be written.
  */

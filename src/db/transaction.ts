@@ -45,6 +45,20 @@ export function insertBeforeCommit(
   return true;
 }
 
+/** Rows per INSERT: 1,000 outbox rows are 7,000 parameters, within SQLite's 32,766 and MySQL's 65,535. */
+const ROWS_PER_INSERT = 1000;
+
+/** Inserts `rows` of `target` at once, in order, ROWS_PER_INSERT to a statement. */
+export async function insertChunked(
+  manager: EntityManager,
+  target: EntityTarget<ObjectLiteral>,
+  rows: readonly ObjectLiteral[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await manager.insert(target, rows.slice(i, i + ROWS_PER_INSERT));
+  }
+}
+
 async function insertQueued(manager: EntityManager): Promise<void> {
   const queued = deferredInserts.get(manager);
   deferredInserts.delete(manager);
@@ -52,8 +66,9 @@ async function insertQueued(manager: EntityManager): Promise<void> {
   for (let i = 0; i < queued.length;) {
     const target = queued[i].target;
     let end = i;
-    while (end < queued.length && end - i < 1000 && queued[end].target === target) end += 1;
-    await manager.insert(
+    while (end < queued.length && queued[end].target === target) end += 1;
+    await insertChunked(
+      manager,
       target,
       queued.slice(i, end).map((q) => q.row),
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { In, IsNull, type EntityManager } from "typeorm";
 import { EventEntity } from "../entities";
-import { afterCommit, insertBeforeCommit } from "../db/transaction";
+import { afterCommit, insertBeforeCommit, insertChunked } from "../db/transaction";
 
 /** One domain event as its writer knows it; the payload must already be free of personal data. */
 export interface NewEvent {
@@ -44,10 +44,7 @@ export async function appendEvents(manager: EntityManager, events: readonly NewE
     payload: JSON.stringify(e.payload),
     sentAt: null,
   }));
-  // 1,000 rows (7,000 parameters) per INSERT: within SQLite's 32,766 and MySQL's 65,535.
-  if (!insertBeforeCommit(manager, EventEntity, rows)) {
-    for (let i = 0; i < rows.length; i += 1000) await manager.insert(EventEntity, rows.slice(i, i + 1000));
-  }
+  if (!insertBeforeCommit(manager, EventEntity, rows)) await insertChunked(manager, EventEntity, rows);
   afterCommit(
     manager,
     rows.map(({ id, type, aggregateType, aggregateId }): CommittedEvent => ({ id, type, aggregateType, aggregateId })),

@@ -29,6 +29,9 @@ import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { startTestServer, type TestServer } from "../support/server";
 import {
+  INJECTIONS,
+  LONG,
+  MARKERS,
   Rng,
   runAll,
   send,
@@ -60,19 +63,6 @@ const mutationType = schema.getMutationType() as GraphQLObjectType;
 
 // ------------------------------------------------------------------------------------ payloads
 
-/** > 100 KB, with a marker no honest message contains. */
-const LONG = `LONG-${"ZQXJ".repeat(26_000)}`;
-const INJECTIONS = [
-  "' OR 1=1 --",
-  "`; DROP TABLE client; --",
-  "<script>alert(1)</script>",
-  "\u0000",
-  "Robert'); DROP TABLE client;--",
-  "{{7*7}}${7*7}",
-  "../../../../etc/passwd",
-];
-/** What must never come back in an error: a fragment of each injection. */
-const MARKERS = ["OR 1=1", "DROP TABLE", "<script", "\u0000", "{{7*7}}", "etc/passwd", "ZQXJZQXJ"];
 /** Money past DECIMAL(20,2) and SPEC §10's ranges (below 10^15, at most 2 decimals, "positive" ≥ 0.01). */
 const OVERFLOW_MONEY = [
   "999999999999999999.9999",

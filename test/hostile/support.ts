@@ -9,6 +9,21 @@ import { prng } from "../../src/domain/prng";
  * headers), and a snapshot of every table to prove that nothing was written.
  */
 
+/** > 100 KB, with a marker no honest message contains. */
+export const LONG = `LONG-${"ZQXJ".repeat(26_000)}`;
+/** Strings an attacker tries, over HTTP (fuzz.test.ts) and over the socket (ws-fuzz.test.ts). */
+export const INJECTIONS = [
+  "' OR 1=1 --",
+  "`; DROP TABLE client; --",
+  "<script>alert(1)</script>",
+  "\u0000",
+  "Robert'); DROP TABLE client;--",
+  "{{7*7}}${7*7}",
+  "../../../../etc/passwd",
+];
+/** What must never come back in an answer: a fragment of each injection, and of LONG. */
+export const MARKERS = ["OR 1=1", "DROP TABLE", "<script", "\u0000", "{{7*7}}", "etc/passwd", "ZQXJZQXJ"];
+
 /** The domain's mulberry32 (src/domain/prng.ts) with the draws the hostile suite needs. */
 export class Rng {
   private readonly draw: () => number;

@@ -4,7 +4,7 @@ import { seedDemoBook } from "../../src/seed/demo-book";
 import { ENGINES, type TestDatabase } from "../support/engines";
 import { startTestServer, type TestServer } from "../support/server";
 import { openWs } from "../support/ws-client";
-import { Rng, snapshotTables, truncate, type TableSnapshot } from "./support";
+import { INJECTIONS, LONG, MARKERS, Rng, snapshotTables, truncate, type TableSnapshot } from "./support";
 
 /**
  * Hostile traffic over the subscription socket (SPEC §7, §12), as fuzz.test.ts is over HTTP: the
@@ -20,18 +20,8 @@ const CASES = 360;
 /** Subscriptions sent on one socket before it is closed (the per-connection limit is 20). */
 const PER_SOCKET = 12;
 
-/** Over the 64 KB a message may have (the socket is closed 1009), and a long value that fits in one. */
-const LONG = `LONG-${"ZQXJ".repeat(26_000)}`;
+/** LONG is over the 64 KB a message may have (the socket is closed 1009); a long value that fits in one. */
 const LONGISH = `LONG-${"ZQXJ".repeat(12_000)}`;
-const INJECTIONS = [
-  "' OR 1=1 --",
-  "`; DROP TABLE client; --",
-  "<script>alert(1)</script>",
-  "{{7*7}}${7*7}",
-  "../../../../etc/passwd",
-];
-/** What must never come back: a fragment of each injection. */
-const MARKERS = ["OR 1=1", "DROP TABLE", "<script", "{{7*7}}", "etc/passwd", "ZQXJZQXJ"];
 /** Close codes a hostile client may be given: normal, too big, bad message, unauthorised, duplicate id, too many. */
 const FAIR_CLOSES = new Set([1000, 1005, 1009, 4400, 4401, 4409, 4429, 4430]);
 

@@ -172,6 +172,16 @@ export interface TableSnapshot {
   digests: Record<string, string>;
 }
 
+/**
+ * A snapshot without the access trail, the one table reading may append to (each answer that carried
+ * personal data in clear is recorded, SPEC §14): equal before and after means nothing else was written.
+ */
+export function withoutTrail(snapshot: TableSnapshot): TableSnapshot {
+  const drop = <V>(record: Record<string, V>) =>
+    Object.fromEntries(Object.entries(record).filter(([table]) => table !== "personal_data_access"));
+  return { counts: drop(snapshot.counts), digests: drop(snapshot.digests) };
+}
+
 /** Every table of the database (from the catalogue, not from the entities), counted and hashed. */
 export async function snapshotTables(ds: DataSource): Promise<TableSnapshot> {
   const sqlite = ds.options.type === "better-sqlite3";
